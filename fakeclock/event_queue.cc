@@ -1,0 +1,93 @@
+#include "fakeclock/event_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace fakeclock {
+
+EventQueue::EventQueue(VirtualClock* clock) : clock_(clock) {}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAt(Nanos t, Callback cb) {
+  if (t < clock_->Now()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot schedule an event in the past: now is ",
+                     clock_->Now(), " ns, asked for ", t, " ns"));
+  }
+  EventId id = next_seq_++;
+  heap_.push_back({t, id});
+  std::push_heap(heap_.begin(), heap_.end(), Later());
+  callbacks_.emplace(id, std::move(cb));
+  return id;
+}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAfter(Nanos delay, Callback cb) {
+  if (delay < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event delay must be >= 0, got ", delay, " ns"));
+  }
+  return ScheduleAt(clock_->Now() + delay, std::move(cb));
+}
+
+bool EventQueue::Cancel(EventId id) { return callbacks_.erase(id) > 0; }
+
+void EventQueue::SkipCancelled() {
+  while (!heap_.empty() && !callbacks_.contains(heap_.front().seq)) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later());
+    heap_.pop_back();
+  }
+}
+
+std::optional<Nanos> EventQueue::NextTime() {
+  SkipCancelled();
+  if (heap_.empty()) return std::nullopt;
+  return heap_.front().time;
+}
+
+bool EventQueue::RunNext() {
+  SkipCancelled();
+  if (heap_.empty()) return false;
+  Entry e = heap_.front();
+  std::pop_heap(heap_.begin(), heap_.end(), Later());
+  heap_.pop_back();
+  auto it = callbacks_.find(e.seq);
+  Callback cb = std::move(it->second);
+  callbacks_.erase(it);
+  // Cannot fail: every entry was scheduled at or after the clock's time.
+  clock_->AdvanceTo(e.time).IgnoreError();
+  cb();
+  return true;
+}
+
+absl::StatusOr<size_t> EventQueue::RunUntil(Nanos t) {
+  if (t < clock_->Now()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RunUntil into the past: now is ", clock_->Now(),
+                     " ns, asked for ", t, " ns"));
+  }
+  size_t n = 0;
+  for (std::optional<Nanos> next = NextTime(); next && *next <= t;
+       next = NextTime()) {
+    RunNext();
+    ++n;
+  }
+  clock_->AdvanceTo(t).IgnoreError();
+  return n;
+}
+
+absl::StatusOr<size_t> EventQueue::RunUntilIdle(size_t max_events) {
+  size_t n = 0;
+  while (!empty()) {
+    if (n == max_events) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "aborting after running ", n, " events at virtual time ",
+          clock_->Now(), " ns: events keep scheduling more events"));
+    }
+    RunNext();
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace fakeclock
