@@ -1,0 +1,28 @@
+#include "platform/sim/latency_model.h"
+
+#include <limits>
+
+namespace platform_sim {
+
+LatencyModel::LatencyModel(uint64_t seed, fakeclock::Nanos max_jitter)
+    : rng_(seed), max_jitter_(max_jitter) {}
+
+uint64_t LatencyModel::UniformUpTo(uint64_t bound) {
+  if (bound == std::numeric_limits<uint64_t>::max()) return rng_();
+  const uint64_t range = bound + 1;
+  // Largest multiple of `range` that fits; draws above it are rejected.
+  const uint64_t limit = std::numeric_limits<uint64_t>::max() -
+                         std::numeric_limits<uint64_t>::max() % range;
+  uint64_t x;
+  do {
+    x = rng_();
+  } while (x >= limit);
+  return x % range;
+}
+
+fakeclock::Nanos LatencyModel::Draw(fakeclock::Nanos nominal) {
+  if (max_jitter_ <= 0) return nominal;
+  return nominal + static_cast<fakeclock::Nanos>(UniformUpTo(max_jitter_));
+}
+
+}  // namespace platform_sim

@@ -1,0 +1,61 @@
+// SimulatedCpu: `cores` processors shared by every runnable simulated thread.
+//
+// Processor sharing: with n runnable jobs each gets min(1, cores/n) of a core,
+// so 4 jobs of 100 ms on 2 cores all finish at 200 ms. A job is the loop
+// thread inside a busy callback or a pool thread in a CPU segment.
+//
+// Arithmetic is in integer nanoseconds and deterministic. Whenever the set of
+// jobs changes, progress since the last change is credited rounded down to a
+// whole nanosecond, and the next finish is scheduled rounded up. A job can
+// therefore finish at most 1 ns late per change of the runnable set, and never
+// early. Jobs that finish at the same instant complete in start order.
+//
+// Threading: single-threaded, driven by its EventQueue.
+#ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_CPU_H_
+#define TWINLOOP_PLATFORM_SIM_SIMULATED_CPU_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "fakeclock/event_queue.h"
+
+namespace platform_sim {
+
+using fakeclock::Nanos;
+
+class SimulatedCpu {
+ public:
+  SimulatedCpu(fakeclock::EventQueue* events, int cores);
+  SimulatedCpu(const SimulatedCpu&) = delete;
+  SimulatedCpu& operator=(const SimulatedCpu&) = delete;
+
+  // Starts a job that needs `work` ns of one core; `done` runs from an event
+  // at the instant the work is finished. `work` <= 0 finishes at Now().
+  void Start(Nanos work, absl::AnyInvocable<void()> done);
+
+  size_t runnable() const { return jobs_.size(); }
+  int cores() const { return cores_; }
+
+ private:
+  struct Job {
+    Nanos remaining;
+    absl::AnyInvocable<void()> done;
+  };
+  // Credits every job with the progress made since last_update_.
+  void Settle();
+  // Replaces the pending finish event with one for the earliest finisher.
+  void Reschedule();
+  void OnFinish();
+
+  fakeclock::EventQueue* events_;
+  const int cores_;
+  Nanos last_update_ = 0;
+  std::vector<Job> jobs_;  // in start order
+  std::optional<fakeclock::EventId> finish_event_;
+};
+
+}  // namespace platform_sim
+
+#endif  // TWINLOOP_PLATFORM_SIM_SIMULATED_CPU_H_

@@ -1,0 +1,103 @@
+#include "platform/sim/simulated_platform.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace platform_sim {
+
+absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
+    SimConfig config) {
+  if (config.cores < 1 || config.cores > kMaxCores) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cores must be in [1, ", kMaxCores, "], got ", config.cores));
+  }
+  if (config.pool_size < 1 || config.pool_size > kMaxPoolSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pool_size must be in [1, ", kMaxPoolSize, "], got ", config.pool_size));
+  }
+  if (config.net_jitter < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter, " ns"));
+  }
+  return std::unique_ptr<SimulatedPlatform>(new SimulatedPlatform(config));
+}
+
+SimulatedPlatform::SimulatedPlatform(SimConfig config)
+    : config_(config),
+      events_(&clock_),
+      cpu_(&events_, config.cores),
+      pool_(&events_, &cpu_, config.pool_size, config.trace,
+            [this](uint64_t token, absl::Status s) { Complete(token, std::move(s)); }),
+      latency_(config.seed, config.net_jitter) {}
+
+void SimulatedPlatform::Complete(uint64_t token, absl::Status status) {
+  ready_.push_back({token, std::move(status), clock_.Now()});
+}
+
+absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
+                                     std::vector<platform::Completion>* out) {
+  // Whatever is due at this instant has happened by now.
+  events_.RunUntil(clock_.Now()).IgnoreError();
+  if (woken_.exchange(false)) timeout = 0;
+  if (ready_.empty() && timeout != 0) {
+    const bool forever = timeout < 0;
+    const platform::Nanos deadline = forever ? 0 : clock_.Now() + timeout;
+    while (ready_.empty()) {
+      std::optional<platform::Nanos> next = events_.NextTime();
+      if (!next || (!forever && *next > deadline)) {
+        if (forever) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the loop would wait forever: it polls with no timeout and "
+              "nothing is scheduled, at virtual time ",
+              clock_.Now(), " ns"));
+        }
+        clock_.AdvanceTo(deadline).IgnoreError();
+        break;
+      }
+      // Run everything at that instant, so all its completions arrive together.
+      events_.RunUntil(*next).IgnoreError();
+    }
+  }
+  // Events run in time order, so ready_ is sorted by time; order ties by token.
+  std::stable_sort(ready_.begin(), ready_.end(),
+                   [](const platform::Completion& a, const platform::Completion& b) {
+                     return a.time != b.time ? a.time < b.time : a.token < b.token;
+                   });
+  for (platform::Completion& c : ready_) out->push_back(std::move(c));
+  ready_.clear();
+  return absl::OkStatus();
+}
+
+void SimulatedPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+  pool_.Submit(token, std::move(work));
+}
+
+absl::Status SimulatedPlatform::CancelWork(uint64_t token) {
+  return pool_.Cancel(token);
+}
+
+void SimulatedPlatform::StartNetwork(uint64_t token,
+                                     platform::NetworkRequest request) {
+  const platform::Nanos latency = latency_.Draw(std::max<platform::Nanos>(request.latency, 0));
+  events_.ScheduleAfter(latency, [this, token] {
+    if (config_.trace != nullptr) {
+      config_.trace->Record({.t_ns = clock_.Now(), .thread = "net",
+                             .event = "io_complete", .id = static_cast<int64_t>(token)});
+    }
+    Complete(token, absl::OkStatus());
+  }).IgnoreError();
+}
+
+void SimulatedPlatform::ConsumeCpu(platform::Nanos duration) {
+  if (duration <= 0) return;
+  bool done = false;
+  cpu_.Start(duration, [&done] { done = true; });
+  // Time passes while the loop thread computes: pool work progresses and
+  // completions pile up for the next poll.
+  while (!done && events_.RunNext()) {
+  }
+}
+
+}  // namespace platform_sim

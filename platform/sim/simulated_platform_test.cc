@@ -1,0 +1,121 @@
+#include "platform/sim/simulated_platform.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace platform_sim {
+namespace {
+
+using fakeclock::Millis;
+using platform::Completion;
+using platform::Segment;
+
+std::unique_ptr<SimulatedPlatform> Make(SimConfig c = {}) {
+  auto p = SimulatedPlatform::Create(c);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return std::move(*p);
+}
+
+TEST(SimulatedPlatformTest, RejectsOutOfRangeSettings) {
+  EXPECT_EQ(SimulatedPlatform::Create({.cores = 0}).status().message(),
+            "cores must be in [1, 1024], got 0");
+  EXPECT_EQ(SimulatedPlatform::Create({.pool_size = 1025}).status().message(),
+            "pool_size must be in [1, 1024], got 1025");
+  EXPECT_EQ(SimulatedPlatform::Create({.net_jitter = -1}).status().message(),
+            "net_jitter must be >= 0, got -1 ns");
+}
+
+TEST(SimulatedPlatformTest, PollJumpsToTheNextCompletion) {
+  auto p = Make();
+  p->StartNetwork(1, {Millis(50)});
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].token, 1u);
+  EXPECT_EQ(out[0].time, Millis(50));
+  EXPECT_EQ(p->Now(), Millis(50));
+}
+
+TEST(SimulatedPlatformTest, PollTimesOutAtItsDeadline) {
+  auto p = Make();
+  p->StartNetwork(1, {Millis(50)});
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(Millis(20), &out).ok());
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(p->Now(), Millis(20));
+  ASSERT_TRUE(p->Poll(0, &out).ok());
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(p->Now(), Millis(20));
+}
+
+TEST(SimulatedPlatformTest, WaitingForeverOnNothingIsAnError) {
+  auto p = Make();
+  std::vector<Completion> out;
+  EXPECT_EQ(p->Poll(platform::kWaitForever, &out).message(),
+            "the loop would wait forever: it polls with no timeout and nothing "
+            "is scheduled, at virtual time 0 ns");
+}
+
+TEST(SimulatedPlatformTest, SameInstantCompletionsArriveInTokenOrder) {
+  auto p = Make();
+  p->StartNetwork(3, {Millis(10)});
+  p->SubmitWork(4, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
+  p->StartNetwork(5, {Millis(5)});
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(Millis(100), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].token, 5u);
+  out.clear();
+  ASSERT_TRUE(p->Poll(Millis(100), &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].token, 3u);
+  EXPECT_EQ(out[1].token, 4u);
+}
+
+TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
+  // One core: the loop computes 10 ms while a 10 ms pool hash runs. They
+  // share the core, so both take 20 ms.
+  auto p = Make({.cores = 1});
+  p->SubmitWork(1, {{{Segment::Kind::kCpu, Millis(10)}}, nullptr});
+  p->ConsumeCpu(Millis(10));
+  EXPECT_EQ(p->Now(), Millis(20));
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(0, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].time, Millis(20));
+}
+
+TEST(SimulatedPlatformTest, CancelledWorkCompletesWithCancelled) {
+  auto p = Make({.pool_size = 1});
+  p->SubmitWork(1, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
+  p->SubmitWork(2, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
+  ASSERT_TRUE(p->CancelWork(2).ok());
+  EXPECT_EQ(p->CancelWork(1).code(), absl::StatusCode::kFailedPrecondition);
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(0, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].token, 2u);
+  EXPECT_EQ(out[0].status.code(), absl::StatusCode::kCancelled);
+}
+
+TEST(SimulatedPlatformTest, WakeupMakesTheNextPollReturnAtOnce) {
+  auto p = Make();
+  p->StartNetwork(1, {Millis(50)});
+  p->Wakeup();
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(p->Now(), 0);
+}
+
+TEST(SimulatedPlatformTest, AnIdleHourCostsNothing) {
+  auto p = Make();
+  for (int i = 1; i <= 3600; ++i) p->StartNetwork(i, {Millis(1000) * i});
+  std::vector<Completion> out;
+  while (out.size() < 3600) ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
+  EXPECT_EQ(p->Now(), Millis(3'600'000));
+}
+
+}  // namespace
+}  // namespace platform_sim

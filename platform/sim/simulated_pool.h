@@ -1,0 +1,65 @@
+// SimulatedPool: libuv's thread pool, in virtual time.
+//
+// `size` threads take tasks from one FIFO queue, as in libuv's
+// src/threadpool.c (one global queue, workers take from the head). A freed
+// thread takes the next queued task at the instant it frees, and a queued
+// task goes to the lowest-numbered idle thread. A task runs its segments in
+// order: kCpu segments need a core from the SimulatedCpu; kWait segments hold
+// the thread but no core. Then its body runs and `on_complete` is told.
+//
+// Threading: single-threaded, driven by its EventQueue.
+#ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_POOL_H_
+#define TWINLOOP_PLATFORM_SIM_SIMULATED_POOL_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "fakeclock/event_queue.h"
+#include "platform/platform.h"
+#include "platform/sim/simulated_cpu.h"
+#include "platform/trace.h"
+
+namespace platform_sim {
+
+class SimulatedPool {
+ public:
+  using OnComplete = absl::AnyInvocable<void(uint64_t token, absl::Status)>;
+
+  SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu, int size,
+                platform::TraceSink* trace, OnComplete on_complete);
+  SimulatedPool(const SimulatedPool&) = delete;
+  SimulatedPool& operator=(const SimulatedPool&) = delete;
+
+  void Submit(uint64_t token, platform::PoolWork work);
+  // Removes a queued task; FAILED_PRECONDITION once it started or finished.
+  absl::Status Cancel(uint64_t token);
+
+  int size() const { return static_cast<int>(threads_.size()); }
+  int busy() const { return busy_; }
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  struct Task {
+    uint64_t token;
+    platform::PoolWork work;
+  };
+  void Dispatch();
+  void RunSegment(int thread, size_t index);
+  void Trace(int thread, const char* event, uint64_t token);
+
+  fakeclock::EventQueue* events_;
+  SimulatedCpu* cpu_;
+  platform::TraceSink* trace_;
+  OnComplete on_complete_;
+  std::deque<Task> queue_;
+  std::vector<std::optional<Task>> threads_;  // the task each thread runs
+  int busy_ = 0;
+};
+
+}  // namespace platform_sim
+
+#endif  // TWINLOOP_PLATFORM_SIM_SIMULATED_POOL_H_

@@ -1,0 +1,105 @@
+#include "platform/sim/simulated_pool.h"
+
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace platform_sim {
+namespace {
+
+using fakeclock::Millis;
+using platform::Segment;
+
+struct Fixture {
+  explicit Fixture(int cores, int size)
+      : cpu(&events, cores),
+        pool(&events, &cpu, size, &trace, [this](uint64_t token, absl::Status s) {
+          done.push_back({token, clock.Now(), s.code()});
+        }) {}
+  struct Done {
+    uint64_t token;
+    Nanos at;
+    absl::StatusCode code;
+    bool operator==(const Done&) const = default;
+  };
+  fakeclock::VirtualClock clock;
+  fakeclock::EventQueue events{&clock};
+  platform::MemoryTraceSink trace;
+  SimulatedCpu cpu;
+  SimulatedPool pool;
+  std::vector<Done> done;
+};
+
+platform::PoolWork Cpu(Nanos d) { return {{{Segment::Kind::kCpu, d}}, nullptr}; }
+platform::PoolWork Wait(Nanos d) { return {{{Segment::Kind::kWait, d}}, nullptr}; }
+
+TEST(SimulatedPoolTest, SixHashesOnFourThreadsAndTwoCores) {
+  Fixture f(2, 4);
+  for (uint64_t i = 0; i < 6; ++i) f.pool.Submit(i, Cpu(Millis(100)));
+  EXPECT_EQ(f.pool.busy(), 4);
+  EXPECT_EQ(f.pool.queued(), 2u);
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  std::vector<Nanos> at;
+  for (const auto& d : f.done) at.push_back(d.at);
+  EXPECT_EQ(at, (std::vector<Nanos>{Millis(200), Millis(200), Millis(200),
+                                    Millis(200), Millis(300), Millis(300)}));
+}
+
+TEST(SimulatedPoolTest, WaitSegmentsHoldAThreadButNoCore) {
+  // One core, two threads: a 50 ms wait and a 50 ms hash overlap fully.
+  Fixture f(1, 2);
+  f.pool.Submit(0, Wait(Millis(50)));
+  f.pool.Submit(1, Cpu(Millis(50)));
+  f.pool.Submit(2, Cpu(Millis(10)));  // queued until a thread frees at 50 ms
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
+                        {0, Millis(50), absl::StatusCode::kOk},
+                        {1, Millis(50), absl::StatusCode::kOk},
+                        {2, Millis(60), absl::StatusCode::kOk}}));
+}
+
+TEST(SimulatedPoolTest, SegmentsRunInOrderThenTheBody) {
+  Fixture f(2, 1);
+  Nanos body_at = -1;
+  f.pool.Submit(7, {{{Segment::Kind::kWait, Millis(5)}, {Segment::Kind::kCpu, Millis(3)}},
+                    [&] { body_at = f.clock.Now(); }});
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(body_at, Millis(8));
+  ASSERT_EQ(f.done.size(), 1u);
+  EXPECT_EQ(f.done[0].at, Millis(8));
+}
+
+TEST(SimulatedPoolTest, CancelOnlyBeforeStart) {
+  Fixture f(1, 1);
+  f.pool.Submit(1, Cpu(Millis(10)));
+  f.pool.Submit(2, Cpu(Millis(10)));
+  EXPECT_EQ(f.pool.Cancel(1).message(), "pool work 1 already started or finished");
+  ASSERT_TRUE(f.pool.Cancel(2).ok());
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
+                        {2, 0, absl::StatusCode::kCancelled},
+                        {1, Millis(10), absl::StatusCode::kOk}}));
+}
+
+TEST(SimulatedPoolTest, TracesEnqueueStartFinishOnTheRightThreads) {
+  Fixture f(2, 2);
+  f.pool.Submit(0, Wait(Millis(1)));
+  f.pool.Submit(1, Wait(Millis(2)));
+  f.pool.Submit(2, Wait(Millis(1)));
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.trace.ToJsonLines(),
+            R"({"t":0,"th":"loop","ev":"pool_enqueue","id":0}
+{"t":0,"th":"pool-0","ev":"pool_start","id":0}
+{"t":0,"th":"loop","ev":"pool_enqueue","id":1}
+{"t":0,"th":"pool-1","ev":"pool_start","id":1}
+{"t":0,"th":"loop","ev":"pool_enqueue","id":2}
+{"t":1000000,"th":"pool-0","ev":"pool_finish","id":0}
+{"t":1000000,"th":"pool-0","ev":"pool_start","id":2}
+{"t":2000000,"th":"pool-1","ev":"pool_finish","id":1}
+{"t":2000000,"th":"pool-0","ev":"pool_finish","id":2}
+)");
+}
+
+}  // namespace
+}  // namespace platform_sim

@@ -1,0 +1,38 @@
+#include "platform/trace.h"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace platform {
+namespace {
+
+TEST(TraceTest, JsonLeavesOutEmptyFieldsAndKeepsFieldOrder) {
+  TraceEvent e{.t_ns = 1500000, .thread = "loop", .event = "cb_begin",
+               .phase = "timers", .kind = "timeout", .id = 3};
+  EXPECT_EQ(TraceEventToJson(e),
+            R"({"t":1500000,"th":"loop","ev":"cb_begin","phase":"timers","kind":"timeout","id":3})");
+  TraceEvent log{.t_ns = 0, .thread = "loop", .event = "log", .detail = "a\"b"};
+  EXPECT_EQ(TraceEventToJson(log), R"({"t":0,"th":"loop","ev":"log","detail":"a\"b"})");
+}
+
+TEST(TraceTest, WriterPutsHeaderFirstThenOneLinePerEvent) {
+  std::ostringstream out;
+  JsonLinesTraceWriter w(&out, R"({"twinloop_trace":1})");
+  w.Record({.t_ns = 5, .thread = "pool-0", .event = "pool_start", .id = 1});
+  EXPECT_EQ(out.str(),
+            "{\"twinloop_trace\":1}\n{\"t\":5,\"th\":\"pool-0\",\"ev\":\"pool_start\",\"id\":1}\n");
+}
+
+TEST(TraceTest, MemorySinkKeepsOrder) {
+  MemoryTraceSink sink;
+  sink.Record({.t_ns = 2, .thread = "loop", .event = "a"});
+  sink.Record({.t_ns = 1, .thread = "loop", .event = "b"});
+  ASSERT_EQ(sink.events().size(), 2u);
+  EXPECT_EQ(sink.events()[1].event, "b");
+  EXPECT_EQ(sink.ToJsonLines(),
+            "{\"t\":2,\"th\":\"loop\",\"ev\":\"a\"}\n{\"t\":1,\"th\":\"loop\",\"ev\":\"b\"}\n");
+}
+
+}  // namespace
+}  // namespace platform
