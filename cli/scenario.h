@@ -1,0 +1,66 @@
+// Scenario: a program described in JSON (format version 1), so that users,
+// tests and Node.js can all run the same program. See cli/SCENARIOS.md.
+//
+// ParseScenario validates everything up front: a malformed file gets one
+// error naming the JSON path and what was expected, e.g.
+// `main[2].timeout: expected a number >= 0`, and nothing runs.
+//
+// Threading: plain values; no shared state.
+#ifndef TWINLOOP_CLI_SCENARIO_H_
+#define TWINLOOP_CLI_SCENARIO_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace scenario {
+
+struct Op {
+  enum class Kind { kLog, kTimeout, kInterval, kImmediate, kNextTick, kMicrotask, kCpu, kPool, kNet };
+  Kind kind = Kind::kLog;
+  std::string label;      // kLog
+  double ms = 0;          // kTimeout, kInterval, kCpu, kPool, kNet
+  int64_t times = 0;      // kInterval
+  bool pool_io = false;   // kPool: {"io": MS} rather than {"cpu": MS}
+  std::vector<Op> body;   // callback ops ("do", or the op's own list)
+
+  bool operator==(const Op&) const = default;
+};
+
+struct Config {
+  int cores = 2;
+  int pool_size = 4;
+  uint64_t seed = 1;
+  double net_jitter_ms = 0;  // extension: max extra network latency
+
+  bool operator==(const Config&) const = default;
+};
+
+struct Scenario {
+  Config config;
+  std::vector<Op> main;
+
+  bool operator==(const Scenario&) const = default;
+};
+
+inline constexpr double kMaxDurationMs = 1e9;  // ~11.6 days of virtual time
+inline constexpr int64_t kMaxTimes = 1'000'000'000;
+inline constexpr int kMaxDepth = 200;
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view json_text);
+
+// The scenario as JSON (version 1); ParseScenario reads it back unchanged.
+std::string ScenarioToJson(const Scenario& s);
+
+// The same program for Node.js, in the style of the conformance files: it
+// prints its log labels, one per line, when the process exits. `pool` io ops
+// become fs.readFile, `cpu` a busy loop; `pool` cpu and `net` have no exact
+// Node equivalent and are rejected.
+absl::StatusOr<std::string> ScenarioToNodeJs(const Scenario& s);
+
+}  // namespace scenario
+
+#endif  // TWINLOOP_CLI_SCENARIO_H_

@@ -1,0 +1,230 @@
+#include "runtime/timer_lists.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace runtime {
+
+TimerLists::TimerLists(TimerHost* host) : host_(host) {}
+
+TimerLists::~TimerLists() {
+  for (auto& [msecs, list] : lists_) {
+    for (Timer& t : list->timers) t->list_ = nullptr;
+  }
+}
+
+int64_t TimerLists::ClampDelay(double ms) {
+  // Node's Timeout constructor: `if (!(after >= 1 && after <= TIMEOUT_MAX))
+  // after = 1`; insert() then truncates to whole milliseconds.
+  if (!(ms >= 1 && ms <= kTimeoutMax)) return 1;
+  return static_cast<int64_t>(std::trunc(ms));
+}
+
+Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
+                         bool repeat) {
+  auto t = std::make_shared<Timeout>();
+  t->owner_ = this;
+  t->id_ = next_timer_id_++;
+  t->idle_timeout_ = ClampDelay(ms);
+  t->repeat_ = repeat ? t->idle_timeout_ : 0;
+  t->callback_ = std::move(callback);
+  IncRef();
+  // The start is read fresh (getLibuvNow), so CPU spent earlier in the
+  // current callback counts.
+  Insert(t, t->idle_timeout_, host_->RefreshNow());
+  return t;
+}
+
+Timer TimerLists::SetTimeout(absl::AnyInvocable<void()> callback, double ms) {
+  return Create(std::move(callback), ms, /*repeat=*/false);
+}
+
+Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
+  return Create(std::move(callback), ms, /*repeat=*/true);
+}
+
+void TimerLists::Insert(const Timer& t, int64_t msecs, int64_t start) {
+  t->idle_start_ = start;
+  std::shared_ptr<TimerList>& list = lists_[msecs];
+  if (list == nullptr) {
+    const int64_t expiry = start + msecs;
+    list = std::make_shared<TimerList>();
+    list->msecs = msecs;
+    list->expiry = expiry;
+    list->id = next_list_id_++;
+    HeapPush(list.get());
+    if (next_expiry_ > expiry) {
+      host_->ScheduleTimer(msecs);
+      next_expiry_ = expiry;
+    }
+  }
+  if (t->list_ != nullptr) Unlink(*t);  // L.append moves the item
+  list->timers.push_back(t);
+  t->list_ = list.get();
+  t->pos_ = std::prev(list->timers.end());
+}
+
+void TimerLists::Unlink(Timeout& t) {
+  if (t.list_ == nullptr) return;
+  TimerList* list = t.list_;
+  t.list_ = nullptr;
+  list->timers.erase(t.pos_);  // may drop the last reference to t
+}
+
+void TimerLists::IncRef() {
+  if (ref_count_++ == 0) host_->ToggleTimerRef(true);
+}
+
+void TimerLists::DecRef() {
+  if (--ref_count_ == 0) host_->ToggleTimerRef(false);
+}
+
+void TimerLists::Clear(const Timer& t) {
+  // clearTimeout(): `if (timer && timer._onTimeout)`, then unenroll().
+  if (t == nullptr || !t->has_callback_) return;
+  t->has_callback_ = false;
+  if (!t->running_) t->callback_ = nullptr;
+  if (t->destroyed_) return;
+  t->destroyed_ = true;
+  Timer keep = t;
+  Unlink(*t);
+  // Node deletes only ref'd lists when they empty ("unrefed ones are
+  // incredibly likely to come from http and be recreated shortly after").
+  if (t->refed_) {
+    auto it = lists_.find(t->idle_timeout_);
+    if (it != lists_.end() && it->second->timers.empty()) {
+      HeapRemove(it->second.get());
+      lists_.erase(it);
+    }
+    DecRef();
+  }
+  t->idle_timeout_ = -1;
+}
+
+void TimerLists::Ref(const Timer& t) {
+  if (t->refed_) return;
+  t->refed_ = true;
+  if (!t->destroyed_) IncRef();
+}
+
+void TimerLists::Unref(const Timer& t) {
+  if (!t->refed_) return;
+  t->refed_ = false;
+  if (!t->destroyed_) DecRef();
+}
+
+void TimerLists::Refresh(const Timer& t) {
+  // insertGuarded(item, refed, getLibuvNow())
+  const int64_t msecs = t->idle_timeout_;
+  if (msecs < 0) return;
+  Insert(t, msecs, host_->RefreshNow());
+  if (t->destroyed_) {
+    t->destroyed_ = false;
+    if (t->refed_) IncRef();
+  }
+}
+
+int64_t TimerLists::ProcessTimers(int64_t now) {
+  next_expiry_ = INT64_MAX;
+  stopped_ = false;
+  while (!heap_.empty()) {
+    TimerList* top = heap_.front();
+    if (top->expiry > now || stopped_) {
+      next_expiry_ = top->expiry;
+      return ref_count_ > 0 ? next_expiry_ : -next_expiry_;
+    }
+    // A copy: callbacks may add lists and rehash the map.
+    std::shared_ptr<TimerList> list = lists_.at(top->msecs);
+    ListOnTimeout(list, now);
+  }
+  return 0;
+}
+
+void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
+                               int64_t now) {
+  const int64_t msecs = list->msecs;
+  while (!list->timers.empty()) {
+    Timer timer = list->timers.front();
+    if (now - timer->idle_start_ < msecs) {
+      // The rest of this list is not due yet: it waits with a fresh id, so it
+      // goes behind lists of equal expiry.
+      list->expiry = std::max(timer->idle_start_ + msecs, now + 1);
+      list->id = next_list_id_++;
+      HeapFix(list->heap_pos);
+      return;
+    }
+    if (stopped_) return;
+    Unlink(*timer);
+    if (!timer->has_callback_) {
+      if (!timer->destroyed_) {
+        timer->destroyed_ = true;
+        if (timer->refed_) --ref_count_;
+      }
+      continue;
+    }
+    // An interval re-arms from the time read just before its callback.
+    const int64_t start = timer->repeat_ > 0 ? host_->RefreshNow() : 0;
+    timer->running_ = true;
+    const bool ok = host_->RunTimerCallback(*timer, timer->callback_);
+    timer->running_ = false;
+    if (!timer->has_callback_) timer->callback_ = nullptr;
+    if (timer->repeat_ > 0 && timer->idle_timeout_ != -1) {
+      timer->idle_timeout_ = timer->repeat_;
+      Insert(timer, timer->idle_timeout_, start);
+    } else if (timer->list_ == nullptr && !timer->destroyed_) {
+      timer->destroyed_ = true;
+      if (timer->refed_) --ref_count_;  // Node decrements without a toggle
+    }
+    if (!ok) {
+      stopped_ = true;
+      return;
+    }
+  }
+  auto it = lists_.find(msecs);
+  if (it != lists_.end() && it->second == list) {
+    HeapRemove(list.get());
+    lists_.erase(it);
+  }
+}
+
+bool TimerLists::Before(const TimerList& a, const TimerList& b) {
+  return a.expiry != b.expiry ? a.expiry < b.expiry : a.id < b.id;
+}
+
+void TimerLists::HeapSwap(size_t i, size_t j) {
+  std::swap(heap_[i], heap_[j]);
+  heap_[i]->heap_pos = i;
+  heap_[j]->heap_pos = j;
+}
+
+void TimerLists::HeapFix(size_t i) {
+  while (i > 0 && Before(*heap_[i], *heap_[(i - 1) / 2])) {
+    HeapSwap(i, (i - 1) / 2);
+    i = (i - 1) / 2;
+  }
+  for (;;) {
+    size_t best = i;
+    const size_t l = 2 * i + 1, r = 2 * i + 2;
+    if (l < heap_.size() && Before(*heap_[l], *heap_[best])) best = l;
+    if (r < heap_.size() && Before(*heap_[r], *heap_[best])) best = r;
+    if (best == i) return;
+    HeapSwap(i, best);
+    i = best;
+  }
+}
+
+void TimerLists::HeapPush(TimerList* l) {
+  l->heap_pos = heap_.size();
+  heap_.push_back(l);
+  HeapFix(l->heap_pos);
+}
+
+void TimerLists::HeapRemove(TimerList* l) {
+  const size_t i = l->heap_pos;
+  HeapSwap(i, heap_.size() - 1);
+  heap_.pop_back();
+  if (i < heap_.size()) HeapFix(i);
+}
+
+}  // namespace runtime
