@@ -1,5 +1,6 @@
 #include "runtime/loop.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <exception>
@@ -176,7 +177,9 @@ void Loop::RunNodeTimers() {
   const int64_t next = timers_.ProcessTimers(RefreshNow());
   if (next != 0) {
     const int64_t duration = std::llabs(next) - now_ms_;
-    ScheduleTimer(duration > 0 ? duration : 1);
+    // After a failed callback the timers still due run as soon as Run is
+    // called again (Node would call processTimers again at once).
+    ScheduleTimer(duration > 0 ? duration : (error_.ok() ? 1 : 0));
     timer_handle_.refed = next > 0;
   } else {
     timer_handle_.refed = false;
@@ -518,6 +521,13 @@ void Loop::PollPhase(int64_t timeout_ms) {
   if (!error_.ok()) return;
   phase_ = Phase::kPoll;
   if (!undelivered_.empty()) timeout_ms = 0;
+  // Node configures UV_METRICS_IDLE_TIME, so uv__io_poll first polls with
+  // timeout 0, updates the loop time, and waits only for what is left of the
+  // timeout measured from the loop time it started with. CPU burnt in
+  // callbacks since the time was last read therefore does not delay timers.
+  const int64_t base = now_ms_;
+  UpdateTime();
+  if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base));
   Trace("poll", "", -1, absl::StrCat(timeout_ms));
   std::vector<platform::Completion> got;
   const absl::Status s = platform_->Poll(

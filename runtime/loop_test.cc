@@ -1,0 +1,437 @@
+#include "runtime/loop.h"
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "platform/sim/simulated_platform.h"
+
+namespace runtime {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using platform::Nanos;
+using platform::Segment;
+
+constexpr Nanos kMs = platform::kNanosPerMilli;
+
+class LoopTest : public ::testing::Test {
+ protected:
+  void Make(platform_sim::SimConfig config = {}, LoopOptions options = {}) {
+    config.trace = &trace_;
+    sim_ = std::move(platform_sim::SimulatedPlatform::Create(config).value());
+    loop_ = std::make_unique<Loop>(sim_.get(), options);
+  }
+  void SetUp() override { Make(); }
+
+  // Records "label@ms" with the platform time of the call.
+  Loop::Callback Log(std::string label) {
+    return [this, label] { Note(label); };
+  }
+  void Note(const std::string& label) {
+    const Nanos t = sim_->Now();
+    log_.push_back(t % kMs == 0 ? absl::StrCat(label, "@", t / kMs)
+                                : absl::StrCat(label, "@", static_cast<double>(t) / kMs));
+  }
+  void RunScript(Loop::Callback main) { ASSERT_TRUE(loop_->RunScript(std::move(main)).ok()); }
+  bool RunAll() {
+    absl::StatusOr<bool> alive = loop_->Run();
+    EXPECT_TRUE(alive.ok()) << alive.status();
+    return alive.ok() && *alive;
+  }
+  std::vector<std::string> Events(const std::string& event) {
+    std::vector<std::string> out;
+    for (const auto& e : trace_.events()) {
+      if (e.event == event) out.push_back(absl::StrCat(e.phase, ":", e.kind));
+    }
+    return out;
+  }
+
+  platform::MemoryTraceSink trace_;
+  std::unique_ptr<platform_sim::SimulatedPlatform> sim_;
+  std::unique_ptr<Loop> loop_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(LoopTest, TimeoutZeroIsOneMillisecond) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout(Log("zero"), 0).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("neg"), -5).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("huge"), 4294967296.0).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("two"), 2.9).ok());
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("zero@1", "neg@1", "huge@1", "two@2"));
+}
+
+TEST_F(LoopTest, TimerStartIsReadFreshAfterCpuInTheSameCallback) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->ConsumeCpu(5 * kMs).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("t"), 10).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("t@15"));
+}
+
+TEST_F(LoopTest, LateWakeRunsOneListBeforeTheNext) {
+  // Checked on Node 20 (see timer_lists_test): a1 a2 b1.
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout(Log("a1"), 30).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("b1"), 50).ok());
+    ASSERT_TRUE(loop_->ConsumeCpu(40 * kMs).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("a2"), 30).ok());
+    ASSERT_TRUE(loop_->ConsumeCpu(80 * kMs).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("a1@120", "a2@120", "b1@120"));
+}
+
+TEST_F(LoopTest, NextTicksDrainBetweenTimersOfOneList) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("t1");
+      ASSERT_TRUE(loop_->QueueMicrotask(Log("m")).ok());
+      ASSERT_TRUE(loop_->NextTick(Log("tick")).ok());
+    }, 5).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("t2"), 5).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("t1@5", "tick@5", "m@5", "t2@5"));
+}
+
+TEST_F(LoopTest, MainScriptDrainsTicksThenMicrotasks) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->QueueMicrotask([&] {
+      Note("m1");
+      ASSERT_TRUE(loop_->NextTick(Log("t3")).ok());
+    }).ok());
+    ASSERT_TRUE(loop_->NextTick([&] {
+      Note("t1");
+      ASSERT_TRUE(loop_->QueueMicrotask(Log("m2")).ok());
+      ASSERT_TRUE(loop_->NextTick(Log("t2")).ok());
+    }).ok());
+    Note("main");
+  });
+  EXPECT_THAT(log_, ElementsAre("main@0", "t1@0", "t2@0", "m1@0", "m2@0", "t3@0"));
+}
+
+TEST_F(LoopTest, ImmediatesQueuedDuringCheckWaitForTheNextIteration) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetImmediate([&] {
+      Note("i1");
+      ASSERT_TRUE(loop_->SetImmediate(Log("i3")).ok());
+      ASSERT_TRUE(loop_->NextTick(Log("tick")).ok());
+    }).ok());
+    ASSERT_TRUE(loop_->SetImmediate(Log("i2")).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("i1@0", "tick@0", "i2@0", "i3@0"));
+  // i1 and i2 ran in one check phase, i3 in the next iteration's.
+  int iteration = 0;
+  std::vector<int> ran_in;
+  for (const auto& e : trace_.events()) {
+    if (e.event == "poll") ++iteration;
+    if (e.event == "cb_begin" && e.kind == "immediate") ran_in.push_back(iteration);
+  }
+  ASSERT_EQ(ran_in.size(), 3u);
+  EXPECT_EQ(ran_in[0], ran_in[1]);
+  EXPECT_EQ(ran_in[2], ran_in[1] + 1);
+}
+
+TEST_F(LoopTest, ClearedImmediateDoesNotRun) {
+  Immediate b;
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetImmediate([&] {
+      Note("a");
+      ASSERT_TRUE(loop_->ClearImmediate(b).ok());
+    }).ok());
+    b = loop_->SetImmediate(Log("b")).value();
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("a@0"));
+  EXPECT_TRUE(b->done());
+}
+
+TEST_F(LoopTest, InsidePoolCallbackImmediateRunsBeforeTimeoutZero) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kWait, 3 * kMs}}, nullptr},
+                                 [&](absl::Status s) {
+                                   ASSERT_TRUE(s.ok());
+                                   Note("io");
+                                   ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 0).ok());
+                                   ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
+                                 })
+                    .ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("io@3", "immediate@3", "timeout@4"));
+}
+
+TEST_F(LoopTest, UnrefedTimerDoesNotKeepTheLoopAlive) {
+  RunScript([&] {
+    Timer t = loop_->SetTimeout(Log("unrefed"), 100).value();
+    ASSERT_TRUE(loop_->Unref(t).ok());
+    EXPECT_FALSE(loop_->HasRef(t).value());
+    ASSERT_TRUE(loop_->SetTimeout(Log("refed"), 50).ok());
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("refed@50"));
+  EXPECT_EQ(sim_->Now(), 50 * kMs);
+}
+
+TEST_F(LoopTest, RefreshRestartsTheTimer) {
+  RunScript([&] {
+    Timer t = loop_->SetTimeout(Log("t"), 10).value();
+    ASSERT_TRUE(loop_->SetTimeout([&, t] { ASSERT_TRUE(loop_->Refresh(t).ok()); }, 6).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("t@16"));
+}
+
+TEST_F(LoopTest, IntervalRunsItsCountAndReArmsFromBeforeItsCallback) {
+  RunScript([&] {
+    auto runs = std::make_shared<int>(0);
+    auto self = std::make_shared<Timer>();
+    *self = loop_->SetInterval([&, runs, self] {
+      Note("i");
+      ASSERT_TRUE(loop_->ConsumeCpu(3 * kMs).ok());
+      if (++*runs == 3) {
+        ASSERT_TRUE(loop_->ClearInterval(*self).ok());
+        self->reset();
+      }
+    }, 10).value();
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("i@10", "i@20", "i@30"));
+}
+
+TEST_F(LoopTest, ClearingAnUnknownOrFiredTimerIsANoOp) {
+  Timer t;
+  RunScript([&] { t = loop_->SetTimeout(Log("t"), 1).value(); });
+  RunAll();
+  EXPECT_TRUE(loop_->ClearTimeout(t).ok());
+  EXPECT_TRUE(loop_->ClearTimeout(nullptr).ok());
+  EXPECT_THAT(log_, ElementsAre("t@1"));
+}
+
+TEST_F(LoopTest, TimersFromAnotherLoopAreRejected) {
+  Timer t;
+  RunScript([&] { t = loop_->SetTimeout([] {}, 1).value(); });
+  auto other_sim = platform_sim::SimulatedPlatform::Create({}).value();
+  Loop other(other_sim.get());
+  EXPECT_EQ(other.ClearTimeout(t).message(),
+            absl::StrCat("Loop::ClearTimeout: timer ", t->id(), " belongs to another loop"));
+  EXPECT_EQ(other.Ref(nullptr).message(), "Loop::Ref: null timer");
+}
+
+TEST_F(LoopTest, ExceptionStopsRunAndTheLoopCanContinue) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([] { throw std::runtime_error("boom"); }, 1).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("after"), 1).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("later"), 5).ok());
+  });
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(r.status().message(), "uncaught exception in timeout callback at t=1.000 ms: boom");
+  EXPECT_TRUE(log_.empty());
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("after@1", "later@5"));
+}
+
+TEST_F(LoopTest, ExceptionInTheMainScriptIsReported) {
+  absl::Status s = loop_->RunScript([] { throw std::logic_error("bad main"); });
+  EXPECT_EQ(s.message(), "uncaught exception in main callback at t=0.000 ms: bad main");
+  EXPECT_TRUE(loop_->RunScript([] {}).ok());
+}
+
+TEST_F(LoopTest, RunawayNextTickIsStopped) {
+  Make({}, {.max_tasks_per_drain = 1000});
+  std::function<void()> again = [&] { ASSERT_TRUE(loop_->NextTick(again).ok()); };
+  absl::Status s = loop_->RunScript([&] {
+    ASSERT_TRUE(loop_->ConsumeCpu(7 * kMs).ok());
+    again();
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(),
+            "aborting after running 1000 nextTick and microtask callbacks in one drain at "
+            "t=7.000 ms: the nextTick queue never empties");
+}
+
+TEST_F(LoopTest, RunawayMicrotaskIsStoppedInsideRun) {
+  Make({}, {.max_tasks_per_drain = 500});
+  std::function<void()> again = [&] { ASSERT_TRUE(loop_->QueueMicrotask(again).ok()); };
+  RunScript([&] { ASSERT_TRUE(loop_->SetTimeout([&] { again(); }, 2).ok()); });
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().message(),
+            "aborting after running 500 nextTick and microtask callbacks in one drain at "
+            "t=2.000 ms: the microtask queue never empties");
+}
+
+TEST_F(LoopTest, EndlessImmediateChainIsStoppedWhenAsked) {
+  Make({}, {.max_immediate_chain = 50});
+  std::function<void()> again = [&] { ASSERT_TRUE(loop_->SetImmediate(again).ok()); };
+  RunScript([&] { again(); });
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(),
+            "aborting after 50 loop iterations in a row that each queued another "
+            "setImmediate, at t=0.000 ms: the immediate queue never empties");
+}
+
+TEST_F(LoopTest, PhasesRunInLibuvOrder) {
+  HandleId idle = loop_->NewHandle(HandleType::kIdle).value();
+  HandleId prep = loop_->NewHandle(HandleType::kPrepare).value();
+  HandleId check = loop_->NewHandle(HandleType::kCheck).value();
+  ASSERT_TRUE(loop_->StartHandle(idle, Log("idle")).ok());
+  ASSERT_TRUE(loop_->StartHandle(prep, Log("prepare")).ok());
+  ASSERT_TRUE(loop_->StartHandle(check, [&] {
+    Note("check");
+    ASSERT_TRUE(loop_->Close(idle, Log("close idle")).ok());
+    ASSERT_TRUE(loop_->Close(prep, Log("close prepare")).ok());
+    ASSERT_TRUE(loop_->Close(check, Log("close check")).ok());
+  }).ok());
+  RunScript([&] {
+    ASSERT_TRUE(loop_->QueueWork({}, [&](absl::Status) { Note("poll"); }).ok());
+    ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("timer"), 0).ok());
+  });
+  EXPECT_FALSE(RunAll());
+  // A user check handle started after the loop's own immediate handle runs
+  // first (libuv starts handles at the head of the list). Closing is LIFO.
+  EXPECT_THAT(log_, ElementsAre("idle@0", "prepare@0", "poll@0", "check@0", "immediate@0",
+                                "close check@0", "close prepare@0", "close idle@0", "timer@1"));
+}
+
+TEST_F(LoopTest, ClosingTwiceIsAnErrorAndUnknownHandlesAreRejected) {
+  HandleId h = loop_->NewHandle(HandleType::kCheck).value();
+  ASSERT_TRUE(loop_->Close(h).ok());
+  EXPECT_EQ(loop_->Close(h).message(), absl::StrCat("Loop::Close: handle ", h, " is already closing"));
+  EXPECT_EQ(loop_->StartHandle(h, [] {}).message(),
+            absl::StrCat("Loop::StartHandle: handle ", h, " is closing"));
+  EXPECT_TRUE(loop_->Alive().value()) << "a closing handle keeps the loop alive";
+  EXPECT_FALSE(RunAll());
+  EXPECT_EQ(loop_->Close(h).message(),
+            absl::StrCat("Loop::Close: unknown handle ", h, " (never created, or already closed)"));
+  EXPECT_EQ(loop_->StopHandle(999).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(LoopTest, UnrefedHandleDoesNotKeepTheLoopAliveButIdleStillPreventsBlocking) {
+  HandleId idle = loop_->NewHandle(HandleType::kIdle).value();
+  int runs = 0;
+  ASSERT_TRUE(loop_->StartHandle(idle, [&] { ++runs; }).ok());
+  ASSERT_TRUE(loop_->UnrefHandle(idle).ok());
+  EXPECT_FALSE(loop_->Alive().value());
+  EXPECT_FALSE(RunAll());
+  EXPECT_EQ(runs, 0);
+  ASSERT_TRUE(loop_->RefHandle(idle).ok());
+  EXPECT_TRUE(loop_->Alive().value());
+  absl::StatusOr<bool> once = loop_->Run(RunMode::kOnce);
+  ASSERT_TRUE(once.ok());
+  EXPECT_TRUE(*once);
+  EXPECT_EQ(runs, 1);
+}
+
+TEST_F(LoopTest, WaitingForeverIsReportedInSimulation) {
+  HandleId check = loop_->NewHandle(HandleType::kCheck).value();
+  ASSERT_TRUE(loop_->StartHandle(check, [] {}).ok());
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("the loop would wait forever"));
+}
+
+TEST_F(LoopTest, RunModes) {
+  RunScript([&] { ASSERT_TRUE(loop_->SetTimeout(Log("t"), 10).ok()); });
+  // NOWAIT polls without blocking: time does not move.
+  EXPECT_TRUE(loop_->Run(RunMode::kNoWait).value());
+  EXPECT_EQ(sim_->Now(), 0);
+  // ONCE blocks for the timer and runs it.
+  EXPECT_FALSE(loop_->Run(RunMode::kOnce).value());
+  EXPECT_THAT(log_, ElementsAre("t@10"));
+}
+
+TEST_F(LoopTest, StopEndsRunAfterTheCurrentIteration) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("a");
+      ASSERT_TRUE(loop_->Stop().ok());
+    }, 1).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("b"), 2).ok());
+  });
+  EXPECT_TRUE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("a@1"));
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("a@1", "b@2"));
+}
+
+TEST_F(LoopTest, RunFromACallbackIsRejected) {
+  absl::Status inner;
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] { inner = loop_->Run().status(); }, 1).ok());
+  });
+  RunAll();
+  EXPECT_EQ(inner.message(), "Loop::Run called while the loop is running (from one of its callbacks)");
+}
+
+TEST_F(LoopTest, CancelledWorkGetsCancelledStatus) {
+  Make({.pool_size = 1});
+  RequestId running = 0, queued = 0;
+  std::vector<std::string> statuses;
+  RunScript([&] {
+    running = loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, nullptr},
+                               [&](absl::Status s) { statuses.push_back(s.ToString()); })
+                  .value();
+    queued = loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, [] { FAIL() << "ran"; }},
+                              [&](absl::Status s) { statuses.push_back(s.ToString()); })
+                 .value();
+    EXPECT_EQ(loop_->CancelWork(running).code(), absl::StatusCode::kFailedPrecondition);
+    ASSERT_TRUE(loop_->CancelWork(queued).ok());
+  });
+  EXPECT_EQ(loop_->CancelWork(12345).message(), "Loop::CancelWork: no pending pool work 12345");
+  RunAll();
+  EXPECT_THAT(statuses, ElementsAre("CANCELLED: work cancelled before it started", "OK"));
+}
+
+TEST_F(LoopTest, BadArgumentsAreRejected) {
+  EXPECT_EQ(loop_->ConsumeCpu(-1).message(), "Loop::ConsumeCpu: duration must be >= 0, got -1 ns");
+  EXPECT_EQ(loop_->StartNetwork(-2, [](absl::Status) {}).status().message(),
+            "Loop::StartNetwork: latency must be >= 0, got -2 ns");
+  EXPECT_EQ(loop_->QueueWork({{{Segment::Kind::kCpu, -3}}, nullptr}, [](absl::Status) {})
+                .status()
+                .message(),
+            "Loop::QueueWork: segment 0 has negative duration -3 ns");
+  EXPECT_EQ(loop_->SetTimeout(nullptr, 1).status().message(), "Loop::SetTimeout: empty callback");
+  EXPECT_FALSE(loop_->Alive().value()) << "nothing was scheduled";
+}
+
+TEST_F(LoopTest, TraceRecordsCallbacksWithTheirPhases) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([] {}, 1).ok());
+    ASSERT_TRUE(loop_->SetImmediate([] {}).ok());
+    ASSERT_TRUE(loop_->StartNetwork(2 * kMs, [](absl::Status) {}).ok());
+  });
+  RunAll();
+  EXPECT_THAT(Events("cb_begin"),
+              ElementsAre("main:main", "check:immediate", "timers:timeout", "poll:net"));
+  EXPECT_THAT(Events("timer_fire"), ElementsAre("timers:timeout"));
+}
+
+TEST_F(LoopTest, NetworkRequestsHoldNoPoolThread) {
+  Make({.pool_size = 1});
+  RunScript([&] {
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(loop_->StartNetwork(50 * kMs, [&](absl::Status) { Note("n"); }).ok());
+    }
+  });
+  RunAll();
+  EXPECT_EQ(log_, std::vector<std::string>(100, "n@50"));
+}
+
+}  // namespace
+}  // namespace runtime

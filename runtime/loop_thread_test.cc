@@ -1,0 +1,39 @@
+// The loop rejects calls from threads other than its own. Runs under TSan.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "platform/sim/simulated_platform.h"
+#include "runtime/loop.h"
+
+namespace runtime {
+namespace {
+
+TEST(LoopThreadTest, CallsFromAnotherThreadFailAndChangeNothing) {
+  auto sim = platform_sim::SimulatedPlatform::Create({}).value();
+  Loop loop(sim.get());
+  absl::Status set, tick, run, alive;
+  std::thread other([&] {
+    set = loop.SetTimeout([] {}, 1).status();
+    tick = loop.NextTick([] {});
+    run = loop.Run().status();
+    alive = loop.Alive().status();
+  });
+  other.join();
+  EXPECT_EQ(set.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(set.message(),
+            "Loop::SetTimeout called from a thread that does not own the loop; a Loop may "
+            "only be used from the thread that created it");
+  EXPECT_EQ(tick.message(),
+            "Loop::NextTick called from a thread that does not own the loop; a Loop may "
+            "only be used from the thread that created it");
+  EXPECT_EQ(run.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(alive.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(loop.Alive().value()) << "the rejected SetTimeout left no timer";
+  bool ran = false;
+  ASSERT_TRUE(loop.RunScript([&] { ran = true; }).ok());
+  EXPECT_TRUE(ran) << "the rejected NextTick left nothing queued either";
+}
+
+}  // namespace
+}  // namespace runtime

@@ -1,0 +1,234 @@
+#include "runtime/timer_lists.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace runtime {
+namespace {
+
+// A loop stand-in: time is set by the test; callbacks run directly.
+class FakeHost : public TimerHost {
+ public:
+  int64_t RefreshNow() override { return now; }
+  void ScheduleTimer(int64_t ms) override { scheduled.push_back(now + ms); }
+  void ToggleTimerRef(bool ref) override { refs.push_back(ref); }
+  bool RunTimerCallback(Timeout&, absl::AnyInvocable<void()>& cb) override {
+    cb();
+    return !fail_next;
+  }
+  int64_t now = 0;
+  bool fail_next = false;
+  std::vector<int64_t> scheduled;  // absolute due times asked for
+  std::vector<bool> refs;
+};
+
+struct Fixture {
+  FakeHost host;
+  TimerLists lists{&host};
+  std::vector<std::string> log;
+  absl::AnyInvocable<void()> Log(std::string s) {
+    return [this, s] { log.push_back(s + "@" + std::to_string(host.now)); };
+  }
+};
+
+TEST(TimerListsTest, ClampsDelaysAsNodeDoes) {
+  EXPECT_EQ(TimerLists::ClampDelay(0), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(-5), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(0.5), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(1.9), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(2.5), 2);
+  EXPECT_EQ(TimerLists::ClampDelay(std::nan("")), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(2147483647.0), 2147483647);
+  EXPECT_EQ(TimerLists::ClampDelay(2147483648.0), 1);
+  EXPECT_EQ(TimerLists::ClampDelay(1e300), 1);
+}
+
+TEST(TimerListsTest, SameDurationSharesOneList) {
+  Fixture f;
+  f.lists.SetTimeout(f.Log("a"), 10);
+  f.host.now = 3;
+  f.lists.SetTimeout(f.Log("b"), 10);
+  f.lists.SetTimeout(f.Log("c"), 5);
+  EXPECT_EQ(f.lists.list_count(), 2u);
+  // The first list asked for the loop timer; the 5 ms list expires at 8,
+  // before 10, so it asked too.
+  EXPECT_EQ(f.host.scheduled, (std::vector<int64_t>{10, 8}));
+  EXPECT_EQ(f.host.refs, (std::vector<bool>{true}));
+  EXPECT_EQ(f.lists.ref_count(), 3);
+}
+
+TEST(TimerListsTest, LateWakeRunsOneListBackToBackBeforeTheNext) {
+  // Node: a1 (30 ms, start 0) and a2 (30 ms, start 40) share a list that
+  // expires at 30; b1 (50 ms) expires at 50. Woken at 120, Node runs a1, a2,
+  // then b1, although a2 was due (70) after b1 (50). Checked on Node 20.
+  Fixture f;
+  f.lists.SetTimeout(f.Log("a1"), 30);
+  f.lists.SetTimeout(f.Log("b1"), 50);
+  f.host.now = 40;
+  f.lists.SetTimeout(f.Log("a2"), 30);
+  f.host.now = 120;
+  EXPECT_EQ(f.lists.ProcessTimers(120), 0);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a1@120", "a2@120", "b1@120"}));
+  EXPECT_EQ(f.lists.ref_count(), 0);
+}
+
+TEST(TimerListsTest, OnePassUsesOneNow) {
+  // A timer created during the pass is not due in it, even if the clock moved.
+  Fixture f;
+  f.lists.SetTimeout([&] {
+    f.host.now = 50;  // the callback burnt CPU
+    f.lists.SetTimeout(f.Log("inner"), 1);
+  }, 1);
+  const int64_t next = f.lists.ProcessTimers(1);
+  EXPECT_TRUE(f.log.empty());
+  EXPECT_EQ(next, 51) << "the inner list expires at 50 + 1, ref'd (positive)";
+}
+
+TEST(TimerListsTest, ListNotYetDueWaitsWithFreshIdAndExpiry) {
+  Fixture f;
+  f.lists.SetTimeout(f.Log("a"), 10);  // due 10
+  f.host.now = 4;
+  f.lists.SetTimeout(f.Log("b"), 10);  // due 14
+  f.host.now = 11;
+  EXPECT_EQ(f.lists.ProcessTimers(11), 14);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@11"}));
+  f.host.now = 14;
+  EXPECT_EQ(f.lists.ProcessTimers(14), 0);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@11", "b@14"}));
+}
+
+TEST(TimerListsTest, IntervalReArmsFromTheTimeReadBeforeItsCallback) {
+  Fixture f;
+  int runs = 0;
+  Timer t = f.lists.SetInterval([&] {
+    ++runs;
+    f.host.now += 3;  // the callback takes 3 ms
+  }, 10);
+  f.host.now = 10;
+  EXPECT_EQ(f.lists.ProcessTimers(10), 20) << "re-armed from 10, not 13";
+  EXPECT_EQ(t->start(), 10);
+  f.host.now = 20;
+  EXPECT_EQ(f.lists.ProcessTimers(20), 30);
+  EXPECT_EQ(runs, 2);
+  f.lists.Clear(t);
+  EXPECT_EQ(f.lists.list_count(), 0u);
+  EXPECT_EQ(f.lists.ref_count(), 0);
+  EXPECT_EQ(t->duration(), -1);
+}
+
+TEST(TimerListsTest, ClearingAnUnknownOrFiredTimerIsANoOp) {
+  Fixture f;
+  f.lists.Clear(nullptr);
+  Timer t = f.lists.SetTimeout(f.Log("a"), 1);
+  f.host.now = 1;
+  f.lists.ProcessTimers(1);
+  f.lists.Clear(t);
+  f.lists.Clear(t);
+  EXPECT_EQ(f.lists.ref_count(), 0);
+  EXPECT_EQ(f.log.size(), 1u);
+}
+
+TEST(TimerListsTest, ClearRemovesAnEmptiedRefedListButKeepsUnrefedOnes) {
+  Fixture f;
+  Timer a = f.lists.SetTimeout(f.Log("a"), 10);
+  Timer b = f.lists.SetTimeout(f.Log("b"), 20);
+  f.lists.Unref(b);
+  f.lists.Clear(a);
+  f.lists.Clear(b);
+  // Node deletes only ref'd lists on clear; the empty 20 ms list stays until
+  // the loop reaches it.
+  EXPECT_EQ(f.lists.list_count(), 1u);
+  f.host.now = 20;
+  EXPECT_EQ(f.lists.ProcessTimers(20), 0);
+  EXPECT_EQ(f.lists.list_count(), 0u);
+  EXPECT_TRUE(f.log.empty());
+}
+
+TEST(TimerListsTest, UnrefedTimersMakeTheNextExpiryNegative) {
+  Fixture f;
+  Timer a = f.lists.SetTimeout(f.Log("a"), 10);
+  Timer b = f.lists.SetTimeout(f.Log("b"), 20);
+  f.lists.Unref(b);
+  EXPECT_FALSE(b->has_ref());
+  EXPECT_EQ(f.host.refs, (std::vector<bool>{true}));
+  f.host.now = 10;
+  EXPECT_EQ(f.lists.ProcessTimers(10), -20);
+  f.lists.Ref(b);
+  EXPECT_EQ(f.lists.ref_count(), 1);
+  EXPECT_EQ(f.host.refs, (std::vector<bool>{true, true}));
+  f.lists.Unref(b);
+  EXPECT_EQ(f.host.refs, (std::vector<bool>{true, true, false}));
+}
+
+TEST(TimerListsTest, RefreshRestartsThePeriodAndRevivesAFiredTimer) {
+  Fixture f;
+  Timer t = f.lists.SetTimeout(f.Log("a"), 10);
+  f.host.now = 6;
+  f.lists.Refresh(t);
+  EXPECT_EQ(t->start(), 6);
+  f.host.now = 10;
+  EXPECT_EQ(f.lists.ProcessTimers(10), 16);
+  EXPECT_TRUE(f.log.empty());
+  f.host.now = 16;
+  f.lists.ProcessTimers(16);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@16"}));
+  EXPECT_EQ(f.lists.ref_count(), 0);
+  f.lists.Refresh(t);  // Node: refresh() on a fired timer re-arms it
+  EXPECT_EQ(f.lists.ref_count(), 1);
+  f.host.now = 26;
+  f.lists.ProcessTimers(26);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@16", "a@26"}));
+  // Node: clearTimeout on a fired timer only drops its callback; refresh()
+  // then re-inserts a timer that does nothing when it expires.
+  f.lists.Clear(t);
+  f.lists.Refresh(t);
+  EXPECT_EQ(f.lists.list_count(), 1u);
+  f.host.now = 36;
+  EXPECT_EQ(f.lists.ProcessTimers(36), 0);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@16", "a@26"}));
+  EXPECT_EQ(f.lists.ref_count(), 0);
+}
+
+TEST(TimerListsTest, ClearedPendingTimerCannotBeRefreshed) {
+  Fixture f;
+  Timer t = f.lists.SetTimeout(f.Log("a"), 10);
+  f.lists.Clear(t);
+  f.lists.Refresh(t);
+  EXPECT_EQ(f.lists.list_count(), 0u);
+  EXPECT_EQ(t->duration(), -1);
+}
+
+TEST(TimerListsTest, ClearingItselfInsideItsCallbackIsSafe) {
+  Fixture f;
+  Timer t;
+  int runs = 0;
+  t = f.lists.SetInterval([&] {
+    ++runs;
+    f.lists.Clear(t);
+  }, 5);
+  f.host.now = 5;
+  EXPECT_EQ(f.lists.ProcessTimers(5), 0);
+  f.host.now = 10;
+  EXPECT_EQ(f.lists.ProcessTimers(10), 0);
+  EXPECT_EQ(runs, 1);
+  t.reset();
+}
+
+TEST(TimerListsTest, AFailedCallbackStopsThePassAndKeepsTheRest) {
+  Fixture f;
+  f.lists.SetTimeout(f.Log("a"), 5);
+  f.lists.SetTimeout(f.Log("b"), 5);
+  f.host.now = 5;
+  f.host.fail_next = true;
+  EXPECT_EQ(f.lists.ProcessTimers(5), 5) << "b is still due";
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@5"}));
+  f.host.fail_next = false;
+  EXPECT_EQ(f.lists.ProcessTimers(5), 0);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@5", "b@5"}));
+}
+
+}  // namespace
+}  // namespace runtime
