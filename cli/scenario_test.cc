@@ -1,0 +1,163 @@
+#include "cli/scenario.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace scenario {
+namespace {
+
+std::string Error(const std::string& json) {
+  absl::StatusOr<Scenario> s = ParseScenario(json);
+  EXPECT_FALSE(s.ok()) << json;
+  return s.ok() ? "" : std::string(s.status().message());
+}
+
+std::string Main(const std::string& ops) {
+  return R"({"version": 1, "main": )" + ops + "}";
+}
+
+TEST(ScenarioTest, ParsesEveryOp) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"({
+    "version": 1,
+    "config": {"cores": 3, "pool_size": 8, "seed": 42},
+    "main": [
+      {"log": "a"},
+      {"timeout": 5, "do": [{"log": "b"}]},
+      {"interval": 2.5, "times": 3, "do": []},
+      {"immediate": [{"cpu": 1}]},
+      {"nextTick": []},
+      {"microtask": [{"log": "c"}]},
+      {"pool": {"io": 4}, "do": [{"log": "d"}]},
+      {"pool": {"cpu": 100}},
+      {"net": 50, "do": []}
+    ]})");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->config, (Config{.cores = 3, .pool_size = 8, .seed = 42}));
+  ASSERT_EQ(s->main.size(), 9u);
+  EXPECT_EQ(s->main[0].label, "a");
+  EXPECT_EQ(s->main[1].kind, Op::Kind::kTimeout);
+  EXPECT_EQ(s->main[1].body[0].label, "b");
+  EXPECT_EQ(s->main[2].times, 3);
+  EXPECT_EQ(s->main[2].ms, 2.5);
+  EXPECT_EQ(s->main[3].body[0].kind, Op::Kind::kCpu);
+  EXPECT_TRUE(s->main[6].pool_io);
+  EXPECT_FALSE(s->main[7].pool_io);
+  EXPECT_EQ(s->main[7].ms, 100);
+  EXPECT_EQ(s->main[8].kind, Op::Kind::kNet);
+}
+
+TEST(ScenarioTest, ConfigDefaults) {
+  absl::StatusOr<Scenario> s = ParseScenario(Main("[]"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->config, (Config{.cores = 2, .pool_size = 4, .seed = 1}));
+}
+
+TEST(ScenarioTest, ErrorsNameTheJsonPath) {
+  EXPECT_EQ(Error(Main(R"([{"log": "a"}, {"log": "b"}, {"timeout": -1}])")),
+            "main[2].timeout: expected a number >= 0");
+  EXPECT_EQ(Error(Main(R"([{"timout": 5, "do": []}])")),
+            "main[0]: unknown op with keys {\"do\", \"timout\"}; expected one of log, timeout, "
+            "interval, immediate, nextTick, microtask, cpu, pool, net");
+  EXPECT_EQ(Error(Main(R"([{"timeout": 5, "do": [{"immediate": [{"log": 7}]}]}])")),
+            "main[0].do[0].immediate[0].log: expected a string");
+  EXPECT_EQ(Error(Main(R"([{"timeout": 5, "doo": []}])")),
+            "main[0]: unexpected key \"doo\" in a timeout op");
+  EXPECT_EQ(Error(Main(R"([{"timeout": 5, "cpu": 1}])")),
+            "main[0]: an op has exactly one of log, timeout, interval, immediate, nextTick, "
+            "microtask, cpu, pool, net; found \"timeout\" and \"cpu\"");
+  EXPECT_EQ(Error(Main(R"([{"interval": 5, "do": []}])")), "main[0]: an interval op needs \"times\"");
+  EXPECT_EQ(Error(Main(R"([{"interval": 5, "times": 0}])")),
+            "main[0].times: expected an integer in [1, 1000000000]");
+  EXPECT_EQ(Error(Main(R"([{"interval": 5, "times": 1.5}])")),
+            "main[0].times: expected an integer in [1, 1000000000]");
+  EXPECT_EQ(Error(Main(R"([{"pool": {"disk": 5}}])")),
+            "main[0].pool: expected {\"cpu\": MS} or {\"io\": MS}");
+  EXPECT_EQ(Error(Main(R"([{"pool": {"io": "5"}}])")), "main[0].pool.io: expected a number >= 0");
+  EXPECT_EQ(Error(Main(R"([{"cpu": 1e10}])")), "main[0].cpu: expected a number of ms <= 1e+09");
+  EXPECT_EQ(Error(Main(R"([{"net": null}])")), "main[0].net: expected a number >= 0");
+  EXPECT_EQ(Error(Main(R"([{"immediate": {}}])")), "main[0].immediate: expected an array of ops");
+  EXPECT_EQ(Error(Main(R"([7])")),
+            "main[0]: expected an op object (one of log, timeout, interval, immediate, nextTick, "
+            "microtask, cpu, pool, net)");
+  EXPECT_EQ(Error(Main(R"({})")), "main: expected an array of ops");
+}
+
+TEST(ScenarioTest, TopLevelAndConfigErrors) {
+  EXPECT_EQ(Error(R"({"main": []})"), "version: missing; expected 1");
+  EXPECT_EQ(Error(R"({"version": 2, "main": []})"), "version: expected 1, got 2");
+  EXPECT_EQ(Error(R"({"version": 1})"), "main: missing; expected an array of ops");
+  EXPECT_EQ(Error(R"({"version": 1, "main": [], "extra": 1})"),
+            "(root): unknown key \"extra\"; expected version, config, main");
+  EXPECT_EQ(Error(R"([1])"), "(root): expected an object with \"version\" and \"main\"");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"pool_size": 0}, "main": []})"),
+            "config.pool_size: expected an integer in [1, 1024]");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"pool_size": 1025}, "main": []})"),
+            "config.pool_size: expected an integer in [1, 1024]");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"cores": 0}, "main": []})"),
+            "config.cores: expected an integer in [1, 1024]");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"seed": -1}, "main": []})"),
+            "config.seed: expected an integer >= 0");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"core": 2}, "main": []})"),
+            "config: unknown key \"core\"; expected cores, pool_size, seed, net_jitter_ms");
+}
+
+TEST(ScenarioTest, InvalidJsonSaysWhere) {
+  EXPECT_EQ(Error(R"({"version": 1, "main": [)"),
+            "scenario is not valid JSON: parse error at line 1, column 25: syntax error while "
+            "parsing value - unexpected end of input; expected '[', '{', or a literal");
+  EXPECT_EQ(Error("{\n  \"version\": 1,,\n}"),
+            "scenario is not valid JSON: parse error at line 2, column 16: syntax error while "
+            "parsing object key - unexpected ','; expected string literal");
+}
+
+TEST(ScenarioTest, DeepNestingIsAnErrorNotACrash) {
+  std::string ops = "[]";
+  for (int i = 0; i < 300; ++i) ops = "[{\"nextTick\": " + ops + "}]";
+  const std::string err = Error(Main(ops));
+  EXPECT_NE(err.find("ops nested deeper than 200"), std::string::npos) << err;
+}
+
+TEST(ScenarioTest, JsonRoundTrip) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"({"version": 1, "config": {"cores": 1},
+    "main": [{"interval": 3, "times": 2, "do": [{"pool": {"cpu": 1.5}, "do": [{"log": "x"}]}]},
+             {"net": 7}]})");
+  ASSERT_TRUE(s.ok());
+  absl::StatusOr<Scenario> again = ParseScenario(ScenarioToJson(*s));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *s);
+}
+
+TEST(ScenarioTest, NodeProgramMatchesTheConformanceStyle) {
+  absl::StatusOr<Scenario> s = ParseScenario(Main(
+      R"([{"timeout": 5, "do": [{"log": "a"}, {"cpu": 2}]},
+          {"interval": 3, "times": 2, "do": [{"immediate": [{"log": "b"}]}]},
+          {"pool": {"io": 1}, "do": [{"nextTick": [{"microtask": []}]}]}])"));
+  ASSERT_TRUE(s.ok());
+  absl::StatusOr<std::string> js = ScenarioToNodeJs(*s);
+  ASSERT_TRUE(js.ok());
+  const std::string body = js->substr(js->find("process.on('exit'"));
+  EXPECT_EQ(body,
+            "process.on('exit', () => { process.stdout.write(lines.join('\\n') + '\\n'); });\n"
+            "setTimeout(() => {\n"
+            "  out(\"a\");\n"
+            "  spin(2.0);\n"
+            "}, 5.0);\n"
+            "{ let c = 0; const h = setInterval(() => {\n"
+            "  setImmediate(() => {\n"
+            "    out(\"b\");\n"
+            "  });\n"
+            "  if (++c === 2) clearInterval(h);\n"
+            "}, 3.0); }\n"
+            "require(\"fs\").readFile(__filename, () => {\n"
+            "  process.nextTick(() => {\n"
+            "    queueMicrotask(() => {\n"
+            "    });\n"
+            "  });\n"
+            "});\n");
+  absl::StatusOr<Scenario> net = ParseScenario(Main(R"([{"net": 5}])"));
+  EXPECT_EQ(ScenarioToNodeJs(*net).status().message(), "a net op has no exact Node.js equivalent");
+}
+
+}  // namespace
+}  // namespace scenario
