@@ -1,0 +1,135 @@
+// Pool saturation properties: at most pool_size tasks run, tasks start in
+// submission order, no thread idles while work is queued, and every
+// completion time equals an independent fluid processor-sharing model.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "proptests/sim_harness.h"
+
+namespace proptests {
+namespace {
+
+struct Seg {
+  bool cpu;
+  int ms;
+};
+using Task = std::vector<Seg>;
+
+// The fluid model, in double milliseconds: FIFO pool of `pool` threads;
+// threads in a CPU segment share `cores` cores, each at min(1, cores/n).
+std::vector<double> FluidModel(const std::vector<Task>& tasks, int cores, int pool) {
+  struct Running {
+    size_t task, seg;
+    double left;
+  };
+  std::vector<double> done(tasks.size(), -1);
+  std::vector<Running> running;
+  size_t next = 0;
+  double t = 0;
+  // Moves a task past finished (or empty) segments; returns false when done.
+  auto settle = [&](Running& r) {
+    while (r.left <= 1e-9) {
+      if (++r.seg >= tasks[r.task].size()) return false;
+      r.left = tasks[r.task][r.seg].ms;
+    }
+    return true;
+  };
+  auto fill = [&] {
+    while (static_cast<int>(running.size()) < pool && next < tasks.size()) {
+      Running r{next++, 0, 0};
+      r.seg = static_cast<size_t>(-1);
+      if (settle(r)) {
+        running.push_back(r);
+      } else {
+        done[r.task] = t;
+      }
+    }
+  };
+  fill();
+  while (!running.empty()) {
+    int n_cpu = 0;
+    for (const Running& r : running) n_cpu += tasks[r.task][r.seg].cpu;
+    const double rate = n_cpu <= cores ? 1.0 : static_cast<double>(cores) / n_cpu;
+    double dt = INFINITY;
+    for (const Running& r : running) {
+      dt = std::min(dt, tasks[r.task][r.seg].cpu ? r.left / rate : r.left);
+    }
+    t += dt;
+    std::vector<Running> still;
+    for (Running r : running) {
+      r.left -= tasks[r.task][r.seg].cpu ? dt * rate : dt;
+      if (settle(r)) {
+        still.push_back(r);
+      } else {
+        done[r.task] = t;
+      }
+    }
+    running = still;
+    fill();
+  }
+  return done;
+}
+
+RC_GTEST_PROP(PoolProperty, SaturationAndFluidModelTimes, ()) {
+  const int cores = *rc::gen::inRange(1, 5);
+  const int pool = *rc::gen::inRange(1, 7);
+  const auto seg = rc::gen::build<Seg>(rc::gen::set(&Seg::cpu),
+                                       rc::gen::set(&Seg::ms, rc::gen::inRange(0, 60)));
+  const auto task = rc::gen::resize(3, rc::gen::nonEmpty(rc::gen::container<Task>(seg)));
+  const auto tasks =
+      *rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<std::vector<Task>>(task)));
+  SimHarness h({.cores = cores, .pool_size = pool});
+  std::vector<platform::Nanos> done(tasks.size(), -1);
+  RC_ASSERT(h.loop->RunScript([&] {
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      platform::PoolWork w;
+      for (const Seg& s : tasks[i]) {
+        w.segments.push_back({s.cpu ? platform::Segment::Kind::kCpu : platform::Segment::Kind::kWait,
+                              s.ms * kMs});
+      }
+      RC_ASSERT(h.loop->QueueWork(std::move(w), [&, i](absl::Status s) {
+        RC_ASSERT(s.ok());
+        done[i] = *h.loop->HrTime();
+      }).ok());
+    }
+  }).ok());
+  RC_ASSERT(h.loop->Run().ok());
+
+  const std::vector<double> want = FluidModel(tasks, cores, pool);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    RC_ASSERT(std::abs(static_cast<double>(done[i]) / kMs - want[i]) < 1e-3);
+  }
+
+  // Replay the trace: count running and queued tasks at each instant.
+  int running = 0, queued = 0;
+  int64_t last_start = -1;
+  auto check_instant = [&] {
+    RC_ASSERT(running <= pool);
+    if (queued > 0) RC_ASSERT(running == pool);  // no idle thread while work waits
+  };
+  const auto events = h.trace.events();
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e.event == "pool_enqueue") ++queued;
+    if (e.event == "pool_start") {
+      --queued;
+      ++running;
+      RC_ASSERT(e.id > last_start);  // submission order
+      last_start = e.id;
+    }
+    if (e.event == "pool_finish") --running;
+    RC_ASSERT(running <= pool);
+    const bool instant_ends = i + 1 == events.size() || events[i + 1].t_ns != e.t_ns;
+    if (instant_ends && e.thread != "loop") check_instant();
+  }
+  RC_ASSERT(running == 0);
+  RC_ASSERT(queued == 0);
+}
+
+}  // namespace
+}  // namespace proptests
