@@ -80,7 +80,7 @@ std::string Loop::TimeForHumans() const {
                          static_cast<double>(platform_->Now()) / platform::kNanosPerMilli);
 }
 
-void Loop::Trace(const char* event, const char* kind, int64_t id, std::string detail) {
+void Loop::Trace(const char* event, const char* kind, int64_t id, std::string_view detail) {
   if (trace_ == nullptr) return;
   trace_->Record({.t_ns = platform_->Now(),
                   .thread = "loop",
@@ -88,7 +88,7 @@ void Loop::Trace(const char* event, const char* kind, int64_t id, std::string de
                   .phase = PhaseName(phase_),
                   .kind = kind,
                   .id = id,
-                  .detail = std::move(detail)});
+                  .detail = std::string(detail)});
 }
 
 void Loop::Fail(absl::Status status) {
@@ -102,7 +102,7 @@ void Loop::Fail(absl::Status status) {
 // --- Callbacks -------------------------------------------------------------
 
 bool Loop::Invoke(const char* kind, int64_t id, Callback& cb) {
-  Trace("cb_begin", kind, id);
+  if (tracing()) Trace("cb_begin", kind, id);
   try {
     cb();
   } catch (const std::exception& e) {
@@ -114,7 +114,7 @@ bool Loop::Invoke(const char* kind, int64_t id, Callback& cb) {
                                          " callback at ", TimeForHumans(),
                                          ": (not a std::exception)")));
   }
-  Trace("cb_end", kind, id);
+  if (tracing()) Trace("cb_end", kind, id);
   return error_.ok();
 }
 
@@ -157,7 +157,7 @@ void Loop::ToggleTimerRef(bool ref) { timer_handle_.refed = ref; }
 bool Loop::RunTimerCallback(Timeout& timer, Callback& callback) {
   const char* kind = timer.repeats() ? "interval" : "timeout";
   phase_ = Phase::kTimers;
-  Trace("timer_fire", kind, static_cast<int64_t>(timer.id()));
+  if (tracing()) Trace("timer_fire", kind, static_cast<int64_t>(timer.id()));
   return RunMacrotask(Phase::kTimers, kind, static_cast<int64_t>(timer.id()), callback);
 }
 
@@ -505,15 +505,15 @@ absl::Status Loop::ConsumeCpu(platform::Nanos duration) {
     return absl::InvalidArgumentError(
         absl::StrCat("Loop::ConsumeCpu: duration must be >= 0, got ", duration, " ns"));
   }
-  Trace("cpu_begin", "", -1, absl::StrCat(duration));
+  if (tracing()) Trace("cpu_begin", "", -1, absl::StrCat(duration));
   platform_->ConsumeCpu(duration);
-  Trace("cpu_end");
+  if (tracing()) Trace("cpu_end");
   return absl::OkStatus();
 }
 
 absl::Status Loop::Log(std::string_view label) {
   TL_RETURN_IF_ERROR(CheckThread("Log"));
-  Trace("log", "", -1, std::string(label));
+  if (tracing()) Trace("log", "", -1, label);
   return absl::OkStatus();
 }
 
@@ -528,16 +528,16 @@ void Loop::PollPhase(int64_t timeout_ms) {
   const int64_t base = now_ms_;
   UpdateTime();
   if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base));
-  Trace("poll", "", -1, absl::StrCat(timeout_ms));
-  std::vector<platform::Completion> got;
+  if (tracing()) Trace("poll", "", -1, absl::StrCat(timeout_ms));
+  polled_.clear();
   const absl::Status s = platform_->Poll(
-      timeout_ms < 0 ? platform::kWaitForever : timeout_ms * platform::kNanosPerMilli, &got);
+      timeout_ms < 0 ? platform::kWaitForever : timeout_ms * platform::kNanosPerMilli, &polled_);
   UpdateTime();  // uv__io_poll updates the loop time when the wait ends
   if (!s.ok()) {
     Fail(s);
     return;
   }
-  for (platform::Completion& c : got) undelivered_.push_back(std::move(c));
+  for (platform::Completion& c : polled_) undelivered_.push_back(std::move(c));
   while (!undelivered_.empty() && error_.ok()) {
     platform::Completion c = std::move(undelivered_.front());
     undelivered_.pop_front();

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
@@ -172,8 +173,11 @@ class Loop : private TimerHost {
   void DrainTasks();
   bool Invoke(const char* kind, int64_t id, Callback& cb);
   void Fail(absl::Status status);
+  // Records a loop event. Callers on hot paths test tracing() first so that
+  // an untraced loop builds no strings.
+  bool tracing() const { return trace_ != nullptr; }
   void Trace(const char* event, const char* kind = "", int64_t id = -1,
-             std::string detail = "");
+             std::string_view detail = {});
   std::string TimeForHumans() const;
   void ToggleImmediateRef(bool ref);
 
@@ -214,6 +218,7 @@ class Loop : private TimerHost {
   RequestId next_request_id_ = 1;
   absl::flat_hash_map<RequestId, Request> requests_;
   std::deque<platform::Completion> undelivered_;
+  std::vector<platform::Completion> polled_;  // reused by every poll
 };
 
 }  // namespace runtime

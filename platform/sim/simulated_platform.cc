@@ -61,10 +61,12 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
     }
   }
   // Events run in time order, so ready_ is sorted by time; order ties by token.
-  std::stable_sort(ready_.begin(), ready_.end(),
-                   [](const platform::Completion& a, const platform::Completion& b) {
-                     return a.time != b.time ? a.time < b.time : a.token < b.token;
-                   });
+  auto before = [](const platform::Completion& a, const platform::Completion& b) {
+    return a.time != b.time ? a.time < b.time : a.token < b.token;
+  };
+  if (!std::is_sorted(ready_.begin(), ready_.end(), before)) {
+    std::sort(ready_.begin(), ready_.end(), before);
+  }
   for (platform::Completion& c : ready_) out->push_back(std::move(c));
   ready_.clear();
   return absl::OkStatus();
