@@ -119,6 +119,7 @@ bool Loop::Invoke(const char* kind, int64_t id, Callback& cb) {
 }
 
 void Loop::DrainTasks() {
+  if (tasks_.empty()) return;
   const TaskQueues::DrainResult r = tasks_.Drain(
       [this](TaskQueues::Queue q, TaskQueues::Task& t) { return Invoke(QueueName(q), -1, t); },
       options_.max_tasks_per_drain);
