@@ -543,7 +543,12 @@ void Loop::PollPhase(int64_t timeout_ms) {
     platform::Completion c = std::move(undelivered_.front());
     undelivered_.pop_front();
     auto it = requests_.find(c.token);
-    if (it == requests_.end()) continue;
+    if (it == requests_.end()) {
+      // The platform broke its contract; say so rather than drop it.
+      Fail(absl::InternalError(absl::StrCat(
+          "platform delivered a completion for unknown request ", c.token)));
+      return;
+    }
     Request req = std::move(it->second);
     requests_.erase(it);
     const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";

@@ -433,5 +433,30 @@ TEST_F(LoopTest, NetworkRequestsHoldNoPoolThread) {
   EXPECT_EQ(log_, std::vector<std::string>(100, "n@50"));
 }
 
+// A platform that completes a request the loop never made.
+class RoguePlatform : public platform::Platform {
+ public:
+  platform::Nanos Now() override { return 0; }
+  absl::Status Poll(platform::Nanos, std::vector<platform::Completion>* out) override {
+    out->push_back({77, absl::OkStatus(), 0});
+    return absl::OkStatus();
+  }
+  void Wakeup() override {}
+  void SubmitWork(uint64_t, platform::PoolWork) override {}
+  absl::Status CancelWork(uint64_t) override { return absl::OkStatus(); }
+  void StartNetwork(uint64_t, platform::NetworkRequest) override {}
+  void ConsumeCpu(platform::Nanos) override {}
+  platform::TraceSink* trace() override { return nullptr; }
+};
+
+TEST(LoopContractTest, CompletionForAnUnknownRequestIsAnError) {
+  RoguePlatform rogue;
+  Loop loop(&rogue);
+  ASSERT_TRUE(loop.StartNetwork(5, [](absl::Status) {}).ok());
+  absl::StatusOr<bool> r = loop.Run();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(r.status().message(), "platform delivered a completion for unknown request 77");
+}
+
 }  // namespace
 }  // namespace runtime
