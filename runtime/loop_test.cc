@@ -174,6 +174,25 @@ TEST_F(LoopTest, InsidePoolCallbackImmediateRunsBeforeTimeoutZero) {
   EXPECT_THAT(log_, ElementsAre("io@3", "immediate@3", "timeout@4"));
 }
 
+TEST_F(LoopTest, MainScriptTimeoutZeroAgainstImmediateIsDeterministic) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 0).ok());
+    ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("immediate@0", "timeout@1"));
+}
+
+TEST_F(LoopTest, MainScriptThatComputesLetsTheTimeoutWin) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 0).ok());
+    ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
+    ASSERT_TRUE(loop_->ConsumeCpu(1 * kMs).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("timeout@1", "immediate@1"));
+}
+
 TEST_F(LoopTest, UnrefedTimerDoesNotKeepTheLoopAlive) {
   RunScript([&] {
     Timer t = loop_->SetTimeout(Log("unrefed"), 100).value();
