@@ -156,10 +156,18 @@ void Loop::ScheduleTimer(int64_t ms) {
 void Loop::ToggleTimerRef(bool ref) { timer_handle_.refed = ref; }
 
 bool Loop::RunTimerCallback(Timeout& timer, Callback& callback) {
+  // The drain that follows comes from TimerLists (RunNextTicks), after an
+  // interval has been re-armed, as in Node.
+  if (!error_.ok()) return false;
   const char* kind = timer.repeats() ? "interval" : "timeout";
   phase_ = Phase::kTimers;
   if (tracing()) Trace("timer_fire", kind, static_cast<int64_t>(timer.id()));
-  return RunMacrotask(Phase::kTimers, kind, static_cast<int64_t>(timer.id()), callback);
+  return Invoke(kind, static_cast<int64_t>(timer.id()), callback);
+}
+
+bool Loop::RunNextTicks() {
+  DrainTasks();
+  return error_.ok();
 }
 
 void Loop::RunTimersPhase() {
@@ -185,6 +193,9 @@ void Loop::RunNodeTimers() {
   } else {
     timer_handle_.refed = false;
   }
+  // Node drains after the pass's last timer when RunTimers' callback scope
+  // closes, after the loop timer was re-armed.
+  if (error_.ok()) DrainTasks();
 }
 
 absl::StatusOr<Timer> Loop::SetTimeout(Callback cb, double ms) {

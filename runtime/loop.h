@@ -186,6 +186,7 @@ class Loop : private TimerHost {
   void ScheduleTimer(int64_t ms) override;
   void ToggleTimerRef(bool ref) override;
   bool RunTimerCallback(Timeout& timer, Callback& callback) override;
+  bool RunNextTicks() override;
 
   platform::Platform* const platform_;
   platform::TraceSink* const trace_;

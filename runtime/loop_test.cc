@@ -106,6 +106,27 @@ TEST_F(LoopTest, NextTicksDrainBetweenTimersOfOneList) {
   EXPECT_THAT(log_, ElementsAre("t1@5", "tick@5", "m@5", "t2@5"));
 }
 
+TEST_F(LoopTest, IntervalIsReArmedBeforeTheTickDrain) {
+  // Checked on Node 20: iv iv timeout timeout (a timer made by a tick goes
+  // behind the interval that was re-armed first).
+  RunScript([&] {
+    auto runs = std::make_shared<int>(0);
+    auto self = std::make_shared<Timer>();
+    *self = loop_->SetInterval([&, runs, self] {
+      Note("iv");
+      ASSERT_TRUE(loop_->NextTick([&] {
+        ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 10).ok());
+      }).ok());
+      if (++*runs == 2) {
+        ASSERT_TRUE(loop_->ClearInterval(*self).ok());
+        self->reset();
+      }
+    }, 10).value();
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("iv@10", "iv@20", "timeout@20", "timeout@30"));
+}
+
 TEST_F(LoopTest, MainScriptDrainsTicksThenMicrotasks) {
   RunScript([&] {
     ASSERT_TRUE(loop_->QueueMicrotask([&] {

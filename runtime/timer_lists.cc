@@ -125,15 +125,24 @@ void TimerLists::Refresh(const Timer& t) {
   }
 }
 
+bool TimerLists::RunNextTicks() {
+  if (!host_->RunNextTicks()) stopped_ = true;
+  return !stopped_;
+}
+
 int64_t TimerLists::ProcessTimers(int64_t now) {
   next_expiry_ = INT64_MAX;
   stopped_ = false;
+  bool ran_list = false;
   while (!heap_.empty()) {
     TimerList* top = heap_.front();
     if (top->expiry > now || stopped_) {
       next_expiry_ = top->expiry;
       return ref_count_ > 0 ? next_expiry_ : -next_expiry_;
     }
+    // Node drains between lists (`if (ranAtLeastOneList) runNextTicks()`).
+    if (ran_list && !RunNextTicks()) continue;
+    ran_list = true;
     // A copy: callbacks may add lists and rehash the map.
     std::shared_ptr<TimerList> list = lists_.at(top->msecs);
     ListOnTimeout(list, now);
@@ -144,6 +153,7 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
 void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
                                int64_t now) {
   const int64_t msecs = list->msecs;
+  bool ran_in_list = false;
   while (!list->timers.empty()) {
     Timer timer = list->timers.front();
     if (now - timer->idle_start_ < msecs) {
@@ -154,7 +164,10 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
       HeapFix(list->heap_pos);
       return;
     }
-    if (stopped_) return;
+    // Node drains between timers of a list, after peeking the next one and
+    // before removing it (`if (ranAtLeastOneTimer) runNextTicks()`).
+    if (ran_in_list && !RunNextTicks()) return;
+    ran_in_list = true;
     Unlink(*timer);
     if (!timer->has_callback_) {
       if (!timer->destroyed_) {

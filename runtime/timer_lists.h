@@ -64,10 +64,16 @@ class TimerHost {
   virtual void ScheduleTimer(int64_t ms) = 0;
   // Node's toggleTimerRef(): refs or unrefs the loop timer.
   virtual void ToggleTimerRef(bool ref) = 0;
-  // Runs a timer's callback as a macrotask (then drains nextTicks and
-  // microtasks). Returns false if the loop must stop dispatching (an error).
+  // Runs a timer's callback. Returns false if the loop must stop
+  // dispatching (an error).
   virtual bool RunTimerCallback(Timeout& timer,
                                 absl::AnyInvocable<void()>& callback) = 0;
+  // Node's runNextTicks(): drains nextTicks and microtasks. TimerLists calls
+  // it where Node does: before each timer or list after the first of a pass,
+  // once the previous timer's interval has been re-armed. The drain after
+  // the pass's last timer is the host's (Node's InternalCallbackScope).
+  // Returns false if the loop must stop dispatching.
+  virtual bool RunNextTicks() = 0;
 };
 
 struct TimerList {
@@ -117,6 +123,7 @@ class TimerLists {
   void Insert(const Timer& t, int64_t msecs, int64_t start);
   void Unlink(Timeout& t);
   void ListOnTimeout(const std::shared_ptr<TimerList>& list, int64_t now);
+  bool RunNextTicks();
   void IncRef();
   void DecRef();
 

@@ -1,6 +1,7 @@
 #include "runtime/timer_lists.h"
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@ class FakeHost : public TimerHost {
     cb();
     return !fail_next;
   }
+  bool RunNextTicks() override {
+    ++drains;
+    if (on_drain) on_drain();
+    return true;
+  }
+  int drains = 0;
+  std::function<void()> on_drain;
   int64_t now = 0;
   bool fail_next = false;
   std::vector<int64_t> scheduled;  // absolute due times asked for
@@ -228,6 +236,30 @@ TEST(TimerListsTest, AFailedCallbackStopsThePassAndKeepsTheRest) {
   f.host.fail_next = false;
   EXPECT_EQ(f.lists.ProcessTimers(5), 0);
   EXPECT_EQ(f.log, (std::vector<std::string>{"a@5", "b@5"}));
+}
+
+TEST(TimerListsTest, DrainsBetweenTimersAfterTheIntervalIsReArmed) {
+  // Node re-arms an interval in its `finally`, and runNextTicks() runs at the
+  // top of the next turn; a timer created by a tick therefore goes behind the
+  // interval in their shared list. Checked on Node 20: iv iv timeout timeout.
+  Fixture f;
+  int drains_seen_by_second = -1;
+  Timer iv = f.lists.SetInterval(f.Log("iv"), 10);
+  f.lists.SetTimeout([&] { drains_seen_by_second = f.host.drains; }, 10);
+  f.host.on_drain = [&] {
+    if (f.host.drains == 1) {
+      EXPECT_EQ(iv->start(), 10) << "re-armed before the drain";
+      f.lists.SetTimeout(f.Log("timeout"), 10);
+    }
+  };
+  f.host.now = 10;
+  EXPECT_EQ(f.lists.ProcessTimers(10), 20);
+  EXPECT_EQ(drains_seen_by_second, 1) << "one drain between the two timers";
+  EXPECT_EQ(f.host.drains, 1) << "none after the last: that one is the host's";
+  f.host.now = 20;
+  f.lists.ProcessTimers(20);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"iv@10", "iv@20", "timeout@20"}));
+  f.lists.Clear(iv);
 }
 
 }  // namespace
