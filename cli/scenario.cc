@@ -286,8 +286,9 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view json_text) {
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    // e.what() starts with "[json.exception.parse_error.101] "; keep the rest.
+  } catch (const json::exception& e) {
+    // e.what() starts with "[json.exception.parse_error.101] " (or
+    // out_of_range.406 for a number too large for a double); keep the rest.
     std::string what = e.what();
     const size_t cut = what.find("] ");
     return absl::InvalidArgumentError(absl::StrCat(

@@ -111,6 +111,11 @@ TEST(ScenarioTest, InvalidJsonSaysWhere) {
             "parsing object key - unexpected ','; expected string literal");
 }
 
+TEST(ScenarioTest, NumbersTooLargeForADoubleAreAnErrorNotACrash) {
+  EXPECT_EQ(Error(Main(R"([{"cpu": 1e400}])")),
+            "scenario is not valid JSON: number overflow parsing '1e400'");
+}
+
 TEST(ScenarioTest, DeepNestingIsAnErrorNotACrash) {
   std::string ops = "[]";
   for (int i = 0; i < 300; ++i) ops = "[{\"nextTick\": " + ops + "}]";

@@ -42,6 +42,7 @@ bool ImmediateQueue::Process(
     im->destroyed_ = true;
     --count_;
     if (im->refed_) --ref_count_;
+    im->refed_ = false;  // Node: immediate[kRefed] = null once it ran
     absl::AnyInvocable<void()> cb = std::move(im->callback_);
     if (!run(*im, cb)) return false;
   }

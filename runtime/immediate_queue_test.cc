@@ -58,12 +58,14 @@ TEST(ImmediateQueueTest, ClearedImmediatesNeverRunEvenFromTheSnapshot) {
 TEST(ImmediateQueueTest, RefCountTogglesTheLoopHandle) {
   Fixture f;
   Immediate a = f.q.Push([] {});
-  f.q.Push([] {});
+  Immediate b = f.q.Push([] {});
+  EXPECT_TRUE(b->has_ref());
   EXPECT_EQ(f.toggles, (std::vector<bool>{true}));
   f.q.Clear(a);
   EXPECT_EQ(f.q.ref_count(), 1);
   EXPECT_TRUE(f.Process());
   EXPECT_EQ(f.q.ref_count(), 0);
+  EXPECT_FALSE(b->has_ref()) << "Node's hasRef() is false once it ran";
   // Dropping the count to 0 by running is the loop's job (Node's
   // CheckImmediate), so no toggle here.
   EXPECT_EQ(f.toggles, (std::vector<bool>{true}));

@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -468,7 +469,7 @@ void Loop::RunClosing() {
     if (!error_.ok()) break;
   }
   // After a failure the rest close next time, before anything closed since.
-  closing_.insert(closing_.end(), batch.begin(), batch.end());
+  closing_.insert(closing_.begin(), batch.begin(), batch.end());
 }
 
 // --- Pool and I/O -------------------------------------------------------------
@@ -597,9 +598,11 @@ absl::Status Loop::RunScript(Callback main) {
   }
   if (!main) return absl::InvalidArgumentError("Loop::RunScript: empty callback");
   running_ = true;
+  absl::Cleanup done = [this] {
+    running_ = false;
+    stop_ = false;
+  };
   RunMacrotask(Phase::kMain, "main", -1, main);
-  running_ = false;
-  stop_ = false;
   return std::exchange(error_, absl::OkStatus());
 }
 
@@ -610,6 +613,11 @@ absl::StatusOr<bool> Loop::Run(RunMode mode) {
         "Loop::Run called while the loop is running (from one of its callbacks)");
   }
   running_ = true;
+  // Reset even if a platform throws through us.
+  absl::Cleanup done = [this] {
+    stop_ = false;
+    running_ = false;
+  };
   bool alive = AliveNow();
   if (!alive) UpdateTime();
   // libuv >= 1.45: DEFAULT mode runs due timers before the first iteration.
@@ -635,8 +643,6 @@ absl::StatusOr<bool> Loop::Run(RunMode mode) {
     alive = AliveNow();
     if (mode != RunMode::kDefault) break;
   }
-  stop_ = false;
-  running_ = false;
   if (!error_.ok()) return std::exchange(error_, absl::OkStatus());
   return alive;
 }

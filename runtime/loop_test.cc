@@ -386,6 +386,59 @@ TEST_F(LoopTest, WaitingForeverIsReportedInSimulation) {
   EXPECT_THAT(r.status().message(), HasSubstr("the loop would wait forever"));
 }
 
+TEST_F(LoopTest, BusyIdleHandleWaitingForATimerIsStoppedNotHung) {
+  Make({.max_polls_per_instant = 1000});
+  HandleId idle = loop_->NewHandle(HandleType::kIdle).value();
+  ASSERT_TRUE(loop_->StartHandle(idle, [] {}).ok());
+  RunScript([&] { ASSERT_TRUE(loop_->SetTimeout([&] { ASSERT_TRUE(loop_->StopHandle(idle).ok()); }, 10).ok()); });
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(r.status().message(), HasSubstr("virtual time cannot advance"));
+}
+
+TEST_F(LoopTest, BusyIdleHandleReachesItsTimerWithAnIdlePollCost) {
+  Make({.idle_poll_cost = 1000});
+  HandleId idle = loop_->NewHandle(HandleType::kIdle).value();
+  int spins = 0;
+  ASSERT_TRUE(loop_->StartHandle(idle, [&] { ++spins; }).ok());
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("timer");
+      ASSERT_TRUE(loop_->StopHandle(idle).ok());
+    }, 10).ok());
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("timer@10"));
+  EXPECT_EQ(spins, 10'000) << "one idle callback per 1 µs poll until 10 ms";
+}
+
+TEST_F(LoopTest, AfterAFailedCloseCallbackTheRestCloseFirstNextTime) {
+  HandleId a = loop_->NewHandle(HandleType::kIdle).value();
+  HandleId b = loop_->NewHandle(HandleType::kIdle).value();
+  HandleId c = loop_->NewHandle(HandleType::kIdle).value();
+  ASSERT_TRUE(loop_->Close(a, Log("a")).ok());
+  ASSERT_TRUE(loop_->Close(b, [&] {
+    ASSERT_TRUE(loop_->Close(c, Log("c")).ok());
+    throw std::runtime_error("b");
+  }).ok());
+  EXPECT_EQ(loop_->Run().status().code(), absl::StatusCode::kAborted);
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("a@0", "c@0"));
+}
+
+TEST_F(LoopTest, PoolWorkThatThrowsReachesItsCallbackAsAnError) {
+  std::string status;
+  RunScript([&] {
+    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kCpu, 3 * kMs}},
+                                  [] { throw std::runtime_error("bad hash"); }},
+                                 [&](absl::Status s) { status = s.ToString(); })
+                    .ok());
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_EQ(status, "INTERNAL: pool work threw: bad hash");
+  EXPECT_FALSE(loop_->Alive().value());
+}
+
 TEST_F(LoopTest, RunModes) {
   RunScript([&] { ASSERT_TRUE(loop_->SetTimeout(Log("t"), 10).ok()); });
   // NOWAIT polls without blocking: time does not move.

@@ -17,6 +17,14 @@ absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "pool_size must be in [1, ", kMaxPoolSize, "], got ", config.pool_size));
   }
+  if (config.idle_poll_cost < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "idle_poll_cost must be >= 0, got ", config.idle_poll_cost, " ns"));
+  }
+  if (config.max_polls_per_instant < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_polls_per_instant must be >= 1, got ", config.max_polls_per_instant));
+  }
   if (config.net_jitter < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter, " ns"));
@@ -41,6 +49,20 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
   // Whatever is due at this instant has happened by now.
   events_.RunUntil(clock_.Now()).IgnoreError();
   if (woken_.exchange(false)) timeout = 0;
+  if (ready_.empty() && timeout == 0) {
+    if (config_.idle_poll_cost > 0) {
+      events_.RunUntil(clock_.Now() + config_.idle_poll_cost).IgnoreError();
+    } else if (clock_.Now() != spin_instant_) {
+      spin_instant_ = clock_.Now();
+      spins_ = 1;
+    } else if (++spins_ >= config_.max_polls_per_instant) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the loop polled ", spins_, " times in a row at virtual time ", clock_.Now(),
+          " ns without blocking while nothing happened (an active idle handle or an "
+          "endless setImmediate chain?); virtual time cannot advance. Give the loop "
+          "work that takes time, or set SimConfig::idle_poll_cost"));
+    }
+  }
   if (ready_.empty() && timeout != 0) {
     const bool forever = timeout < 0;
     const platform::Nanos deadline = forever ? 0 : clock_.Now() + timeout;
@@ -94,11 +116,12 @@ void SimulatedPlatform::StartNetwork(uint64_t token,
 
 void SimulatedPlatform::ConsumeCpu(platform::Nanos duration) {
   if (duration <= 0) return;
-  bool done = false;
-  cpu_.Start(duration, [&done] { done = true; });
+  // Shared, so the flag outlives this frame if an event below throws.
+  auto done = std::make_shared<bool>(false);
+  cpu_.Start(duration, [done] { *done = true; });
   // Time passes while the loop thread computes: pool work progresses and
   // completions pile up for the next poll.
-  while (!done && events_.RunNext()) {
+  while (!*done && events_.RunNext()) {
   }
 }
 

@@ -8,7 +8,9 @@
 //
 // Poll delivers every completion that happened by the time it looks, ordered
 // by (completion time, token). Tokens are given in submission order, so
-// completions at one instant arrive in submission order.
+// completions at one instant arrive in submission order. A loop that keeps
+// polling without blocking while nothing happens would spin forever in
+// virtual time; after max_polls_per_instant such polls Poll fails instead.
 //
 // Threading: single-threaded; Wakeup() may be called from any thread.
 #ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
@@ -34,6 +36,14 @@ struct SimConfig {
   int pool_size = 4;               // 1..1024, libuv's UV_THREADPOOL_SIZE
   uint64_t seed = 1;               // drives every random choice
   fakeclock::Nanos net_jitter = 0;  // max extra network latency, >= 0
+  // Virtual time an empty non-blocking poll costs. 0 keeps every number
+  // exact; a small cost (say 1000 ns) lets a busy-polling loop (an idle
+  // handle, a setImmediate chain) reach its timers as it would on a real
+  // machine.
+  fakeclock::Nanos idle_poll_cost = 0;
+  // Empty non-blocking polls in a row at one virtual instant before Poll
+  // fails: such a loop would spin forever without time advancing.
+  int64_t max_polls_per_instant = 1'000'000;
   platform::TraceSink* trace = nullptr;
 };
 
@@ -71,6 +81,8 @@ class SimulatedPlatform : public platform::Platform {
   LatencyModel latency_;
   std::vector<platform::Completion> ready_;
   std::atomic<bool> woken_{false};
+  fakeclock::Nanos spin_instant_ = -1;  // instant of the last empty poll(0)
+  int64_t spins_ = 0;                   // empty poll(0)s in a row there
 };
 
 }  // namespace platform_sim

@@ -24,6 +24,10 @@ TEST(SimulatedPlatformTest, RejectsOutOfRangeSettings) {
             "pool_size must be in [1, 1024], got 1025");
   EXPECT_EQ(SimulatedPlatform::Create({.net_jitter = -1}).status().message(),
             "net_jitter must be >= 0, got -1 ns");
+  EXPECT_EQ(SimulatedPlatform::Create({.idle_poll_cost = -1}).status().message(),
+            "idle_poll_cost must be >= 0, got -1 ns");
+  EXPECT_EQ(SimulatedPlatform::Create({.max_polls_per_instant = 0}).status().message(),
+            "max_polls_per_instant must be >= 1, got 0");
 }
 
 TEST(SimulatedPlatformTest, PollJumpsToTheNextCompletion) {
@@ -115,6 +119,38 @@ TEST(SimulatedPlatformTest, AnIdleHourCostsNothing) {
   std::vector<Completion> out;
   while (out.size() < 3600) ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
   EXPECT_EQ(p->Now(), Millis(3'600'000));
+}
+
+TEST(SimulatedPlatformTest, EndlessNonBlockingPollsAreStopped) {
+  auto p = Make({.max_polls_per_instant = 100});
+  p->StartNetwork(1, {Millis(10)});
+  std::vector<Completion> out;
+  absl::Status s;
+  int polls = 0;
+  while (s.ok() && polls < 1000) {
+    s = p->Poll(0, &out);
+    ++polls;
+  }
+  EXPECT_EQ(polls, 100);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(),
+            "the loop polled 100 times in a row at virtual time 0 ns without blocking while "
+            "nothing happened (an active idle handle or an endless setImmediate chain?); "
+            "virtual time cannot advance. Give the loop work that takes time, or set "
+            "SimConfig::idle_poll_cost");
+}
+
+TEST(SimulatedPlatformTest, IdlePollCostLetsABusyLoopReachItsTimers) {
+  auto p = Make({.idle_poll_cost = 1000});
+  p->StartNetwork(1, {Millis(10)});
+  std::vector<Completion> out;
+  int polls = 0;
+  while (out.empty()) {
+    ASSERT_TRUE(p->Poll(0, &out).ok());
+    ++polls;
+  }
+  EXPECT_EQ(polls, 10'000);
+  EXPECT_EQ(out[0].time, Millis(10));
 }
 
 }  // namespace

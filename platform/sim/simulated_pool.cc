@@ -44,38 +44,63 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
 }
 
 void SimulatedPool::Dispatch() {
-  for (int t = 0; t < size() && !queue_.empty(); ++t) {
-    if (threads_[t]) continue;
-    threads_[t] = std::move(queue_.front());
-    queue_.pop_front();
-    ++busy_;
-    Trace(t, "pool_start", threads_[t]->token);
-    RunSegment(t, 0);
+  // Iterative: a task with no cost finishes at once and frees its thread, so
+  // recursing here could go as deep as the queue is long.
+  if (dispatching_) return;
+  dispatching_ = true;
+  for (bool started = true; started && !queue_.empty();) {
+    started = false;
+    for (int t = 0; t < size() && !queue_.empty(); ++t) {
+      if (threads_[t]) continue;
+      threads_[t] = std::move(queue_.front());
+      queue_.pop_front();
+      ++busy_;
+      started = true;
+      Trace(t, "pool_start", threads_[t]->token);
+      RunSegments(t, 0);
+    }
   }
+  dispatching_ = false;
 }
 
-void SimulatedPool::RunSegment(int thread, size_t index) {
+void SimulatedPool::RunSegments(int thread, size_t index) {
   Task& task = *threads_[thread];
-  if (index == task.work.segments.size()) {
-    if (task.work.body) task.work.body();
-    const uint64_t token = task.token;
-    threads_[thread].reset();
-    --busy_;
-    Trace(thread, "pool_finish", token);
-    on_complete_(token, absl::OkStatus());
-    Dispatch();
+  const std::vector<platform::Segment>& segments = task.work.segments;
+  while (index < segments.size() && segments[index].duration <= 0) ++index;
+  if (index == segments.size()) {
+    Finish(thread);
     return;
   }
-  const platform::Segment& seg = task.work.segments[index];
-  auto next = [this, thread, index] { RunSegment(thread, index + 1); };
-  if (seg.duration <= 0) {
-    next();
-  } else if (seg.kind == platform::Segment::Kind::kCpu) {
+  const platform::Segment& seg = segments[index];
+  auto next = [this, thread, index] { RunSegments(thread, index + 1); };
+  if (seg.kind == platform::Segment::Kind::kCpu) {
     cpu_->Start(seg.duration, next);
   } else {
     // Cannot fail: the delay is positive.
     events_->ScheduleAfter(seg.duration, next).IgnoreError();
   }
+}
+
+void SimulatedPool::Finish(int thread) {
+  Task task = std::move(*threads_[thread]);
+  threads_[thread].reset();
+  --busy_;
+  // The body runs "on the pool thread". An exception must not unwind
+  // through the simulator: it becomes the task's status, as a failed fs
+  // call's error reaches its callback.
+  absl::Status status;
+  if (task.work.body) {
+    try {
+      task.work.body();
+    } catch (const std::exception& e) {
+      status = absl::InternalError(absl::StrCat("pool work threw: ", e.what()));
+    } catch (...) {
+      status = absl::InternalError("pool work threw a non-standard exception");
+    }
+  }
+  Trace(thread, "pool_finish", task.token);
+  on_complete_(task.token, std::move(status));
+  Dispatch();
 }
 
 }  // namespace platform_sim

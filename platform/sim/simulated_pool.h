@@ -5,7 +5,8 @@
 // thread takes the next queued task at the instant it frees, and a queued
 // task goes to the lowest-numbered idle thread. A task runs its segments in
 // order: kCpu segments need a core from the SimulatedCpu; kWait segments hold
-// the thread but no core. Then its body runs and `on_complete` is told.
+// the thread but no core. Then its body runs and `on_complete` is told; a body
+// that throws completes the task with INTERNAL and the message.
 //
 // Threading: single-threaded, driven by its EventQueue.
 #ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_POOL_H_
@@ -48,7 +49,10 @@ class SimulatedPool {
     platform::PoolWork work;
   };
   void Dispatch();
-  void RunSegment(int thread, size_t index);
+  // Runs segments from `index`, skipping empty ones; finishes the task after
+  // the last.
+  void RunSegments(int thread, size_t index);
+  void Finish(int thread);
   void Trace(int thread, const char* event, uint64_t token);
 
   fakeclock::EventQueue* events_;
@@ -58,6 +62,7 @@ class SimulatedPool {
   std::deque<Task> queue_;
   std::vector<std::optional<Task>> threads_;  // the task each thread runs
   int busy_ = 0;
+  bool dispatching_ = false;
 };
 
 }  // namespace platform_sim

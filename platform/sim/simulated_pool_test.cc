@@ -1,5 +1,6 @@
 #include "platform/sim/simulated_pool.h"
 
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -99,6 +100,29 @@ TEST(SimulatedPoolTest, TracesEnqueueStartFinishOnTheRightThreads) {
 {"t":2000000,"th":"pool-1","ev":"pool_finish","id":1}
 {"t":2000000,"th":"pool-0","ev":"pool_finish","id":2}
 )");
+}
+
+TEST(SimulatedPoolTest, ABodyThatThrowsCompletesWithInternal) {
+  Fixture f(1, 1);
+  f.pool.Submit(1, {{{Segment::Kind::kWait, Millis(2)}}, [] { throw std::runtime_error("disk on fire"); }});
+  f.pool.Submit(2, Wait(Millis(1)));
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
+                        {1, Millis(2), absl::StatusCode::kInternal},
+                        {2, Millis(3), absl::StatusCode::kOk}}));
+  EXPECT_EQ(f.pool.busy(), 0) << "the thread was freed";
+}
+
+TEST(SimulatedPoolTest, ManyFreeTasksBehindABusyThreadDoNotRecurse) {
+  // 300,000 tasks with no cost queue behind one busy thread; when it frees,
+  // they all finish at that instant without deep recursion.
+  Fixture f(1, 1);
+  f.pool.Submit(0, Wait(Millis(1)));
+  for (uint64_t i = 1; i <= 300'000; ++i) f.pool.Submit(i, {});
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  ASSERT_EQ(f.done.size(), 300'001u);
+  EXPECT_EQ(f.done.back().token, 300'000u);
+  EXPECT_EQ(f.done.back().at, Millis(1));
 }
 
 }  // namespace
