@@ -533,7 +533,7 @@ absl::Status Loop::Log(std::string_view label) {
 void Loop::PollPhase(int64_t timeout_ms) {
   if (!error_.ok()) return;
   phase_ = Phase::kPoll;
-  if (!undelivered_.empty()) timeout_ms = 0;
+  if (HasUndelivered()) timeout_ms = 0;
   // Node configures UV_METRICS_IDLE_TIME, so uv__io_poll first polls with
   // timeout 0, updates the loop time, and waits only for what is left of the
   // timeout measured from the loop time it started with. CPU burnt in
@@ -542,7 +542,10 @@ void Loop::PollPhase(int64_t timeout_ms) {
   UpdateTime();
   if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base));
   if (tracing()) Trace("poll", "", -1, absl::StrCat(timeout_ms));
-  polled_.clear();
+  if (!HasUndelivered()) {
+    polled_.clear();
+    delivered_ = 0;
+  }
   const absl::Status s = platform_->Poll(
       timeout_ms < 0 ? platform::kWaitForever : timeout_ms * platform::kNanosPerMilli, &polled_);
   UpdateTime();  // uv__io_poll updates the loop time when the wait ends
@@ -550,10 +553,8 @@ void Loop::PollPhase(int64_t timeout_ms) {
     Fail(s);
     return;
   }
-  for (platform::Completion& c : polled_) undelivered_.push_back(std::move(c));
-  while (!undelivered_.empty() && error_.ok()) {
-    platform::Completion c = std::move(undelivered_.front());
-    undelivered_.pop_front();
+  while (HasUndelivered() && error_.ok()) {
+    platform::Completion c = std::move(polled_[delivered_++]);
     auto it = requests_.find(c.token);
     if (it == requests_.end()) {
       // The platform broke its contract; say so rather than drop it.
@@ -583,7 +584,7 @@ int64_t Loop::BackendTimeout() const {
   const bool has_active = active_ref_handles_ > 0 ||
                           (timer_handle_.active && timer_handle_.refed) ||
                           !requests_.empty();
-  if (!has_active || !idle_.empty() || !closing_.empty() || !undelivered_.empty()) return 0;
+  if (!has_active || !idle_.empty() || !closing_.empty() || HasUndelivered()) return 0;
   // uv__next_timeout looks at every timer, ref'd or not.
   if (!timer_handle_.active) return -1;
   const int64_t diff = timer_handle_.due - now_ms_;

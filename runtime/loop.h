@@ -218,8 +218,12 @@ class Loop : private TimerHost {
 
   RequestId next_request_id_ = 1;
   absl::flat_hash_map<RequestId, Request> requests_;
-  std::deque<platform::Completion> undelivered_;
-  std::vector<platform::Completion> polled_;  // reused by every poll
+  // Completions from Poll; [delivered_, size) are still to run. The vector is
+  // reused by every poll, and what a failed callback left undelivered runs
+  // first at the next poll.
+  std::vector<platform::Completion> polled_;
+  size_t delivered_ = 0;
+  bool HasUndelivered() const { return delivered_ < polled_.size(); }
 };
 
 }  // namespace runtime
