@@ -439,6 +439,20 @@ TEST_F(LoopTest, PoolWorkThatThrowsReachesItsCallbackAsAnError) {
   EXPECT_FALSE(loop_->Alive().value());
 }
 
+TEST_F(LoopTest, CompletionsLeftByAFailedCallbackRunFirstNextTime) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->StartNetwork(5 * kMs, [](absl::Status) { throw std::runtime_error("x"); }).ok());
+    ASSERT_TRUE(loop_->StartNetwork(5 * kMs, [&](absl::Status) { Note("second"); }).ok());
+    ASSERT_TRUE(loop_->StartNetwork(7 * kMs, [&](absl::Status) { Note("third"); }).ok());
+  });
+  absl::StatusOr<bool> r = loop_->Run();
+  EXPECT_EQ(r.status().message(), "uncaught exception in net callback at t=5.000 ms: x");
+  EXPECT_TRUE(log_.empty());
+  EXPECT_TRUE(loop_->Alive().value()) << "the undelivered requests keep it alive";
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("second@5", "third@7"));
+}
+
 TEST_F(LoopTest, RunModes) {
   RunScript([&] { ASSERT_TRUE(loop_->SetTimeout(Log("t"), 10).ok()); });
   // NOWAIT polls without blocking: time does not move.
