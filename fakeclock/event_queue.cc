@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 #include "absl/strings/str_cat.h"
 
 namespace fakeclock {
@@ -52,6 +54,7 @@ bool EventQueue::RunNext() {
   std::pop_heap(heap_.begin(), heap_.end(), Later());
   heap_.pop_back();
   auto it = callbacks_.find(e.seq);
+  ABSL_RAW_CHECK(it != callbacks_.end(), "a live heap entry has no callback");
   Callback cb = std::move(it->second);
   callbacks_.erase(it);
   // Cannot fail: every entry was scheduled at or after the clock's time.

@@ -6,6 +6,8 @@
 #include <exception>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -347,6 +349,7 @@ void Loop::StartWatcher(Handle* h) {
 
 void Loop::StopWatcher(Handle* h) {
   if (!h->active) return;
+  ABSL_RAW_CHECK(h->in != nullptr, "an active handle is in no list");
   h->active = false;
   h->in->erase(h->pos);
   h->in = nullptr;

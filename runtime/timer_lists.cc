@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 namespace runtime {
 
 TimerLists::TimerLists(TimerHost* host) : host_(host) {}
@@ -144,7 +146,10 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
     if (ran_list && !RunNextTicks()) continue;
     ran_list = true;
     // A copy: callbacks may add lists and rehash the map.
-    std::shared_ptr<TimerList> list = lists_.at(top->msecs);
+    auto it = lists_.find(top->msecs);
+    ABSL_RAW_CHECK(it != lists_.end() && it->second.get() == top,
+                   "a list in the priority queue is missing from the map");
+    std::shared_ptr<TimerList> list = it->second;
     ListOnTimeout(list, now);
   }
   return 0;
@@ -235,6 +240,7 @@ void TimerLists::HeapPush(TimerList* l) {
 
 void TimerLists::HeapRemove(TimerList* l) {
   const size_t i = l->heap_pos;
+  ABSL_RAW_CHECK(i < heap_.size() && heap_[i] == l, "timer list is not where the heap says");
   HeapSwap(i, heap_.size() - 1);
   heap_.pop_back();
   if (i < heap_.size()) HeapFix(i);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 namespace platform_sim {
 
 SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores)
@@ -56,6 +58,7 @@ void SimulatedCpu::OnFinish() {
       ++keep;
     }
   }
+  ABSL_RAW_CHECK(!finished.empty(), "a CPU finish event fired but no job was done");
   jobs_.erase(keep, jobs_.end());
   Reschedule();
   for (auto& done : finished) done();

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
+
 #include "absl/strings/str_cat.h"
 
 namespace platform_sim {
@@ -64,6 +66,7 @@ void SimulatedPool::Dispatch() {
 }
 
 void SimulatedPool::RunSegments(int thread, size_t index) {
+  ABSL_RAW_CHECK(threads_[thread].has_value(), "segment event for an idle pool thread");
   Task& task = *threads_[thread];
   const std::vector<platform::Segment>& segments = task.work.segments;
   while (index < segments.size() && segments[index].duration <= 0) ++index;
