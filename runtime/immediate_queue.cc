@@ -1,5 +1,6 @@
 #include "runtime/immediate_queue.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace runtime {
@@ -8,43 +9,50 @@ ImmediateQueue::ImmediateQueue(absl::AnyInvocable<void(bool)> toggle_ref)
     : toggle_ref_(std::move(toggle_ref)) {}
 
 Immediate ImmediateQueue::Push(absl::AnyInvocable<void()> callback) {
-  auto im = std::make_shared<ImmediateState>();
-  im->owner_ = this;
-  im->id_ = next_id_++;
-  im->callback_ = std::move(callback);
-  ++count_;
-  if (ref_count_++ == 0) toggle_ref_(true);
-  queue_.push_back(im);
-  return im;
+  const uint64_t id = next_id_++;
+  queue_.push_back({id, false, std::move(callback)});
+  if (count_++ == 0) toggle_ref_(true);
+  return {this, id};
 }
 
-void ImmediateQueue::Clear(const Immediate& im) {
-  if (im == nullptr || im->destroyed_) return;
-  --count_;
-  im->destroyed_ = true;
-  if (im->refed_ && --ref_count_ == 0) toggle_ref_(false);
-  im->refed_ = false;
+const ImmediateQueue::Entry* ImmediateQueue::Find(uint64_t id) const {
+  for (const std::deque<Entry>* q : {&outstanding_, &queue_}) {
+    auto it = std::lower_bound(q->begin(), q->end(), id,
+                               [](const Entry& e, uint64_t v) { return e.id < v; });
+    if (it != q->end() && it->id == id) return &*it;
+  }
+  return nullptr;
+}
+
+bool ImmediateQueue::Pending(Immediate im) const {
+  if (!im || !Owns(im)) return false;
+  const Entry* e = Find(im.id);
+  return e != nullptr && !e->cleared;
+}
+
+void ImmediateQueue::Clear(Immediate im) {
+  if (!im || !Owns(im)) return;
+  Entry* e = const_cast<Entry*>(Find(im.id));
+  if (e == nullptr || e->cleared) return;
   // It stays in its queue and is skipped when reached (Node unlinks it; the
-  // observable order is the same). A running callback was moved out before
-  // it ran, so this never destroys a callback on the stack.
-  im->callback_ = nullptr;
+  // observable order is the same). A running callback was moved out of its
+  // entry before it ran, so this never destroys a callback on the stack.
+  e->cleared = true;
+  e->callback = nullptr;
+  if (--count_ == 0) toggle_ref_(false);
 }
 
 bool ImmediateQueue::Process(
-    absl::FunctionRef<bool(ImmediateState&, absl::AnyInvocable<void()>&)> run) {
+    absl::FunctionRef<bool(uint64_t id, absl::AnyInvocable<void()>&)> run) {
   // Run leftovers from a failed pass first; otherwise take a snapshot so
   // immediates queued from now on wait for the next iteration.
   if (outstanding_.empty()) std::swap(outstanding_, queue_);
   while (!outstanding_.empty()) {
-    Immediate im = std::move(outstanding_.front());
+    Entry e = std::move(outstanding_.front());
     outstanding_.pop_front();
-    if (im->destroyed_) continue;
-    im->destroyed_ = true;
+    if (e.cleared) continue;
     --count_;
-    if (im->refed_) --ref_count_;
-    im->refed_ = false;  // Node: immediate[kRefed] = null once it ran
-    absl::AnyInvocable<void()> cb = std::move(im->callback_);
-    if (!run(*im, cb)) return false;
+    if (!run(e.id, e.callback)) return false;
   }
   return true;
 }

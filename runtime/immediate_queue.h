@@ -2,13 +2,19 @@
 // processImmediate).
 //
 // The check phase runs a snapshot: immediates queued while it runs wait for
-// the next loop iteration. If a callback fails, the rest of the snapshot is
-// kept as the "outstanding" queue and runs first next time, as Node does.
-// A cleared immediate never runs, even if it is already in the snapshot.
+// the next iteration. If a callback fails, the rest of the snapshot is kept as
+// the "outstanding" queue and runs first next time, as Node does. A cleared
+// immediate never runs, even if it is already in the snapshot.
 //
 // Ref counting follows Node's immediateInfo[kRefCount]: while a ref'd
 // immediate is queued, the loop keeps an idle handle active so it stays alive
-// and polls without blocking (Node's ToggleImmediateRef).
+// and polls without blocking (Node's ToggleImmediateRef). Every immediate is
+// ref'd (`immediate.unref()` is not offered yet).
+//
+// An Immediate is a small value (its queue and a sequence number), not an
+// allocated object: ids grow with every push, so each queue stays sorted and
+// ClearImmediate finds an entry by binary search. This keeps setImmediate
+// free of allocations and atomic reference counts, on the loop's hottest path.
 //
 // Threading: loop thread only (the Loop checks).
 #ifndef TWINLOOP_RUNTIME_IMMEDIATE_QUEUE_H_
@@ -16,31 +22,20 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 
 namespace runtime {
 
-class ImmediateQueue;
+// Names a queued immediate. A default-constructed Immediate names none.
+struct Immediate {
+  const void* owner = nullptr;  // the ImmediateQueue it came from
+  uint64_t id = 0;              // 1, 2, ... in push order
 
-class ImmediateState {
- public:
-  uint64_t id() const { return id_; }
-  bool has_ref() const { return refed_; }
-  bool done() const { return destroyed_; }  // ran or was cleared
-
- private:
-  friend class ImmediateQueue;
-  const void* owner_ = nullptr;
-  uint64_t id_ = 0;
-  bool refed_ = true;
-  bool destroyed_ = false;
-  absl::AnyInvocable<void()> callback_;
+  explicit operator bool() const { return id != 0; }
+  bool operator==(const Immediate&) const = default;
 };
-
-using Immediate = std::shared_ptr<ImmediateState>;
 
 class ImmediateQueue {
  public:
@@ -50,24 +45,34 @@ class ImmediateQueue {
 
   Immediate Push(absl::AnyInvocable<void()> callback);
   // Node's clearImmediate: a null, ran or cleared immediate is a no-op.
-  void Clear(const Immediate& im);
-  bool Owns(const Immediate& im) const { return im->owner_ == this; }
+  void Clear(Immediate im);
+  // Queued, and neither run nor cleared.
+  bool Pending(Immediate im) const;
+  bool Owns(Immediate im) const { return im.owner == this; }
 
   // Node's processImmediate. `run` executes one callback and returns false
   // to stop; returns false if it was stopped.
-  bool Process(absl::FunctionRef<bool(ImmediateState&, absl::AnyInvocable<void()>&)> run);
+  bool Process(absl::FunctionRef<bool(uint64_t id, absl::AnyInvocable<void()>&)> run);
 
-  // Immediates queued and not yet run or cleared (Node's kCount).
+  // Immediates queued and not yet run or cleared (Node's kCount); all are
+  // ref'd, so this is also Node's kRefCount.
   int64_t count() const { return count_; }
-  int64_t ref_count() const { return ref_count_; }
+  int64_t ref_count() const { return count_; }
 
  private:
+  struct Entry {
+    uint64_t id;
+    bool cleared;
+    absl::AnyInvocable<void()> callback;
+  };
+  // The entry for `id` in either queue, or null.
+  const Entry* Find(uint64_t id) const;
+
   absl::AnyInvocable<void(bool)> toggle_ref_;
   uint64_t next_id_ = 1;
   int64_t count_ = 0;
-  int64_t ref_count_ = 0;
-  std::deque<Immediate> queue_;        // Node's immediateQueue
-  std::deque<Immediate> outstanding_;  // Node's outstandingQueue
+  std::deque<Entry> queue_;        // Node's immediateQueue
+  std::deque<Entry> outstanding_;  // Node's outstandingQueue
 };
 
 }  // namespace runtime

@@ -14,7 +14,7 @@ struct Fixture {
   std::vector<std::string> log;
   bool Process(bool fail_on_first = false) {
     bool first = true;
-    return q.Process([&](ImmediateState&, absl::AnyInvocable<void()>& cb) {
+    return q.Process([&](uint64_t, absl::AnyInvocable<void()>& cb) {
       cb();
       const bool ok = !(fail_on_first && first);
       first = false;
@@ -49,9 +49,9 @@ TEST(ImmediateQueueTest, ClearedImmediatesNeverRunEvenFromTheSnapshot) {
   b = f.q.Push([&] { f.log.push_back("b"); });
   EXPECT_TRUE(f.Process());
   EXPECT_EQ(f.log, (std::vector<std::string>{"a"}));
-  EXPECT_TRUE(b->done());
+  EXPECT_FALSE(f.q.Pending(b));
   f.q.Clear(b);  // twice: no-op
-  f.q.Clear(nullptr);
+  f.q.Clear(Immediate{});
   EXPECT_EQ(f.q.count(), 0);
 }
 
@@ -59,13 +59,13 @@ TEST(ImmediateQueueTest, RefCountTogglesTheLoopHandle) {
   Fixture f;
   Immediate a = f.q.Push([] {});
   Immediate b = f.q.Push([] {});
-  EXPECT_TRUE(b->has_ref());
+  EXPECT_TRUE(f.q.Pending(b));
   EXPECT_EQ(f.toggles, (std::vector<bool>{true}));
   f.q.Clear(a);
   EXPECT_EQ(f.q.ref_count(), 1);
   EXPECT_TRUE(f.Process());
   EXPECT_EQ(f.q.ref_count(), 0);
-  EXPECT_FALSE(b->has_ref()) << "Node's hasRef() is false once it ran";
+  EXPECT_FALSE(f.q.Pending(b)) << "it ran";
   // Dropping the count to 0 by running is the loop's job (Node's
   // CheckImmediate), so no toggle here.
   EXPECT_EQ(f.toggles, (std::vector<bool>{true}));
@@ -81,6 +81,34 @@ TEST(ImmediateQueueTest, AfterAFailureTheRestRunsFirstNextTime) {
   EXPECT_EQ(f.log, (std::vector<std::string>{"a", "b"})) << "c waits: b was outstanding";
   EXPECT_TRUE(f.Process());
   EXPECT_EQ(f.log, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(ImmediateQueueTest, ImmediatesOfAnotherQueueAreIgnored) {
+  Fixture f, g;
+  Immediate a = f.q.Push([] {});
+  g.q.Clear(a);
+  EXPECT_FALSE(g.q.Pending(a));
+  EXPECT_TRUE(f.q.Pending(a));
+  EXPECT_EQ(f.q.count(), 1);
+}
+
+TEST(ImmediateQueueTest, ClearFindsEntriesInTheSnapshotAndTheNextQueue) {
+  Fixture f;
+  std::vector<Immediate> ims;
+  for (int i = 0; i < 5; ++i) {
+    ims.push_back(f.q.Push([&, i] {
+      f.log.push_back("a" + std::to_string(i));
+      if (i == 0) {
+        ims.push_back(f.q.Push([&] { f.log.push_back("late"); }));
+        f.q.Clear(ims[3]);             // in the snapshot
+        f.q.Clear(ims.back());         // in the next queue
+      }
+    }));
+  }
+  EXPECT_TRUE(f.Process());
+  EXPECT_TRUE(f.Process());
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a0", "a1", "a2", "a4"}));
+  EXPECT_EQ(f.q.count(), 0);
 }
 
 }  // namespace

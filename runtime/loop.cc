@@ -269,15 +269,24 @@ absl::StatusOr<Immediate> Loop::SetImmediate(Callback cb) {
   return immediates_.Push(std::move(cb));
 }
 
-absl::Status Loop::ClearImmediate(const Immediate& im) {
+absl::Status Loop::ClearImmediate(Immediate im) {
   TL_RETURN_IF_ERROR(CheckThread("ClearImmediate"));
-  if (im == nullptr) return absl::OkStatus();
+  if (!im) return absl::OkStatus();
   if (!immediates_.Owns(im)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "Loop::ClearImmediate: immediate ", im->id(), " belongs to another loop"));
+        "Loop::ClearImmediate: immediate ", im.id, " belongs to another loop"));
   }
   immediates_.Clear(im);
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Loop::ImmediatePending(Immediate im) const {
+  TL_RETURN_IF_ERROR(CheckThread("ImmediatePending"));
+  if (im && !immediates_.Owns(im)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Loop::ImmediatePending: immediate ", im.id, " belongs to another loop"));
+  }
+  return immediates_.Pending(im);
 }
 
 absl::Status Loop::NextTick(Callback cb) {
@@ -308,8 +317,8 @@ void Loop::CheckImmediates() {
     immediate_chain_ = 0;
     return;
   }
-  immediates_.Process([this](ImmediateState& im, Callback& cb) {
-    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(im.id()), cb);
+  immediates_.Process([this](uint64_t id, Callback& cb) {
+    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(id), cb);
   });
   if (immediates_.ref_count() == 0) ToggleImmediateRef(false);
   if (options_.max_immediate_chain != 0 && immediates_.count() > 0 && error_.ok()) {

@@ -87,7 +87,10 @@ class Loop : private TimerHost {
 
   // --- setImmediate / nextTick / queueMicrotask.
   absl::StatusOr<Immediate> SetImmediate(Callback cb);
-  absl::Status ClearImmediate(const Immediate& im);
+  // A default, ran or already cleared immediate is a no-op, as in Node.
+  absl::Status ClearImmediate(Immediate im);
+  // Whether `im` is still queued (not run, not cleared).
+  absl::StatusOr<bool> ImmediatePending(Immediate im) const;
   absl::Status NextTick(Callback cb);
   absl::Status QueueMicrotask(Callback cb);
 

@@ -177,7 +177,7 @@ TEST_F(LoopTest, ClearedImmediateDoesNotRun) {
   });
   EXPECT_FALSE(RunAll());
   EXPECT_THAT(log_, ElementsAre("a@0"));
-  EXPECT_TRUE(b->done());
+  EXPECT_FALSE(loop_->ImmediatePending(b).value());
 }
 
 TEST_F(LoopTest, InsidePoolCallbackImmediateRunsBeforeTimeoutZero) {
@@ -269,6 +269,12 @@ TEST_F(LoopTest, TimersFromAnotherLoopAreRejected) {
   EXPECT_EQ(other.ClearTimeout(t).message(),
             absl::StrCat("Loop::ClearTimeout: timer ", t->id(), " belongs to another loop"));
   EXPECT_EQ(other.Ref(nullptr).message(), "Loop::Ref: null timer");
+  Immediate im;
+  RunScript([&] { im = loop_->SetImmediate([] {}).value(); });
+  EXPECT_EQ(other.ClearImmediate(im).message(),
+            absl::StrCat("Loop::ClearImmediate: immediate ", im.id, " belongs to another loop"));
+  EXPECT_TRUE(loop_->ImmediatePending(im).value()) << "the failed clear changed nothing";
+  EXPECT_TRUE(other.ClearImmediate(Immediate{}).ok());
 }
 
 TEST_F(LoopTest, ExceptionStopsRunAndTheLoopCanContinue) {
