@@ -5,12 +5,16 @@
 // setImmediate from the main script, timers due within a millisecond or two
 // of each other). The generator therefore keeps every timer's ideal firing
 // time at least kGapMs away from every other and from the start, turning a
-// timer that would collide into a setImmediate. If twinloop and Node still
+// timer that would collide into a setImmediate. Busy CPU ops are allowed up
+// to a total below that gap, so they shift timers but cannot reorder them; they
+// check that a timer's start is read fresh and that CPU in a callback does not
+// delay the next timer. If twinloop and Node still
 // disagree, Node runs twice more: disagreement among Node's own runs skips
 // the case as racy; a stable Node answer that differs fails the test.
 //
 // Skipped, with a message, when `node` is not on PATH. TWINLOOP_DIFF_CASES
 // and TWINLOOP_DIFF_SEED choose how many programs and which.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,6 +44,7 @@ class RobustGenerator {
 
   scenario::Scenario Next() {
     fire_times_.clear();
+    cpu_budget_ms_ = kCpuBudgetMs;
     scenario::Scenario s;
     s.main = Ops(0, 0);
     NumberLabels(&s.main);
@@ -68,7 +73,19 @@ class RobustGenerator {
     Op op;
     const int pick = depth >= 3 ? 0 : Uniform(0, 9);
     switch (pick) {
-      case 0: case 1: case 2: op.kind = Op::Kind::kLog; return op;
+      case 0:
+        // Busy CPU, kept small: every timer's ideal time is at least kGapMs
+        // from every other, and all the CPU of a program together stays
+        // below that, so it can delay timers but never reorder them.
+        if (cpu_budget_ms_ > 0) {
+          op.kind = Op::Kind::kCpu;
+          op.ms = Uniform(1, std::min(2, cpu_budget_ms_));
+          cpu_budget_ms_ -= static_cast<int>(op.ms);
+          return op;
+        }
+        op.kind = Op::Kind::kLog;
+        return op;
+      case 1: case 2: op.kind = Op::Kind::kLog; return op;
       case 3: op.kind = Op::Kind::kImmediate; break;
       case 4: op.kind = Op::Kind::kNextTick; break;
       case 5: op.kind = Op::Kind::kMicrotask; break;
@@ -126,8 +143,11 @@ class RobustGenerator {
     return ops;
   }
 
+  static constexpr int kCpuBudgetMs = 6;  // < kGapMs
+
   std::mt19937_64 rng_;
   std::vector<int> fire_times_;
+  int cpu_budget_ms_ = kCpuBudgetMs;
 };
 
 std::string FindNode() {
