@@ -1,18 +1,25 @@
 #include "runtime/immediate_queue.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 namespace runtime {
 
+namespace {
+// Only identifies queues; never reaches a trace, so runs stay deterministic.
+std::atomic<uint64_t> next_generation{1};
+}  // namespace
+
 ImmediateQueue::ImmediateQueue(absl::AnyInvocable<void(bool)> toggle_ref)
-    : toggle_ref_(std::move(toggle_ref)) {}
+    : toggle_ref_(std::move(toggle_ref)),
+      generation_(next_generation.fetch_add(1, std::memory_order_relaxed)) {}
 
 Immediate ImmediateQueue::Push(absl::AnyInvocable<void()> callback) {
   const uint64_t id = next_id_++;
   queue_.push_back({id, false, std::move(callback)});
   if (count_++ == 0) toggle_ref_(true);
-  return {this, id};
+  return {generation_, id};
 }
 
 const ImmediateQueue::Entry* ImmediateQueue::Find(uint64_t id) const {
@@ -45,7 +52,9 @@ void ImmediateQueue::Clear(Immediate im) {
 bool ImmediateQueue::Process(
     absl::FunctionRef<bool(uint64_t id, absl::AnyInvocable<void()>&)> run) {
   // Run leftovers from a failed pass first; otherwise take a snapshot so
-  // immediates queued from now on wait for the next iteration.
+  // immediates queued from now on wait for the next iteration. Leftovers that
+  // were all cleared since must not cost the new ones an iteration.
+  while (!outstanding_.empty() && outstanding_.front().cleared) outstanding_.pop_front();
   if (outstanding_.empty()) std::swap(outstanding_, queue_);
   while (!outstanding_.empty()) {
     Entry e = std::move(outstanding_.front());

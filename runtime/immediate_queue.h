@@ -30,8 +30,8 @@ namespace runtime {
 
 // Names a queued immediate. A default-constructed Immediate names none.
 struct Immediate {
-  const void* owner = nullptr;  // the ImmediateQueue it came from
-  uint64_t id = 0;              // 1, 2, ... in push order
+  uint64_t owner = 0;  // the generation of the ImmediateQueue it came from
+  uint64_t id = 0;     // 1, 2, ... in push order
 
   explicit operator bool() const { return id != 0; }
   bool operator==(const Immediate&) const = default;
@@ -48,7 +48,7 @@ class ImmediateQueue {
   void Clear(Immediate im);
   // Queued, and neither run nor cleared.
   bool Pending(Immediate im) const;
-  bool Owns(Immediate im) const { return im.owner == this; }
+  bool Owns(Immediate im) const { return im.owner == generation_; }
 
   // Node's processImmediate. `run` executes one callback and returns false
   // to stop; returns false if it was stopped.
@@ -69,6 +69,9 @@ class ImmediateQueue {
   const Entry* Find(uint64_t id) const;
 
   absl::AnyInvocable<void(bool)> toggle_ref_;
+  // Unique per queue in the process (a queue made at a freed one's address
+  // must not own its handles), and never 0.
+  const uint64_t generation_;
   uint64_t next_id_ = 1;
   int64_t count_ = 0;
   std::deque<Entry> queue_;        // Node's immediateQueue

@@ -1,5 +1,6 @@
 #include "runtime/immediate_queue.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,28 @@ TEST(ImmediateQueueTest, AfterAFailureTheRestRunsFirstNextTime) {
   EXPECT_EQ(f.log, (std::vector<std::string>{"a", "b"})) << "c waits: b was outstanding";
   EXPECT_TRUE(f.Process());
   EXPECT_EQ(f.log, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(ImmediateQueueTest, ClearedLeftoversDoNotDelayNewImmediates) {
+  Fixture f;
+  f.q.Push([&] { f.log.push_back("a"); });
+  Immediate b = f.q.Push([&] { f.log.push_back("b"); });
+  EXPECT_FALSE(f.Process(/*fail_on_first=*/true));
+  f.q.Clear(b);
+  f.q.Push([&] { f.log.push_back("c"); });
+  EXPECT_TRUE(f.Process());
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(ImmediateQueueTest, AQueueAtAFreedQueuesAddressDoesNotOwnItsHandles) {
+  auto first = std::make_unique<Fixture>();
+  Immediate old = first->q.Push([] {});
+  first.reset();
+  Fixture second;  // may reuse the memory
+  second.q.Push([] {});
+  EXPECT_FALSE(second.q.Owns(old));
+  second.q.Clear(old);
+  EXPECT_EQ(second.q.count(), 1);
 }
 
 TEST(ImmediateQueueTest, ImmediatesOfAnotherQueueAreIgnored) {

@@ -554,16 +554,18 @@ void Loop::PollPhase(int64_t timeout_ms) {
   UpdateTime();
   if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base));
   if (tracing()) Trace("poll", "", -1, absl::StrCat(timeout_ms));
+  // Completions a failed callback left behind are delivered first, without
+  // asking the platform: they were polled already.
   if (!HasUndelivered()) {
     polled_.clear();
     delivered_ = 0;
-  }
-  const absl::Status s = platform_->Poll(
-      timeout_ms < 0 ? platform::kWaitForever : timeout_ms * platform::kNanosPerMilli, &polled_);
-  UpdateTime();  // uv__io_poll updates the loop time when the wait ends
-  if (!s.ok()) {
-    Fail(s);
-    return;
+    const absl::Status s = platform_->Poll(
+        timeout_ms < 0 ? platform::kWaitForever : timeout_ms * platform::kNanosPerMilli, &polled_);
+    UpdateTime();  // uv__io_poll updates the loop time when the wait ends
+    if (!s.ok()) {
+      Fail(s);
+      return;
+    }
   }
   while (HasUndelivered() && error_.ok()) {
     platform::Completion c = std::move(polled_[delivered_++]);

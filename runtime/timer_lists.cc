@@ -142,8 +142,15 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
       next_expiry_ = top->expiry;
       return ref_count_ > 0 ? next_expiry_ : -next_expiry_;
     }
-    // Node drains between lists (`if (ranAtLeastOneList) runNextTicks()`).
-    if (ran_list && !RunNextTicks()) continue;
+    // Node drains between lists (`if (ranAtLeastOneList) runNextTicks()`),
+    // after peeking the next list. The drain may clear that list (freeing it)
+    // or add others, so look again; Node would run the peeked list, which is
+    // then empty or unchanged, so the result is the same.
+    if (ran_list) {
+      ran_list = false;
+      RunNextTicks();
+      continue;
+    }
     ran_list = true;
     // A copy: callbacks may add lists and rehash the map.
     auto it = lists_.find(top->msecs);

@@ -238,6 +238,21 @@ TEST(TimerListsTest, AFailedCallbackStopsThePassAndKeepsTheRest) {
   EXPECT_EQ(f.log, (std::vector<std::string>{"a@5", "b@5"}));
 }
 
+TEST(TimerListsTest, ADrainBetweenListsMayClearTheNextList) {
+  // The 2 ms list runs; the drain after it clears the only timer of the next
+  // due list (1 ms, created at 1), which Node then finds empty.
+  Fixture f;
+  Timer guard;
+  f.lists.SetTimeout(f.Log("work"), 2);
+  f.host.now = 1;
+  guard = f.lists.SetTimeout(f.Log("guard"), 1);
+  f.host.on_drain = [&] { f.lists.Clear(guard); };
+  f.host.now = 5;
+  EXPECT_EQ(f.lists.ProcessTimers(5), 0);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"work@5"}));
+  EXPECT_EQ(f.lists.list_count(), 0u);
+}
+
 TEST(TimerListsTest, DrainsBetweenTimersAfterTheIntervalIsReArmed) {
   // Node re-arms an interval in its `finally`, and runNextTicks() runs at the
   // top of the next turn; a timer created by a tick therefore goes behind the

@@ -52,15 +52,21 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
   if (ready_.empty() && timeout == 0) {
     if (config_.idle_poll_cost > 0) {
       events_.RunUntil(clock_.Now() + config_.idle_poll_cost).IgnoreError();
-    } else if (clock_.Now() != spin_instant_) {
-      spin_instant_ = clock_.Now();
-      spins_ = 1;
-    } else if (++spins_ >= config_.max_polls_per_instant) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "the loop polled ", spins_, " times in a row at virtual time ", clock_.Now(),
-          " ns without blocking while nothing happened (an active idle handle or an "
-          "endless setImmediate chain?); virtual time cannot advance. Give the loop "
-          "work that takes time, or set SimConfig::idle_poll_cost"));
+    } else {
+      if (clock_.Now() != spin_instant_) {
+        spin_instant_ = clock_.Now();
+        spins_ = 0;
+      }
+      if (++spins_ > config_.max_polls_per_instant) {
+        const int64_t polls = spins_;
+        spins_ = 0;  // the next Run starts afresh
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the loop polled ", polls, " times in a row at virtual time ", clock_.Now(),
+            " ns without blocking and without receiving anything, so virtual time never "
+            "advanced (an active idle handle, or a very long setImmediate chain?). Give "
+            "the loop work that takes time, raise SimConfig::max_polls_per_instant, or "
+            "set SimConfig::idle_poll_cost"));
+      }
     }
   }
   if (ready_.empty() && timeout != 0) {
@@ -82,6 +88,7 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
       events_.RunUntil(*next).IgnoreError();
     }
   }
+  if (!ready_.empty()) spins_ = 0;
   // Events run in time order, so ready_ is sorted by time; order ties by token.
   auto before = [](const platform::Completion& a, const platform::Completion& b) {
     return a.time != b.time ? a.time < b.time : a.token < b.token;

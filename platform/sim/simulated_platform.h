@@ -41,8 +41,8 @@ struct SimConfig {
   // handle, a setImmediate chain) reach its timers as it would on a real
   // machine.
   fakeclock::Nanos idle_poll_cost = 0;
-  // Empty non-blocking polls in a row at one virtual instant before Poll
-  // fails: such a loop would spin forever without time advancing.
+  // Empty non-blocking polls allowed in a row at one virtual instant; the
+  // next one fails: such a loop would spin forever without time advancing.
   int64_t max_polls_per_instant = 1'000'000;
   platform::TraceSink* trace = nullptr;
 };
