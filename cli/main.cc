@@ -1,11 +1,14 @@
 // twinloop: run scenario files on the simulated platform.
 //
 //   twinloop run FILE.json [--trace=TRACE.jsonl]
+//   twinloop js FILE.json
 //
-// Prints one line per executed `log` op on stdout, {"t": <virtual ms>,
-// "log": "<label>"}, and nothing else. Errors go to stderr with a non-zero
-// exit: 1 for a bad scenario or a failed run, 2 for bad usage.
+// `run` prints one line per executed `log` op on stdout, {"t": <virtual ms>,
+// "log": "<label>"}, and nothing else. `js` prints the same program for
+// Node.js, to compare against Node. Errors go to stderr with a non-zero exit:
+// 1 for a bad scenario or a failed run, 2 for bad usage.
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -26,21 +29,42 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: twinloop run FILE.json [--trace=TRACE.jsonl]\n"
-    "Runs a scenario on the simulated platform and prints its log lines.";
+    "       twinloop js FILE.json\n"
+    "Runs a scenario on the simulated platform and prints its log lines,\n"
+    "or prints the same program for Node.js.";
 
-int Run(const std::string& path) {
+// Reads and validates a scenario file; reports to stderr on failure.
+std::optional<scenario::Scenario> Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "twinloop: cannot read " << path << "\n";
-    return 1;
+    return std::nullopt;
   }
   std::stringstream text;
   text << in.rdbuf();
   absl::StatusOr<scenario::Scenario> s = scenario::ParseScenario(text.str());
   if (!s.ok()) {
     std::cerr << "twinloop: " << path << ": " << s.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *std::move(s);
+}
+
+int Js(const std::string& path) {
+  std::optional<scenario::Scenario> s = Load(path);
+  if (!s) return 1;
+  absl::StatusOr<std::string> js = scenario::ScenarioToNodeJs(*s);
+  if (!js.ok()) {
+    std::cerr << "twinloop: " << path << ": " << js.status().message() << "\n";
     return 1;
   }
+  std::cout << *js;
+  return 0;
+}
+
+int Run(const std::string& path) {
+  std::optional<scenario::Scenario> s = Load(path);
+  if (!s) return 1;
   std::ofstream trace_file;
   std::unique_ptr<platform::JsonLinesTraceWriter> trace;
   const std::string trace_path = absl::GetFlag(FLAGS_trace);
@@ -74,6 +98,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() == 3 && std::string(args[1]) == "run") return Run(args[2]);
+  if (args.size() == 3 && std::string(args[1]) == "js") return Js(args[2]);
   std::cerr << kUsage << "\n";
   return 2;
 }

@@ -37,7 +37,22 @@ check "missing stderr" "twinloop: cannot read /nonexistent.json" "$(cat /tmp/err
 $bin frobnicate >/dev/null 2>/tmp/err.$$; rc=$?
 check "usage exit code" 2 "$rc"
 check "usage stderr" "usage: twinloop run FILE.json [--trace=TRACE.jsonl]
-Runs a scenario on the simulated platform and prints its log lines." "$(cat /tmp/err.$$)"
+       twinloop js FILE.json
+Runs a scenario on the simulated platform and prints its log lines,
+or prints the same program for Node.js." "$(cat /tmp/err.$$)"
+
+out=$($bin js $data/js.json 2>/tmp/err.$$); rc=$?
+check "js exit code" 0 "$rc"
+check "js body" "setTimeout(() => {
+  out(\"a\");
+}, 5.0);
+setImmediate(() => {
+  out(\"b\");
+});" "$(echo "$out" | tail -n +6)"
+
+out=$($bin js $data/signup6.json 2>/tmp/err.$$); rc=$?
+check "js of a net op exit code" 1 "$rc"
+check "js of a net op stderr" "twinloop: $data/signup6.json: a pool cpu op has no exact Node.js equivalent" "$(cat /tmp/err.$$)"
 
 trace=${TEST_TMPDIR:-/tmp}/trace.jsonl
 $bin run --trace=$trace $data/signup6.json >/dev/null; rc=$?
