@@ -7,6 +7,7 @@
 // "log": "<label>"}, and nothing else. `js` prints the same program for
 // Node.js, to compare against Node. Errors go to stderr with a non-zero exit:
 // 1 for a bad scenario or a failed run, 2 for bad usage.
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <iostream>
@@ -33,9 +34,17 @@ constexpr char kUsage[] =
     "Runs a scenario on the simulated platform and prints its log lines,\n"
     "or prints the same program for Node.js.";
 
+// `bazel run` starts us in the runfiles tree; paths the user typed are
+// relative to where they typed them (BUILD_WORKING_DIRECTORY).
+std::string UserPath(const std::string& path) {
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || cwd == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
 // Reads and validates a scenario file; reports to stderr on failure.
 std::optional<scenario::Scenario> Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(UserPath(path), std::ios::binary);
   if (!in) {
     std::cerr << "twinloop: cannot read " << path << "\n";
     return std::nullopt;
@@ -69,7 +78,7 @@ int Run(const std::string& path) {
   std::unique_ptr<platform::JsonLinesTraceWriter> trace;
   const std::string trace_path = absl::GetFlag(FLAGS_trace);
   if (!trace_path.empty()) {
-    trace_file.open(trace_path, std::ios::binary | std::ios::trunc);
+    trace_file.open(UserPath(trace_path), std::ios::binary | std::ios::trunc);
     if (!trace_file) {
       std::cerr << "twinloop: cannot write " << trace_path << "\n";
       return 1;

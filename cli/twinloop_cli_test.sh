@@ -61,6 +61,12 @@ check "trace header" "{\"twinloop_trace\":1,\"platform\":\"sim\",\"cores\":2,\"p
 check "trace pool starts" 6 "$(grep -c '"ev":"pool_start"' $trace)"
 check "trace logs" 7 "$(grep -c '"ev":"log"' $trace)"
 
+# Under `bazel run`, relative paths are the user's, not the runfiles tree's.
+out=$(cd /tmp && BUILD_WORKING_DIRECTORY="$OLDPWD/cli" "$OLDPWD/$bin" run testdata/js.json 2>&1); rc=$?
+check "bazel run relative path" 0 "$rc"
+check "bazel run relative output" '{"t": 0.0, "log": "b"}
+{"t": 5.0, "log": "a"}' "$out"
+
 rm -f /tmp/err.$$
 if [[ $fail -eq 0 ]]; then echo "all CLI checks passed"; fi
 exit $fail
