@@ -1,19 +1,15 @@
 #include "runtime/immediate_queue.h"
 
 #include <algorithm>
-#include <atomic>
 #include <utility>
+
+#include "runtime/generation.h"
 
 namespace runtime {
 
-namespace {
-// Only identifies queues; never reaches a trace, so runs stay deterministic.
-std::atomic<uint64_t> next_generation{1};
-}  // namespace
-
 ImmediateQueue::ImmediateQueue(absl::AnyInvocable<void(bool)> toggle_ref)
     : toggle_ref_(std::move(toggle_ref)),
-      generation_(next_generation.fetch_add(1, std::memory_order_relaxed)) {}
+      generation_(NextGeneration()) {}
 
 Immediate ImmediateQueue::Push(absl::AnyInvocable<void()> callback) {
   const uint64_t id = next_id_++;

@@ -69,9 +69,7 @@ class ImmediateQueue {
   const Entry* Find(uint64_t id) const;
 
   absl::AnyInvocable<void(bool)> toggle_ref_;
-  // Unique per queue in the process (a queue made at a freed one's address
-  // must not own its handles), and never 0.
-  const uint64_t generation_;
+  const uint64_t generation_;  // NextGeneration(); stamps every Immediate
   uint64_t next_id_ = 1;
   int64_t count_ = 0;
   std::deque<Entry> queue_;        // Node's immediateQueue

@@ -27,7 +27,6 @@
 #include <deque>
 #include <list>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -200,7 +199,6 @@ class Loop : private TimerHost {
   Phase phase_ = Phase::kMain;
   bool stop_ = false;
   bool running_ = false;
-  bool in_callback_ = false;
   absl::Status error_;
 
   TimerLists timers_;

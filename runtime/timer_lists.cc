@@ -5,10 +5,11 @@
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
+#include "runtime/generation.h"
 
 namespace runtime {
 
-TimerLists::TimerLists(TimerHost* host) : host_(host) {}
+TimerLists::TimerLists(TimerHost* host) : host_(host), generation_(NextGeneration()) {}
 
 TimerLists::~TimerLists() {
   for (auto& [msecs, list] : lists_) {
@@ -26,7 +27,7 @@ int64_t TimerLists::ClampDelay(double ms) {
 Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
                          bool repeat) {
   auto t = std::make_shared<Timeout>();
-  t->owner_ = this;
+  t->owner_ = generation_;
   t->id_ = next_timer_id_++;
   t->idle_timeout_ = ClampDelay(ms);
   t->repeat_ = repeat ? t->idle_timeout_ : 0;

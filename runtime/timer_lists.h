@@ -38,7 +38,7 @@ class Timeout {
 
  private:
   friend class TimerLists;
-  const void* owner_ = nullptr;  // the TimerLists that made it
+  uint64_t owner_ = 0;  // generation of the TimerLists that made it
   uint64_t id_ = 0;
   int64_t idle_start_ = 0;
   int64_t idle_timeout_ = 0;  // Node's _idleTimeout, truncated; -1 = cleared
@@ -107,7 +107,7 @@ class TimerLists {
   // Node's timeout.refresh(): restarts the period from now. Re-arms a timer
   // that already fired; a cleared timer stays cleared.
   void Refresh(const Timer& t);
-  bool Owns(const Timer& t) const { return t->owner_ == this; }
+  bool Owns(const Timer& t) const { return t->owner_ == generation_; }
 
   // Node's processTimers(now), called when the loop timer fires. Returns 0
   // when no list is left, else the next expiry, negated when no timer is
@@ -135,6 +135,7 @@ class TimerLists {
   void HeapSwap(size_t i, size_t j);
 
   TimerHost* host_;
+  const uint64_t generation_;  // NextGeneration(); stamps every Timeout
   uint64_t next_timer_id_ = 1;
   uint64_t next_list_id_ = 1;
   int64_t ref_count_ = 0;

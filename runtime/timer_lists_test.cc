@@ -209,6 +209,18 @@ TEST(TimerListsTest, ClearedPendingTimerCannotBeRefreshed) {
   EXPECT_EQ(t->duration(), -1);
 }
 
+TEST(TimerListsTest, ATimerOutlivingItsListsIsNotOwnedByNewOnes) {
+  Timer old;
+  {
+    Fixture f;
+    old = f.lists.SetTimeout([] {}, 10);
+  }
+  Fixture g;  // may be built where the first one was
+  g.lists.SetTimeout([] {}, 10);
+  EXPECT_FALSE(g.lists.Owns(old));
+  EXPECT_EQ(g.lists.ref_count(), 1);
+}
+
 TEST(TimerListsTest, ClearingItselfInsideItsCallbackIsSafe) {
   Fixture f;
   Timer t;

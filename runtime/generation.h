@@ -1,0 +1,24 @@
+// NextGeneration: a number unique in the process, never 0.
+//
+// TimerLists and ImmediateQueue stamp the handles they give out with one, so
+// a handle outlived by its loop is never taken for a handle of a new loop
+// that happens to be built at the same address. It only identifies; it
+// never reaches a trace, so runs stay deterministic.
+//
+// Threading: any thread.
+#ifndef TWINLOOP_RUNTIME_GENERATION_H_
+#define TWINLOOP_RUNTIME_GENERATION_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace runtime {
+
+inline uint64_t NextGeneration() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace runtime
+
+#endif  // TWINLOOP_RUNTIME_GENERATION_H_
