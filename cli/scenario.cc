@@ -271,7 +271,11 @@ absl::Status OpsToJs(const std::vector<Op>& ops, int indent, std::string* out) {
         if (!op.pool_io) {
           return absl::UnimplementedError("a pool cpu op has no exact Node.js equivalent");
         }
-        absl::StrAppend(out, pad, "require(\"fs\").readFile(__filename, () => {\n", inner, pad, "});\n");
+        // One fs.read is one pool request, as the op is. fs.readFile would be
+        // four (open, fstat, read, close), each completing in its own poll
+        // phase, so its callback would come loop iterations later.
+        absl::StrAppend(out, pad, "require(\"fs\").read(fd, buf, 0, buf.length, 0, () => {\n",
+                        inner, pad, "});\n");
         break;
       case Op::Kind::kNet:
         return absl::UnimplementedError("a net op has no exact Node.js equivalent");
@@ -327,12 +331,22 @@ std::string ScenarioToJson(const Scenario& s) {
   return j.dump();
 }
 
+bool HasPoolIo(const std::vector<Op>& ops) {
+  for (const Op& op : ops) {
+    if ((op.kind == Op::Kind::kPool && op.pool_io) || HasPoolIo(op.body)) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::string> ScenarioToNodeJs(const Scenario& s) {
   std::string body;
   absl::Status st = OpsToJs(s.main, 0, &body);
   if (!st.ok()) return st;
   return absl::StrCat(
-      "'use strict';\n"
+      "'use strict';\n",
+      HasPoolIo(s.main) ? "const fd = require('fs').openSync(__filename, 'r');\n"
+                          "const buf = Buffer.alloc(64);\n"
+                        : "",
       "const lines = [];\n"
       "function out(l) { lines.push(l); }\n"
       "function spin(ms) { const e = process.hrtime.bigint() + BigInt(Math.round(ms * 1e6)); "

@@ -57,7 +57,7 @@ std::string ScenarioToJson(const Scenario& s);
 
 // The same program for Node.js, in the style of the conformance files: it
 // prints its log labels, one per line, when the process exits. `pool` io ops
-// become fs.readFile, `cpu` a busy loop; `pool` cpu and `net` have no exact
+// become one fs.read each, `cpu` a busy loop; `pool` cpu and `net` have no exact
 // Node equivalent and are rejected.
 absl::StatusOr<std::string> ScenarioToNodeJs(const Scenario& s);
 

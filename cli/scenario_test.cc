@@ -141,6 +141,8 @@ TEST(ScenarioTest, NodeProgramMatchesTheConformanceStyle) {
   ASSERT_TRUE(s.ok());
   absl::StatusOr<std::string> js = ScenarioToNodeJs(*s);
   ASSERT_TRUE(js.ok());
+  // A program with fs reads opens the file they read first.
+  EXPECT_NE(js->find("const fd = require('fs').openSync(__filename, 'r');\n"), std::string::npos);
   const std::string body = js->substr(js->find("process.on('exit'"));
   EXPECT_EQ(body,
             "process.on('exit', () => { process.stdout.write(lines.join('\\n') + '\\n'); });\n"
@@ -154,7 +156,7 @@ TEST(ScenarioTest, NodeProgramMatchesTheConformanceStyle) {
             "  });\n"
             "  if (++c === 2) clearInterval(h);\n"
             "}, 3.0); }\n"
-            "require(\"fs\").readFile(__filename, () => {\n"
+            "require(\"fs\").read(fd, buf, 0, buf.length, 0, () => {\n"
             "  process.nextTick(() => {\n"
             "    queueMicrotask(() => {\n"
             "    });\n"

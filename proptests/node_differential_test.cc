@@ -1,25 +1,33 @@
-// Differential test against Node.js: random scenarios run on the simulated
-// platform and in `node`, and the order of log labels must agree.
+// Differential test against Node.js 20: random Node-shaped programs
+// (node_program_gen.h) run on the simulated platform and in `node`, and the
+// order of log labels must agree.
 //
-// Node's real clock makes some programs racy (setTimeout(1) against
-// setImmediate from the main script, timers due within a millisecond or two
-// of each other). The generator therefore keeps every timer's ideal firing
-// time at least kGapMs away from every other and from the start, turning a
-// timer that would collide into a setImmediate. Busy CPU ops are allowed up
-// to a total below that gap, so they shift timers but cannot reorder them; they
-// check that a timer's start is read fresh and that CPU in a callback does not
-// delay the next timer. If twinloop and Node still
-// disagree, Node runs twice more: disagreement among Node's own runs skips
-// the case as racy; a stable Node answer that differs fails the test.
+// Node's clock is real, so some programs are races, not rules: their order
+// depends on how long a callback or a wake-up takes. Two filters keep only
+// the programs whose order is a rule:
+//  1. Before Node runs, twinloop runs the program three more times: with
+//     every delay and CPU cost three times longer, with the overhead of a
+//     slow machine (late wake-ups, slow callbacks, slow fs), and with fast
+//     fs reads and small overheads. A program
+//     whose twinloop order changes under either is timing-sensitive and is
+//     skipped.
+//  2. When Node's first answer differs from twinloop's, Node runs the
+//     program 4 more times, and 5 times with every delay and CPU cost three
+//     times longer. Only if all 10 runs print the same order is the
+//     difference a failure; otherwise the program is a Node race and is
+//     skipped.
 //
-// Skipped, with a message, when `node` is not on PATH. TWINLOOP_DIFF_CASES
-// and TWINLOOP_DIFF_SEED choose how many programs and which.
-#include <algorithm>
+// Skipped, with a message, when `node` is not on PATH. Environment:
+//   TWINLOOP_DIFF_CASES  programs to generate (default 40)
+//   TWINLOOP_DIFF_SEED   the generator's seed (default 2026)
+//   TWINLOOP_DIFF_KEEP   a directory: every program whose Node order is
+//                        stable over 5 runs and at 3x durations is written
+//                        there as NAME.json, NAME.js and NAME.expected, in
+//                        the form of ../shared/conformance/node20/.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,127 +36,13 @@
 
 #include "cli/interpreter.h"
 #include "cli/scenario.h"
-#include "proptests/scenario_gen.h"
+#include "proptests/node_program_gen.h"
 
 namespace proptests {
 namespace {
 
-using scenario::Op;
 namespace fs = std::filesystem;
-
-constexpr int kGapMs = 15;
-
-class RobustGenerator {
- public:
-  explicit RobustGenerator(uint64_t seed) : rng_(seed) {}
-
-  scenario::Scenario Next() {
-    fire_times_.clear();
-    cpu_budget_ms_ = kCpuBudgetMs;
-    scenario::Scenario s;
-    s.main = Ops(0, 0);
-    NumberLabels(&s.main);
-    return s;
-  }
-
- private:
-  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-
-  bool Free(int t) {
-    if (t < kGapMs) return false;
-    for (int u : fire_times_) {
-      if (std::abs(u - t) < kGapMs) return false;
-    }
-    return true;
-  }
-
-  std::vector<Op> Ops(int depth, int now) {
-    std::vector<Op> ops;
-    const int n = Uniform(depth == 0 ? 1 : 0, depth >= 3 ? 2 : 4);
-    for (int i = 0; i < n; ++i) ops.push_back(One(depth, now));
-    return ops;
-  }
-
-  Op One(int depth, int now) {
-    Op op;
-    const int pick = depth >= 3 ? 0 : Uniform(0, 9);
-    switch (pick) {
-      case 0:
-        // Busy CPU, kept small: every timer's ideal time is at least kGapMs
-        // from every other, and all the CPU of a program together stays
-        // below that, so it can delay timers but never reorder them.
-        if (cpu_budget_ms_ > 0) {
-          op.kind = Op::Kind::kCpu;
-          op.ms = Uniform(1, std::min(2, cpu_budget_ms_));
-          cpu_budget_ms_ -= static_cast<int>(op.ms);
-          return op;
-        }
-        op.kind = Op::Kind::kLog;
-        return op;
-      case 1: case 2: op.kind = Op::Kind::kLog; return op;
-      case 3: op.kind = Op::Kind::kImmediate; break;
-      case 4: op.kind = Op::Kind::kNextTick; break;
-      case 5: op.kind = Op::Kind::kMicrotask; break;
-      case 6: case 7: case 8: {
-        op.kind = Op::Kind::kTimeout;
-        op.ms = 5 * Uniform(3, 16);
-        if (Free(now + static_cast<int>(op.ms))) {
-          fire_times_.push_back(now + static_cast<int>(op.ms));
-          op.body = Ops(depth + 1, now + static_cast<int>(op.ms));
-          return op;
-        }
-        op.kind = Op::Kind::kImmediate;
-        op.ms = 0;
-        break;
-      }
-      default: {
-        op.kind = Op::Kind::kInterval;
-        op.ms = 5 * Uniform(4, 10);
-        op.times = Uniform(1, 3);
-        std::vector<int> fires;
-        for (int k = 1; k <= op.times; ++k) fires.push_back(now + k * static_cast<int>(op.ms));
-        bool free = true;
-        for (int t : fires) free = free && Free(t);
-        if (free) {
-          fire_times_.insert(fire_times_.end(), fires.begin(), fires.end());
-          // The body's timers are placed relative to the first run only;
-          // later runs repeat them, so keep the body free of timers.
-          op.body = Leaves(depth + 1);
-          return op;
-        }
-        op.kind = Op::Kind::kImmediate;
-        op.ms = 0;
-        op.times = 0;
-        break;
-      }
-    }
-    op.body = Ops(depth + 1, now);
-    return op;
-  }
-
-  // Ops whose timing does not matter: logs, ticks, microtasks, immediates.
-  std::vector<Op> Leaves(int depth) {
-    std::vector<Op> ops;
-    const int n = Uniform(1, 3);
-    for (int i = 0; i < n; ++i) {
-      Op op;
-      const int pick = depth >= 3 ? 0 : Uniform(0, 4);
-      op.kind = pick <= 1 ? Op::Kind::kLog
-                : pick == 2 ? Op::Kind::kImmediate
-                : pick == 3 ? Op::Kind::kNextTick
-                            : Op::Kind::kMicrotask;
-      if (op.kind != Op::Kind::kLog) op.body = Leaves(depth + 1);
-      ops.push_back(std::move(op));
-    }
-    return ops;
-  }
-
-  static constexpr int kCpuBudgetMs = 6;  // < kGapMs
-
-  std::mt19937_64 rng_;
-  std::vector<int> fire_times_;
-  int cpu_budget_ms_ = kCpuBudgetMs;
-};
+using Labels = std::vector<std::string>;
 
 std::string FindNode() {
   const char* path = std::getenv("PATH");
@@ -160,9 +54,9 @@ std::string FindNode() {
   return "";
 }
 
-std::vector<std::string> RunNode(const std::string& node, const fs::path& js) {
-  std::vector<std::string> lines;
-  const std::string cmd = "timeout 30 '" + node + "' '" + js.string() + "' 2>&1";
+Labels RunNode(const std::string& node, const fs::path& js) {
+  Labels lines;
+  const std::string cmd = "timeout 60 '" + node + "' '" + js.string() + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return {"<popen failed>"};
   char buf[4096];
@@ -176,43 +70,98 @@ std::vector<std::string> RunNode(const std::string& node, const fs::path& js) {
   return lines;
 }
 
+// Node's order if it is the same over 5 runs and over 5 runs at 3x
+// durations; empty otherwise.
+Labels StableNodeOrder(const std::string& node, const fs::path& js, const fs::path& js3,
+                       const Labels& first) {
+  for (int i = 0; i < 4; ++i) {
+    if (RunNode(node, js) != first) return {};
+  }
+  for (int i = 0; i < 5; ++i) {
+    if (RunNode(node, js3) != first) return {};
+  }
+  return first;
+}
+
+absl::StatusOr<Labels> Twinloop(const scenario::Scenario& s) {
+  absl::StatusOr<std::vector<scenario::LogLine>> lines = scenario::RunOnSimulator(s);
+  if (!lines.ok()) return lines.status();
+  Labels out;
+  for (const scenario::LogLine& l : *lines) out.push_back(l.label);
+  return out;
+}
+
+void WriteFile(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+std::string JoinLines(const Labels& labels) {
+  std::string out;
+  for (const std::string& l : labels) out += l + "\n";
+  return out;
+}
+
 int EnvInt(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v == nullptr ? fallback : std::atoi(v);
 }
 
-TEST(NodeDifferentialTest, RandomScenariosMatchNode20) {
+TEST(NodeDifferentialTest, RandomNodeShapedProgramsMatchNode20) {
   const std::string node = FindNode();
   if (node.empty()) GTEST_SKIP() << "node is not on PATH; the differential test needs Node.js 20";
-  const int cases = EnvInt("TWINLOOP_DIFF_CASES", 16);
+  const int cases = EnvInt("TWINLOOP_DIFF_CASES", 40);
   const uint64_t seed = static_cast<uint64_t>(EnvInt("TWINLOOP_DIFF_SEED", 2026));
+  const char* keep_env = std::getenv("TWINLOOP_DIFF_KEEP");
+  const fs::path keep = keep_env == nullptr ? fs::path() : fs::path(keep_env);
   const char* tmp = std::getenv("TEST_TMPDIR");
   const fs::path dir = tmp != nullptr ? fs::path(tmp) : fs::temp_directory_path();
-  RobustGenerator gen(seed);
-  int compared = 0, racy = 0;
+
+  NodeProgramGenerator gen(seed);
+  int compared = 0, sensitive = 0, racy = 0, kept = 0;
   for (int i = 0; i < cases; ++i) {
     const scenario::Scenario s = gen.Next();
-    const fs::path js = dir / ("diff_" + std::to_string(i) + ".js");
-    std::ofstream(js) << *scenario::ScenarioToNodeJs(s);
-    auto ours = scenario::RunOnSimulator(s);
-    ASSERT_TRUE(ours.ok()) << ours.status();
-    std::vector<std::string> labels;
-    for (const auto& l : *ours) labels.push_back(l.label);
-    std::vector<std::string> theirs = RunNode(node, js);
-    ++compared;
-    if (theirs == labels) continue;
-    const auto again = RunNode(node, js), third = RunNode(node, js);
-    if (again != theirs || third != theirs) {
-      ++racy;
-      std::cerr << "case " << i << " skipped: Node's own output varies\n";
+    const scenario::Scenario s3 = ScaleDurations(s, 3);
+    absl::StatusOr<Labels> ours = Twinloop(s);
+    ASSERT_TRUE(ours.ok()) << "case " << i << ": " << ours.status() << "\n"
+                           << scenario::ScenarioToJson(s);
+    absl::StatusOr<Labels> ours3 = Twinloop(s3);
+    // An fs.read takes from microseconds (a cached file, a warm pool
+    // thread) to a millisecond; the generator says 0.25 ms.
+    absl::StatusOr<Labels> slow = Twinloop(AddOverhead(s, 1.5, 0.05, 4));
+    absl::StatusOr<Labels> fast_fs = Twinloop(AddOverhead(s, 0.2, 0.01, 0));
+    ASSERT_TRUE(ours3.ok() && slow.ok() && fast_fs.ok()) << "case " << i;
+    if (*ours3 != *ours || *slow != *ours || *fast_fs != *ours) {
+      ++sensitive;
       continue;
     }
-    ADD_FAILURE() << "case " << i << " (seed " << seed << ") differs from Node 20.\nscenario: "
-                  << scenario::ScenarioToJson(s) << "\nnode:      " << testing::PrintToString(theirs)
-                  << "\ntwinloop:  " << testing::PrintToString(labels);
+    const fs::path js = dir / ("diff_" + std::to_string(i) + ".js");
+    const fs::path js3 = dir / ("diff_" + std::to_string(i) + "_x3.js");
+    WriteFile(js, *scenario::ScenarioToNodeJs(s));
+    WriteFile(js3, *scenario::ScenarioToNodeJs(s3));
+    ++compared;
+    const Labels theirs = RunNode(node, js);
+    if (theirs == *ours && keep.empty()) continue;
+    const Labels stable = StableNodeOrder(node, js, js3, theirs);
+    if (stable.empty()) {
+      ++racy;
+      std::cerr << "case " << i << " skipped: Node's own order varies\n";
+      continue;
+    }
+    if (!keep.empty()) {
+      const std::string name = "diff" + std::to_string(seed) + "_" + std::to_string(i);
+      WriteFile(keep / (name + ".json"), scenario::ScenarioToJson(s) + "\n");
+      WriteFile(keep / (name + ".js"), *scenario::ScenarioToNodeJs(s));
+      WriteFile(keep / (name + ".expected"), JoinLines(stable));
+      ++kept;
+    }
+    EXPECT_EQ(stable, *ours) << "case " << i << " (seed " << seed
+                             << ") differs from Node 20's stable order.\nscenario: "
+                             << scenario::ScenarioToJson(s);
   }
-  EXPECT_LE(racy, cases / 4) << "too many racy programs; the generator's gaps are too small";
-  std::cerr << compared << " programs compared with " << node << "\n";
+  std::cerr << cases << " programs: " << compared << " compared with " << node << ", "
+            << sensitive << " timing-sensitive in twinloop, " << racy << " racy in Node"
+            << (keep.empty() ? "" : ", " + std::to_string(kept) + " kept") << "\n";
+  // The filters must leave most programs to compare, or the test says little.
+  EXPECT_GE(compared, cases / 2) << "the generator makes too many timing-sensitive programs";
+  EXPECT_LE(racy, compared / 5 + 1) << "the twinloop-side filter lets too many races through";
 }
 
 }  // namespace

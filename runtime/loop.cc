@@ -174,9 +174,15 @@ bool Loop::RunNextTicks() {
 }
 
 void Loop::RunTimersPhase() {
-  if (!error_.ok()) return;
-  // uv__run_timers, with Node's single timer as the only libuv timer.
-  if (timer_handle_.active && timer_handle_.due <= now_ms_) {
+  // libuv 1.46's uv__run_timers (src/timer.c, unchanged from 1.45 to 1.47):
+  // `for (;;) { min = heap_min(); if (min->timeout > loop->time) break; ...
+  // timer_cb(); }`. It re-reads the heap minimum against the loop time after
+  // every callback, so when Node's single timer was re-armed by RunTimers and
+  // a tick drained after the re-arm then read the clock (setTimeout ->
+  // getLibuvNow -> uv_update_time), the timer is due again and RunTimers runs
+  // a second time in the same phase, before poll and check. libuv 1.48
+  // collects due timers first and drops this; Node 20 ships 1.46.
+  while (error_.ok() && timer_handle_.active && timer_handle_.due <= now_ms_) {
     timer_handle_.active = false;
     RunNodeTimers();
   }

@@ -142,6 +142,85 @@ TEST_F(LoopTest, AMicrotaskMayClearATimerDueInTheSamePass) {
   EXPECT_THAT(log_, ElementsAre("work@2"));
 }
 
+// libuv 1.46's uv__run_timers re-reads the timer heap against the loop time
+// after every callback. A tick that computes and then creates a timer moves
+// the loop time (getLibuvNow) past Node's re-armed timer, so RunTimers runs
+// again in the same timers phase, before poll and check. Node 20 prints
+// A B I C (issue #7).
+TEST_F(LoopTest, TimersPassRunsAgainWhenATickReadsTheClockPastTheReArmedTimer) {
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("A");
+      ASSERT_TRUE(loop_->SetImmediate(Log("I")).ok());
+      ASSERT_TRUE(loop_->NextTick([&] {
+        ASSERT_TRUE(loop_->ConsumeCpu(10 * kMs).ok());
+        ASSERT_TRUE(loop_->SetTimeout(Log("C"), 50).ok());
+      }).ok());
+    }, 5).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("B"), 8).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("A@5", "B@15", "I@15", "C@65"));
+  // A and B ran in one timers phase: no poll between them.
+  EXPECT_THAT(Events("cb_begin"), ElementsAre("main:main", "timers:timeout", "timers:nextTick",
+                                              "timers:timeout", "check:immediate",
+                                              "timers:timeout"));
+  std::vector<std::string> order;
+  for (const auto& e : trace_.events()) {
+    if (e.event == "poll" || (e.event == "cb_begin" && e.kind == "timeout")) order.push_back(e.event);
+  }
+  EXPECT_THAT(order, ElementsAre("poll", "cb_begin", "cb_begin", "poll", "poll", "cb_begin"));
+}
+
+// The same rule with an interval: a microtask that computes past the next
+// period and creates a timer makes the re-armed interval due again at once.
+// Node 20 prints A A I I C C.
+TEST_F(LoopTest, TimersPassRunsAgainAfterAnIntervalReArm) {
+  RunScript([&] {
+    auto runs = std::make_shared<int>(0);
+    auto self = std::make_shared<Timer>();
+    *self = loop_->SetInterval([&, runs, self] {
+      Note("A");
+      ASSERT_TRUE(loop_->SetImmediate(Log("I")).ok());
+      ASSERT_TRUE(loop_->QueueMicrotask([&] {
+        ASSERT_TRUE(loop_->ConsumeCpu(10 * kMs).ok());
+        ASSERT_TRUE(loop_->SetTimeout(Log("C"), 50).ok());
+      }).ok());
+      if (++*runs == 2) {
+        ASSERT_TRUE(loop_->ClearInterval(*self).ok());
+        self->reset();
+      }
+    }, 5).value();
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("A@5", "A@15", "I@25", "I@25", "C@65", "C@75"));
+}
+
+// Chained: each re-run's tick moves the clock again (5 -> 12 -> 19), so three
+// timers run in one timers phase. Node 20 prints A B E I C D.
+TEST_F(LoopTest, TimersPassReRunsChain) {
+  auto tick_then_timer = [&](std::string label) {
+    ASSERT_TRUE(loop_->NextTick([&, label] {
+      ASSERT_TRUE(loop_->ConsumeCpu(7 * kMs).ok());
+      ASSERT_TRUE(loop_->SetTimeout(Log(label), 50).ok());
+    }).ok());
+  };
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("A");
+      ASSERT_TRUE(loop_->SetImmediate(Log("I")).ok());
+      tick_then_timer("C");
+    }, 5).ok());
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      Note("B");
+      tick_then_timer("D");
+    }, 10).ok());
+    ASSERT_TRUE(loop_->SetTimeout(Log("E"), 15).ok());
+  });
+  RunAll();
+  EXPECT_THAT(log_, ElementsAre("A@5", "B@12", "E@19", "I@19", "C@62", "D@69"));
+}
+
 TEST_F(LoopTest, MainScriptDrainsTicksThenMicrotasks) {
   RunScript([&] {
     ASSERT_TRUE(loop_->QueueMicrotask([&] {

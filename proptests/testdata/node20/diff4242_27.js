@@ -1,0 +1,7 @@
+'use strict';
+const lines = [];
+function out(l) { lines.push(l); }
+function spin(ms) { const e = process.hrtime.bigint() + BigInt(Math.round(ms * 1e6)); while (process.hrtime.bigint() < e); }
+process.on('exit', () => { process.stdout.write(lines.join('\n') + '\n'); });
+spin(1.0);
+out("L0");
