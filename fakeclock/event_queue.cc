@@ -17,6 +17,7 @@ absl::StatusOr<EventId> EventQueue::ScheduleAt(Nanos t, Callback cb) {
         absl::StrCat("cannot schedule an event in the past: now is ",
                      clock_->Now(), " ns, asked for ", t, " ns"));
   }
+  if (t > kMaxVirtualTime) return TimeLimitError(absl::StrCat("an event at ", t, " ns"));
   EventId id = next_seq_++;
   heap_.push_back({t, id});
   std::push_heap(heap_.begin(), heap_.end(), Later());
@@ -29,7 +30,10 @@ absl::StatusOr<EventId> EventQueue::ScheduleAfter(Nanos delay, Callback cb) {
     return absl::InvalidArgumentError(
         absl::StrCat("event delay must be >= 0, got ", delay, " ns"));
   }
-  return ScheduleAt(clock_->Now() + delay, std::move(cb));
+  absl::StatusOr<Nanos> t =
+      AddToTime(clock_->Now(), delay, absl::StrCat("an event ", delay, " ns from now"));
+  if (!t.ok()) return t.status();
+  return ScheduleAt(*t, std::move(cb));
 }
 
 bool EventQueue::Cancel(EventId id) { return callbacks_.erase(id) > 0; }
@@ -58,7 +62,8 @@ bool EventQueue::RunNext() {
   Callback cb = std::move(it->second);
   callbacks_.erase(it);
   // Cannot fail: every entry was scheduled at or after the clock's time.
-  clock_->AdvanceTo(e.time).IgnoreError();
+  const absl::Status advanced = clock_->AdvanceTo(e.time);
+  ABSL_RAW_CHECK(advanced.ok(), "an event was scheduled before now or past the time limit");
   cb();
   return true;
 }
@@ -69,13 +74,15 @@ absl::StatusOr<size_t> EventQueue::RunUntil(Nanos t) {
         absl::StrCat("RunUntil into the past: now is ", clock_->Now(),
                      " ns, asked for ", t, " ns"));
   }
+  if (t > kMaxVirtualTime) return TimeLimitError(absl::StrCat("running events until ", t, " ns"));
   size_t n = 0;
   for (std::optional<Nanos> next = NextTime(); next && *next <= t;
        next = NextTime()) {
     RunNext();
     ++n;
   }
-  clock_->AdvanceTo(t).IgnoreError();
+  const absl::Status advanced = clock_->AdvanceTo(t);
+  ABSL_RAW_CHECK(advanced.ok(), "RunUntil's target was checked above");
   return n;
 }
 

@@ -34,12 +34,12 @@ class EventQueue {
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
-  VirtualClock& clock() { return *clock_; }
   Nanos Now() const { return clock_->Now(); }
 
-  // Schedules `cb` at absolute time `t`; `t` before Now() is an error.
+  // Schedules `cb` at absolute time `t`; `t` before Now() is an error, and
+  // `t` past kMaxVirtualTime is OUT_OF_RANGE.
   absl::StatusOr<EventId> ScheduleAt(Nanos t, Callback cb);
-  // Schedules `cb` after `delay` >= 0 nanoseconds.
+  // Schedules `cb` after `delay` >= 0 nanoseconds, within kMaxVirtualTime.
   absl::StatusOr<EventId> ScheduleAfter(Nanos delay, Callback cb);
 
   // Cancels a pending event. Returns false if it already ran or was cancelled.

@@ -66,8 +66,9 @@ class Platform {
 
   // Waits up to `timeout` ns (0: just look; kWaitForever: until something
   // completes) and appends what completed, in delivery order. Returns an
-  // error only when waiting could never end (the simulator knows that
-  // nothing is scheduled).
+  // error only when the platform cannot go on: waiting could never end (the
+  // simulator knows that nothing is scheduled), or virtual time would pass
+  // its limit, including for work SubmitWork or StartNetwork accepted.
   virtual absl::Status Poll(Nanos timeout, std::vector<Completion>* out) = 0;
 
   // Makes a blocked or the next Poll return early. Any thread.
@@ -85,8 +86,9 @@ class Platform {
   virtual void StartNetwork(uint64_t token, NetworkRequest request) = 0;
 
   // The loop thread computes for `duration`, as a busy callback would.
-  // Returns when the work is done; time passes meanwhile.
-  virtual void ConsumeCpu(Nanos duration) = 0;
+  // Returns when the work is done; time passes meanwhile. An error means
+  // the platform cannot go on (the simulator's virtual time limit).
+  virtual absl::Status ConsumeCpu(Nanos duration) = 0;
 
   // Where events go; may be null (no trace).
   virtual TraceSink* trace() = 0;

@@ -537,9 +537,9 @@ absl::Status Loop::ConsumeCpu(platform::Nanos duration) {
         absl::StrCat("Loop::ConsumeCpu: duration must be >= 0, got ", duration, " ns"));
   }
   if (tracing()) Trace("cpu_begin", "", -1, absl::StrCat(duration));
-  platform_->ConsumeCpu(duration);
+  absl::Status s = platform_->ConsumeCpu(duration);
   if (tracing()) Trace("cpu_end");
-  return absl::OkStatus();
+  return s;
 }
 
 absl::Status Loop::Log(std::string_view label) {

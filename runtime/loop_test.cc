@@ -652,7 +652,7 @@ class RoguePlatform : public platform::Platform {
   void SubmitWork(uint64_t, platform::PoolWork) override {}
   absl::Status CancelWork(uint64_t) override { return absl::OkStatus(); }
   void StartNetwork(uint64_t, platform::NetworkRequest) override {}
-  void ConsumeCpu(platform::Nanos) override {}
+  absl::Status ConsumeCpu(platform::Nanos) override { return absl::OkStatus(); }
   platform::TraceSink* trace() override { return nullptr; }
 };
 

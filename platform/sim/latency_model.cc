@@ -22,7 +22,11 @@ uint64_t LatencyModel::UniformUpTo(uint64_t bound) {
 
 fakeclock::Nanos LatencyModel::Draw(fakeclock::Nanos nominal) {
   if (max_jitter_ <= 0) return nominal;
-  return nominal + static_cast<fakeclock::Nanos>(UniformUpTo(max_jitter_));
+  const auto jitter = static_cast<fakeclock::Nanos>(UniformUpTo(max_jitter_));
+  // Saturate: a latency past the time limit is refused when it is scheduled.
+  return jitter > std::numeric_limits<fakeclock::Nanos>::max() - nominal
+             ? std::numeric_limits<fakeclock::Nanos>::max()
+             : nominal + jitter;
 }
 
 }  // namespace platform_sim

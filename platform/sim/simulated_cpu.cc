@@ -4,16 +4,24 @@
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
+#include "absl/strings/str_cat.h"
 
 namespace platform_sim {
 
-SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores)
-    : events_(events), cores_(cores), last_update_(events->Now()) {}
+SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_fault)
+    : events_(events), cores_(cores), on_fault_(std::move(on_fault)), last_update_(events->Now()) {}
 
-void SimulatedCpu::Start(Nanos work, absl::AnyInvocable<void()> done) {
+absl::Status SimulatedCpu::Start(Nanos work, absl::AnyInvocable<void()> done) {
   Settle();
   jobs_.push_back({std::max<Nanos>(work, 0), std::move(done)});
-  Reschedule();
+  absl::Status s = Reschedule();
+  if (!s.ok()) {
+    // Take the job back; the others keep the finish they had.
+    jobs_.pop_back();
+    const absl::Status again = Reschedule();
+    ABSL_RAW_CHECK(again.ok(), "the CPU's previous schedule no longer fits the time limit");
+  }
+  return s;
 }
 
 void SimulatedCpu::Settle() {
@@ -28,21 +36,28 @@ void SimulatedCpu::Settle() {
   for (Job& j : jobs_) j.remaining -= progress;
 }
 
-void SimulatedCpu::Reschedule() {
+absl::Status SimulatedCpu::Reschedule() {
   if (finish_event_) {
     events_->Cancel(*finish_event_);
     finish_event_.reset();
   }
-  if (jobs_.empty()) return;
+  if (jobs_.empty()) return absl::OkStatus();
   Nanos least = jobs_.front().remaining;
   for (const Job& j : jobs_) least = std::min(least, j.remaining);
   least = std::max<Nanos>(least, 0);
   const __int128 n = static_cast<__int128>(jobs_.size());
   // Time for the least job to finish at rate cores/n, rounded up to whole ns.
-  const Nanos delay =
-      n <= cores_ ? least
-                  : static_cast<Nanos>((static_cast<__int128>(least) * n + cores_ - 1) / cores_);
-  finish_event_ = *events_->ScheduleAfter(delay, [this] { OnFinish(); });
+  // In 128 bits, capped: a delay past the time limit is refused below.
+  const __int128 wide =
+      n <= cores_ ? least : (static_cast<__int128>(least) * n + cores_ - 1) / cores_;
+  const Nanos delay = static_cast<Nanos>(std::min<__int128>(wide, fakeclock::kMaxVirtualTime + 1));
+  absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAfter(delay, [this] { OnFinish(); });
+  if (!id.ok()) {
+    return fakeclock::TimeLimitError(
+        absl::StrCat("CPU work shared by ", jobs_.size(), " threads on ", cores_, " cores"));
+  }
+  finish_event_ = *id;
+  return absl::OkStatus();
 }
 
 void SimulatedCpu::OnFinish() {
@@ -60,7 +75,8 @@ void SimulatedCpu::OnFinish() {
   }
   ABSL_RAW_CHECK(!finished.empty(), "a CPU finish event fired but no job was done");
   jobs_.erase(keep, jobs_.end());
-  Reschedule();
+  absl::Status s = Reschedule();
+  if (!s.ok()) on_fault_(std::move(s));
   for (auto& done : finished) done();
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
 #include "fakeclock/event_queue.h"
 
 namespace platform_sim {
@@ -27,13 +28,20 @@ using fakeclock::Nanos;
 
 class SimulatedCpu {
  public:
-  SimulatedCpu(fakeclock::EventQueue* events, int cores);
+  using OnFault = absl::AnyInvocable<void(absl::Status)>;
+
+  // `on_fault` hears of a job whose finish, rescheduled after another job
+  // ended, would pass the virtual time limit; the CPU then stops scheduling
+  // finishes (the simulation cannot go on).
+  SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_fault);
   SimulatedCpu(const SimulatedCpu&) = delete;
   SimulatedCpu& operator=(const SimulatedCpu&) = delete;
 
   // Starts a job that needs `work` ns of one core; `done` runs from an event
   // at the instant the work is finished. `work` <= 0 finishes at Now().
-  void Start(Nanos work, absl::AnyInvocable<void()> done);
+  // OUT_OF_RANGE, with nothing started, if some job would then finish past
+  // the virtual time limit.
+  absl::Status Start(Nanos work, absl::AnyInvocable<void()> done);
 
   size_t runnable() const { return jobs_.size(); }
   int cores() const { return cores_; }
@@ -46,11 +54,12 @@ class SimulatedCpu {
   // Credits every job with the progress made since last_update_.
   void Settle();
   // Replaces the pending finish event with one for the earliest finisher.
-  void Reschedule();
+  absl::Status Reschedule();
   void OnFinish();
 
   fakeclock::EventQueue* events_;
   const int cores_;
+  OnFault on_fault_;
   Nanos last_update_ = 0;
   std::vector<Job> jobs_;  // in start order
   std::optional<fakeclock::EventId> finish_event_;

@@ -12,22 +12,26 @@ using fakeclock::Millis;
 struct Fixture {
   fakeclock::VirtualClock clock;
   fakeclock::EventQueue events{&clock};
+  std::vector<absl::Status> faults;
+  SimulatedCpu::OnFault on_fault() {
+    return [this](absl::Status s) { faults.push_back(std::move(s)); };
+  }
 };
 
 TEST(SimulatedCpuTest, JobsWithinCoreCountRunAtFullSpeed) {
   Fixture f;
-  SimulatedCpu cpu(&f.events, 2);
+  SimulatedCpu cpu(&f.events, 2, f.on_fault());
   std::vector<Nanos> done;
-  for (int i = 0; i < 2; ++i) cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); });
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(done, (std::vector<Nanos>{Millis(100), Millis(100)}));
 }
 
 TEST(SimulatedCpuTest, FourJobsShareTwoCores) {
   Fixture f;
-  SimulatedCpu cpu(&f.events, 2);
+  SimulatedCpu cpu(&f.events, 2, f.on_fault());
   std::vector<Nanos> done;
-  for (int i = 0; i < 4; ++i) cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); });
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); }).ok());
   EXPECT_EQ(cpu.runnable(), 4u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(done, std::vector<Nanos>(4, Millis(200)));
@@ -39,11 +43,11 @@ TEST(SimulatedCpuTest, ShareChangesWhenAJobLeaves) {
   // until the short one is done at 15 ms (10 ms of work); the others then have
   // 30 ms left at full speed and finish at 45 ms.
   Fixture f;
-  SimulatedCpu cpu(&f.events, 2);
+  SimulatedCpu cpu(&f.events, 2, f.on_fault());
   std::vector<std::pair<int, Nanos>> done;
-  cpu.Start(Millis(40), [&] { done.push_back({0, f.clock.Now()}); });
-  cpu.Start(Millis(10), [&] { done.push_back({1, f.clock.Now()}); });
-  cpu.Start(Millis(40), [&] { done.push_back({2, f.clock.Now()}); });
+  ASSERT_TRUE(cpu.Start(Millis(40), [&] { done.push_back({0, f.clock.Now()}); }).ok());
+  ASSERT_TRUE(cpu.Start(Millis(10), [&] { done.push_back({1, f.clock.Now()}); }).ok());
+  ASSERT_TRUE(cpu.Start(Millis(40), [&] { done.push_back({2, f.clock.Now()}); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(done, (std::vector<std::pair<int, Nanos>>{
                       {1, Millis(15)}, {0, Millis(45)}, {2, Millis(45)}}));
@@ -52,9 +56,9 @@ TEST(SimulatedCpuTest, ShareChangesWhenAJobLeaves) {
 TEST(SimulatedCpuTest, RoundsCompletionUpToWholeNanoseconds) {
   // 3 jobs of 1 ns on 2 cores need 1.5 ns: they finish at 2 ns, never early.
   Fixture f;
-  SimulatedCpu cpu(&f.events, 2);
+  SimulatedCpu cpu(&f.events, 2, f.on_fault());
   std::vector<Nanos> done;
-  for (int i = 0; i < 3; ++i) cpu.Start(1, [&] { done.push_back(f.clock.Now()); });
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cpu.Start(1, [&] { done.push_back(f.clock.Now()); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(done, (std::vector<Nanos>{2, 2, 2}));
 }
@@ -62,11 +66,51 @@ TEST(SimulatedCpuTest, RoundsCompletionUpToWholeNanoseconds) {
 TEST(SimulatedCpuTest, ZeroWorkFinishesNow) {
   Fixture f;
   ASSERT_TRUE(f.clock.AdvanceTo(7).ok());
-  SimulatedCpu cpu(&f.events, 1);
+  SimulatedCpu cpu(&f.events, 1, f.on_fault());
   Nanos at = -1;
-  cpu.Start(0, [&] { at = f.clock.Now(); });
+  ASSERT_TRUE(cpu.Start(0, [&] { at = f.clock.Now(); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(at, 7);
+}
+
+TEST(SimulatedCpuTest, WorkPastTheTimeLimitIsRefusedAndChangesNothing) {
+  // Two jobs of just over half the limit on one core would both end past it.
+  Fixture f;
+  SimulatedCpu cpu(&f.events, 1, f.on_fault());
+  const Nanos half = fakeclock::kMaxVirtualTime / 2 + 1;
+  Nanos at = -1;
+  ASSERT_TRUE(cpu.Start(half, [&] { at = f.clock.Now(); }).ok());
+  const absl::Status s = cpu.Start(half, [] {});
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(),
+            "CPU work shared by 2 threads on 1 cores would pass the virtual time limit of 10^18 ns "
+            "(about 31.7 years)");
+  EXPECT_EQ(cpu.runnable(), 1u);
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(at, half);
+  EXPECT_TRUE(f.faults.empty());
+}
+
+TEST(SimulatedCpuTest, HugeWorkSharedByManyJobsDoesNotOverflow) {
+  // The next finish is the least job's: 9 jobs of 10^17 ns on one core end
+  // at 9 * 10^17. A job of INT64_MAX ns does not change that (least * n
+  // stays in range, computed in 128 bits); one more 10^17 job would (11 *
+  // 10^17 is past the limit) and is refused. When the others are done, the
+  // huge job's own finish is past the limit: a fault, not a wrapped time.
+  Fixture f;
+  SimulatedCpu cpu(&f.events, 1, f.on_fault());
+  int finished = 0;
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(cpu.Start(fakeclock::kMaxVirtualTime / 10, [&] { ++finished; }).ok()) << i;
+  }
+  ASSERT_TRUE(cpu.Start(INT64_MAX, [] {}).ok());
+  EXPECT_EQ(cpu.Start(fakeclock::kMaxVirtualTime / 10, [] {}).code(),
+            absl::StatusCode::kOutOfRange);
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(finished, 9);
+  EXPECT_EQ(f.clock.Now(), fakeclock::kMaxVirtualTime);
+  ASSERT_EQ(f.faults.size(), 1u);
+  EXPECT_EQ(f.faults[0].code(), absl::StatusCode::kOutOfRange);
 }
 
 }  // namespace

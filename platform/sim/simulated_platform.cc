@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 
 namespace platform_sim {
@@ -35,23 +36,36 @@ absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
 SimulatedPlatform::SimulatedPlatform(SimConfig config)
     : config_(config),
       events_(&clock_),
-      cpu_(&events_, config.cores),
+      cpu_(&events_, config.cores, [this](absl::Status s) { Fault(std::move(s)); }),
       pool_(&events_, &cpu_, config.pool_size, config.trace,
-            [this](uint64_t token, absl::Status s) { Complete(token, std::move(s)); }),
+            [this](uint64_t token, absl::Status s) { Complete(token, std::move(s)); },
+            [this](absl::Status s) { Fault(std::move(s)); }),
       latency_(config.seed, config.net_jitter) {}
 
 void SimulatedPlatform::Complete(uint64_t token, absl::Status status) {
   ready_.push_back({token, std::move(status), clock_.Now()});
 }
 
+void SimulatedPlatform::Fault(absl::Status status) {
+  if (fault_.ok()) fault_ = std::move(status);
+}
+
 absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
                                      std::vector<platform::Completion>* out) {
+  if (!fault_.ok()) return fault_;
   // Whatever is due at this instant has happened by now.
-  events_.RunUntil(clock_.Now()).IgnoreError();
+  const absl::StatusOr<size_t> due = events_.RunUntil(clock_.Now());
+  ABSL_RAW_CHECK(due.ok(), "the clock is within the time limit");
+  if (!fault_.ok()) return fault_;
   if (woken_.exchange(false)) timeout = 0;
   if (ready_.empty() && timeout == 0) {
     if (config_.idle_poll_cost > 0) {
-      events_.RunUntil(clock_.Now() + config_.idle_poll_cost).IgnoreError();
+      absl::StatusOr<platform::Nanos> until =
+          fakeclock::AddToTime(clock_.Now(), config_.idle_poll_cost, "an empty poll's cost");
+      if (!until.ok()) return until.status();
+      const absl::StatusOr<size_t> ran = events_.RunUntil(*until);
+      ABSL_RAW_CHECK(ran.ok(), "RunUntil's target was checked by AddToTime");
+      if (!fault_.ok()) return fault_;
     } else {
       if (clock_.Now() != spin_instant_) {
         spin_instant_ = clock_.Now();
@@ -71,8 +85,17 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
   }
   if (ready_.empty() && timeout != 0) {
     const bool forever = timeout < 0;
-    const platform::Nanos deadline = forever ? 0 : clock_.Now() + timeout;
-    while (ready_.empty()) {
+    platform::Nanos deadline = 0;
+    absl::Status past_limit;
+    if (!forever) {
+      absl::StatusOr<platform::Nanos> d = fakeclock::AddToTime(
+          clock_.Now(), timeout, absl::StrCat("a poll that waits ", timeout, " ns"));
+      // Past the limit, wait until the limit: an event before it still ends
+      // the wait in time; reaching it is the error.
+      deadline = d.ok() ? *d : fakeclock::kMaxVirtualTime;
+      past_limit = d.status();
+    }
+    while (ready_.empty() && fault_.ok()) {
       std::optional<platform::Nanos> next = events_.NextTime();
       if (!next || (!forever && *next > deadline)) {
         if (forever) {
@@ -81,12 +104,19 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
               "nothing is scheduled, at virtual time ",
               clock_.Now(), " ns"));
         }
-        clock_.AdvanceTo(deadline).IgnoreError();
+        if (!past_limit.ok()) {
+          Fault(past_limit);
+          break;
+        }
+        const absl::Status advanced = clock_.AdvanceTo(deadline);
+        ABSL_RAW_CHECK(advanced.ok(), "a poll deadline is within the time limit");
         break;
       }
       // Run everything at that instant, so all its completions arrive together.
-      events_.RunUntil(*next).IgnoreError();
+      const absl::StatusOr<size_t> ran = events_.RunUntil(*next);
+      ABSL_RAW_CHECK(ran.ok(), "a scheduled event is within the time limit");
     }
+    if (!fault_.ok()) return fault_;
   }
   if (!ready_.empty()) spins_ = 0;
   // Events run in time order, so ready_ is sorted by time; order ties by token.
@@ -112,24 +142,34 @@ absl::Status SimulatedPlatform::CancelWork(uint64_t token) {
 void SimulatedPlatform::StartNetwork(uint64_t token,
                                      platform::NetworkRequest request) {
   const platform::Nanos latency = latency_.Draw(std::max<platform::Nanos>(request.latency, 0));
-  events_.ScheduleAfter(latency, [this, token] {
+  absl::StatusOr<fakeclock::EventId> id = events_.ScheduleAfter(latency, [this, token] {
     if (config_.trace != nullptr) {
       config_.trace->Record({.t_ns = clock_.Now(), .thread = "net",
                              .event = "io_complete", .id = static_cast<int64_t>(token)});
     }
     Complete(token, absl::OkStatus());
-  }).IgnoreError();
+  });
+  if (!id.ok()) {
+    Fault(fakeclock::TimeLimitError(
+        absl::StrCat("network request ", token, " with a latency of ", latency, " ns")));
+  }
 }
 
-void SimulatedPlatform::ConsumeCpu(platform::Nanos duration) {
-  if (duration <= 0) return;
+absl::Status SimulatedPlatform::ConsumeCpu(platform::Nanos duration) {
+  if (!fault_.ok()) return fault_;
+  if (duration <= 0) return absl::OkStatus();
   // Shared, so the flag outlives this frame if an event below throws.
   auto done = std::make_shared<bool>(false);
-  cpu_.Start(duration, [done] { *done = true; });
+  absl::Status started = cpu_.Start(duration, [done] { *done = true; });
+  if (!started.ok()) {
+    return fakeclock::TimeLimitError(
+        absl::StrCat("the loop thread's CPU work of ", duration, " ns"));
+  }
   // Time passes while the loop thread computes: pool work progresses and
   // completions pile up for the next poll.
-  while (!*done && events_.RunNext()) {
+  while (!*done && fault_.ok() && events_.RunNext()) {
   }
+  return fault_;
 }
 
 }  // namespace platform_sim

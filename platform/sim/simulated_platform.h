@@ -11,6 +11,9 @@
 // completions at one instant arrive in submission order. A loop that keeps
 // polling without blocking while nothing happens would spin forever in
 // virtual time; after max_polls_per_instant such polls Poll fails instead.
+// Virtual time ends at fakeclock::kMaxVirtualTime: anything that would
+// happen later (a wait, CPU work, a pool segment, a network reply) makes Poll
+// and ConsumeCpu fail with OUT_OF_RANGE from then on.
 //
 // Threading: single-threaded; Wakeup() may be called from any thread.
 #ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
@@ -62,7 +65,7 @@ class SimulatedPlatform : public platform::Platform {
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
   absl::Status CancelWork(uint64_t token) override;
   void StartNetwork(uint64_t token, platform::NetworkRequest request) override;
-  void ConsumeCpu(platform::Nanos duration) override;
+  absl::Status ConsumeCpu(platform::Nanos duration) override;
   platform::TraceSink* trace() override { return config_.trace; }
 
   const SimConfig& config() const { return config_; }
@@ -72,6 +75,10 @@ class SimulatedPlatform : public platform::Platform {
  private:
   explicit SimulatedPlatform(SimConfig config);
   void Complete(uint64_t token, absl::Status status);
+  // Something could not be simulated (it would pass the virtual time
+  // limit). The first fault is kept; Poll and ConsumeCpu return it from
+  // then on.
+  void Fault(absl::Status status);
 
   SimConfig config_;
   fakeclock::VirtualClock clock_;
@@ -81,6 +88,7 @@ class SimulatedPlatform : public platform::Platform {
   LatencyModel latency_;
   std::vector<platform::Completion> ready_;
   std::atomic<bool> woken_{false};
+  absl::Status fault_;
   fakeclock::Nanos spin_instant_ = -1;  // instant of the last empty poll(0)
   int64_t spins_ = 0;                   // empty poll(0)s in a row there
 };

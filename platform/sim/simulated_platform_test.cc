@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace platform_sim {
 namespace {
 
@@ -82,7 +84,7 @@ TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
   // share the core, so both take 20 ms.
   auto p = Make({.cores = 1});
   p->SubmitWork(1, {{{Segment::Kind::kCpu, Millis(10)}}, nullptr});
-  p->ConsumeCpu(Millis(10));
+  ASSERT_TRUE(p->ConsumeCpu(Millis(10)).ok());
   EXPECT_EQ(p->Now(), Millis(20));
   std::vector<Completion> out;
   ASSERT_TRUE(p->Poll(0, &out).ok());
@@ -160,6 +162,68 @@ TEST(SimulatedPlatformTest, IdlePollCostLetsABusyLoopReachItsTimers) {
   }
   EXPECT_EQ(polls, 10'000);
   EXPECT_EQ(out[0].time, Millis(10));
+}
+
+// Virtual time ends at fakeclock::kMaxVirtualTime (10^18 ns). Whatever would
+// happen later is an OUT_OF_RANGE error naming the limit, from then on.
+constexpr char kLimit[] = "would pass the virtual time limit of 10^18 ns (about 31.7 years)";
+
+TEST(SimulatedPlatformTest, PollWaitingPastTheTimeLimitFails) {
+  auto p = Make();
+  std::vector<Completion> out;
+  const Nanos step = fakeclock::kMaxVirtualTime / 3;
+  ASSERT_TRUE(p->Poll(step, &out).ok());
+  ASSERT_TRUE(p->Poll(step, &out).ok());
+  ASSERT_TRUE(p->Poll(step, &out).ok());
+  EXPECT_EQ(p->Now(), 3 * step);
+  const absl::Status s = p->Poll(step, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(), absl::StrCat("a poll that waits ", step, " ns ", kLimit));
+  EXPECT_EQ(p->Now(), 3 * step);
+  EXPECT_EQ(p->Poll(0, &out), s);  // from then on
+  EXPECT_EQ(p->ConsumeCpu(1), s);
+}
+
+TEST(SimulatedPlatformTest, AnEventBeforeTheLimitStillEndsALongPoll) {
+  auto p = Make();
+  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - Millis(10)).ok());
+  p->StartNetwork(1, {Millis(5)});
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(Millis(20), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].time, fakeclock::kMaxVirtualTime - Millis(5));
+}
+
+TEST(SimulatedPlatformTest, LoopCpuPastTheTimeLimitFails) {
+  auto p = Make();
+  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - 5).ok());
+  const absl::Status s = p->ConsumeCpu(6);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(), absl::StrCat("the loop thread's CPU work of 6 ns ", kLimit));
+  EXPECT_EQ(p->Now(), fakeclock::kMaxVirtualTime - 5);
+  EXPECT_TRUE(p->ConsumeCpu(5).ok());  // up to the limit is fine
+}
+
+TEST(SimulatedPlatformTest, PoolWorkPastTheTimeLimitIsReportedByPoll) {
+  // Without the check this read "the loop would wait forever".
+  auto p = Make();
+  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - Millis(1)).ok());
+  p->SubmitWork(7, {{{Segment::Kind::kWait, Millis(2)}}, nullptr});
+  std::vector<Completion> out;
+  const absl::Status s = p->Poll(platform::kWaitForever, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(),
+            absl::StrCat("pool work 7 on pool thread 0: an event 2000000 ns from now ", kLimit));
+}
+
+TEST(SimulatedPlatformTest, NetworkReplyPastTheTimeLimitIsReportedByPoll) {
+  auto p = Make({.net_jitter = 1});
+  p->StartNetwork(3, {INT64_MAX});  // jitter saturates instead of wrapping
+  std::vector<Completion> out;
+  const absl::Status s = p->Poll(0, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(),
+            absl::StrCat("network request 3 with a latency of ", INT64_MAX, " ns ", kLimit));
 }
 
 }  // namespace

@@ -11,11 +11,12 @@ namespace platform_sim {
 
 SimulatedPool::SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu,
                              int size, platform::TraceSink* trace,
-                             OnComplete on_complete)
+                             OnComplete on_complete, OnFault on_fault)
     : events_(events),
       cpu_(cpu),
       trace_(trace),
       on_complete_(std::move(on_complete)),
+      on_fault_(std::move(on_fault)),
       threads_(size) {}
 
 void SimulatedPool::Trace(int thread, const char* event, uint64_t token) {
@@ -76,11 +77,12 @@ void SimulatedPool::RunSegments(int thread, size_t index) {
   }
   const platform::Segment& seg = segments[index];
   auto next = [this, thread, index] { RunSegments(thread, index + 1); };
-  if (seg.kind == platform::Segment::Kind::kCpu) {
-    cpu_->Start(seg.duration, next);
-  } else {
-    // Cannot fail: the delay is positive.
-    events_->ScheduleAfter(seg.duration, next).IgnoreError();
+  const absl::Status s = seg.kind == platform::Segment::Kind::kCpu
+                             ? cpu_->Start(seg.duration, next)
+                             : events_->ScheduleAfter(seg.duration, next).status();
+  if (!s.ok()) {
+    on_fault_(absl::Status(s.code(), absl::StrCat("pool work ", task.token, " on pool thread ",
+                                                  thread, ": ", s.message())));
   }
 }
 

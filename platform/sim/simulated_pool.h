@@ -29,9 +29,12 @@ namespace platform_sim {
 class SimulatedPool {
  public:
   using OnComplete = absl::AnyInvocable<void(uint64_t token, absl::Status)>;
+  using OnFault = absl::AnyInvocable<void(absl::Status)>;
 
+  // `on_fault` hears of a task whose next segment would end past the virtual
+  // time limit; that task then never finishes (the simulation cannot go on).
   SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu, int size,
-                platform::TraceSink* trace, OnComplete on_complete);
+                platform::TraceSink* trace, OnComplete on_complete, OnFault on_fault);
   SimulatedPool(const SimulatedPool&) = delete;
   SimulatedPool& operator=(const SimulatedPool&) = delete;
 
@@ -59,6 +62,7 @@ class SimulatedPool {
   SimulatedCpu* cpu_;
   platform::TraceSink* trace_;
   OnComplete on_complete_;
+  OnFault on_fault_;
   std::deque<Task> queue_;
   std::vector<std::optional<Task>> threads_;  // the task each thread runs
   int busy_ = 0;

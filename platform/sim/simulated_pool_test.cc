@@ -14,10 +14,13 @@ using platform::Segment;
 
 struct Fixture {
   explicit Fixture(int cores, int size)
-      : cpu(&events, cores),
-        pool(&events, &cpu, size, &trace, [this](uint64_t token, absl::Status s) {
-          done.push_back({token, clock.Now(), s.code()});
-        }) {}
+      : cpu(&events, cores, [this](absl::Status s) { faults.push_back(std::move(s)); }),
+        pool(
+            &events, &cpu, size, &trace,
+            [this](uint64_t token, absl::Status s) {
+              done.push_back({token, clock.Now(), s.code()});
+            },
+            [this](absl::Status s) { faults.push_back(std::move(s)); }) {}
   struct Done {
     uint64_t token;
     Nanos at;
@@ -30,6 +33,7 @@ struct Fixture {
   SimulatedCpu cpu;
   SimulatedPool pool;
   std::vector<Done> done;
+  std::vector<absl::Status> faults;
 };
 
 platform::PoolWork Cpu(Nanos d) { return {{{Segment::Kind::kCpu, d}}, nullptr}; }
