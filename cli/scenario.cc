@@ -6,39 +6,61 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "cli/printable.h"
 
 namespace scenario {
 namespace {
 
 using json = nlohmann::json;
 
-struct OpSpec {
-  const char* key;
-  Op::Kind kind;
-  std::vector<const char*> allowed;  // other keys it may have
-};
-
-const std::vector<OpSpec>& Specs() {
-  static const auto* specs = new std::vector<OpSpec>{
-      {"log", Op::Kind::kLog, {}},
-      {"timeout", Op::Kind::kTimeout, {"do"}},
-      {"interval", Op::Kind::kInterval, {"times", "do"}},
-      {"immediate", Op::Kind::kImmediate, {}},
-      {"nextTick", Op::Kind::kNextTick, {}},
-      {"microtask", Op::Kind::kMicrotask, {}},
-      {"cpu", Op::Kind::kCpu, {}},
-      {"pool", Op::Kind::kPool, {"do"}},
-      {"net", Op::Kind::kNet, {"do"}},
-  };
-  return *specs;
-}
-
 const char* kOpList = "log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net";
 
-absl::Status Bad(const std::string& path, absl::string_view what) {
+absl::Status Bad(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+// What an input value is, for a message, without printing it whole: a
+// 60,000-deep array must not be printed recursively, nor a 50 MB string.
+std::string Describe(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return Quoted(v.get_ref<const std::string&>());
+    case json::value_t::null: return "null";
+    default: return Printable(v.dump(), kQuoteChars);
+  }
+}
+
+// One rule for every integer in the format: a JSON integer literal, written
+// without a fraction or an exponent (`2`, not `2.0` or `2e0`), in [lo, hi].
+absl::StatusOr<int64_t> Integer(const json& v, const std::string& path, int64_t lo, int64_t hi) {
+  const std::string want = absl::StrCat("expected an integer in [", lo, ", ", hi, "]");
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(hi)) return Bad(path, want);
+    const auto n = static_cast<int64_t>(u);
+    if (n < lo) return Bad(path, want);
+    return n;
+  }
+  if (v.is_number_integer()) {
+    const int64_t n = v.get<int64_t>();
+    if (n < lo || n > hi) return Bad(path, want);
+    return n;
+  }
+  if (v.is_number_float()) {
+    // 2.0 or 1e3: say why it is refused. (A literal too large for 64 bits
+    // also arrives as a float; it is simply out of range.)
+    const double d = v.get<double>();
+    if (std::trunc(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) {
+      return Bad(path, absl::StrCat(want, ", written without a fraction or exponent; got ",
+                                    Describe(v)));
+    }
+  }
+  return Bad(path, want);
 }
 
 // A finite number >= 0, at most `max`.
@@ -51,21 +73,116 @@ absl::StatusOr<double> Duration(const json& v, const std::string& path, double m
   return d;
 }
 
-// An integer (2 and 2.0 both count) in [lo, hi].
-absl::StatusOr<int64_t> Integer(const json& v, const std::string& path, int64_t lo, int64_t hi) {
-  const std::string want = absl::StrCat("expected an integer in [", lo, ", ", hi, "]");
-  if (!v.is_number()) return Bad(path, want);
-  const double d = v.get<double>();
-  if (!std::isfinite(d) || std::trunc(d) != d || d < static_cast<double>(lo) ||
-      d > static_cast<double>(hi)) {
-    return Bad(path, want);
-  }
-  if (v.is_number_unsigned()) return static_cast<int64_t>(v.get<uint64_t>());
-  if (v.is_number_integer()) return v.get<int64_t>();
-  return static_cast<int64_t>(d);
+absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth);
+
+// Everything one op's parser needs.
+struct OpInput {
+  const json& object;  // the whole op
+  const json& value;   // the value of the op's own key
+  const std::string& path;
+  const std::string& key_path;  // path + "." + the op's key
+  int depth;
+};
+
+// An optional "do": the op's callback.
+absl::Status Body(const OpInput& in, Op* op) {
+  if (!in.object.contains("do")) return absl::OkStatus();
+  absl::StatusOr<std::vector<Op>> body =
+      ParseOps(in.object.at("do"), absl::StrCat(in.path, ".do"), in.depth + 1);
+  if (!body.ok()) return body.status();
+  op->body = std::move(*body);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth);
+absl::Status ParseLog(const OpInput& in, Op* op) {
+  if (!in.value.is_string()) return Bad(in.key_path, "expected a string");
+  op->label = in.value.get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status ParseTimer(const OpInput& in, Op* op) {
+  // Node clamps any delay outside [1, 2^31-1] to 1 ms; the file must still
+  // say something sensible.
+  absl::StatusOr<double> ms = Duration(in.value, in.key_path, kMaxDurationMs);
+  if (!ms.ok()) return ms.status();
+  op->ms = *ms;
+  if (op->kind == Op::Kind::kInterval) {
+    if (!in.object.contains("times")) return Bad(in.path, "an interval op needs \"times\"");
+    absl::StatusOr<int64_t> times = Integer(in.object.at("times"), in.path + ".times", 1, kMaxTimes);
+    if (!times.ok()) return times.status();
+    op->times = *times;
+  }
+  return Body(in, op);
+}
+
+// immediate, nextTick, microtask: the op's value is its callback.
+absl::Status ParseQueued(const OpInput& in, Op* op) {
+  absl::StatusOr<std::vector<Op>> body = ParseOps(in.value, in.key_path, in.depth + 1);
+  if (!body.ok()) return body.status();
+  op->body = std::move(*body);
+  return absl::OkStatus();
+}
+
+absl::Status ParseCpu(const OpInput& in, Op* op) {
+  absl::StatusOr<double> ms = Duration(in.value, in.key_path, kMaxDurationMs);
+  if (!ms.ok()) return ms.status();
+  op->ms = *ms;
+  return absl::OkStatus();
+}
+
+absl::Status ParsePool(const OpInput& in, Op* op) {
+  const json& v = in.value;
+  const bool one_key = v.is_object() && v.size() == 1 && (v.contains("cpu") || v.contains("io"));
+  if (!one_key) return Bad(in.key_path, "expected {\"cpu\": MS} or {\"io\": MS}");
+  op->pool_io = v.contains("io");
+  const char* which = op->pool_io ? "io" : "cpu";
+  absl::StatusOr<double> ms =
+      Duration(v.at(which), absl::StrCat(in.key_path, ".", which), kMaxDurationMs);
+  if (!ms.ok()) return ms.status();
+  op->ms = *ms;
+  return Body(in, op);
+}
+
+absl::Status ParseNet(const OpInput& in, Op* op) {
+  absl::Status s = ParseCpu(in, op);  // the same rule: a duration in ms
+  if (!s.ok()) return s;
+  return Body(in, op);
+}
+
+struct OpSpec {
+  const char* key;
+  Op::Kind kind;
+  std::vector<const char*> allowed;  // other keys it may have
+  absl::Status (*parse)(const OpInput&, Op*);
+};
+
+const std::vector<OpSpec>& Specs() {
+  static const auto* specs = new std::vector<OpSpec>{
+      {"log", Op::Kind::kLog, {}, ParseLog},
+      {"timeout", Op::Kind::kTimeout, {"do"}, ParseTimer},
+      {"interval", Op::Kind::kInterval, {"times", "do"}, ParseTimer},
+      {"immediate", Op::Kind::kImmediate, {}, ParseQueued},
+      {"nextTick", Op::Kind::kNextTick, {}, ParseQueued},
+      {"microtask", Op::Kind::kMicrotask, {}, ParseQueued},
+      {"cpu", Op::Kind::kCpu, {}, ParseCpu},
+      {"pool", Op::Kind::kPool, {"do"}, ParsePool},
+      {"net", Op::Kind::kNet, {"do"}, ParseNet},
+  };
+  return *specs;
+}
+
+// The keys of an unknown op, for the message: a few, each cut short.
+std::string SomeKeys(const json& v) {
+  std::vector<std::string> keys;
+  for (const auto& [k, unused] : v.items()) {
+    if (keys.size() == 4) {
+      keys.push_back(absl::StrCat("… (", v.size(), " keys)"));
+      break;
+    }
+    keys.push_back(Quoted(k));
+  }
+  return absl::StrJoin(keys, ", ");
+}
 
 absl::StatusOr<Op> ParseOp(const json& v, const std::string& path, int depth) {
   if (!v.is_object()) return Bad(path, absl::StrCat("expected an op object (one of ", kOpList, ")"));
@@ -79,87 +196,20 @@ absl::StatusOr<Op> ParseOp(const json& v, const std::string& path, int depth) {
     spec = &s;
   }
   if (spec == nullptr) {
-    std::vector<std::string> keys;
-    for (const auto& [k, unused] : v.items()) keys.push_back(absl::StrCat("\"", k, "\""));
-    return Bad(path, absl::StrCat("unknown op with keys {", absl::StrJoin(keys, ", "),
-                                  "}; expected one of ", kOpList));
+    return Bad(path, absl::StrCat("unknown op with keys {", SomeKeys(v), "}; expected one of ",
+                                  kOpList));
   }
   for (const auto& [k, unused] : v.items()) {
     if (k == spec->key) continue;
     bool ok = false;
     for (const char* a : spec->allowed) ok = ok || k == a;
-    if (!ok) return Bad(path, absl::StrCat("unexpected key \"", k, "\" in a ", spec->key, " op"));
+    if (!ok) return Bad(path, absl::StrCat("unexpected key ", Quoted(k), " in a ", spec->key, " op"));
   }
   Op op;
   op.kind = spec->kind;
   const std::string key_path = absl::StrCat(path, ".", spec->key);
-  const json& main_value = v.at(spec->key);
-  auto body_from = [&](const char* key) -> absl::Status {
-    if (!v.contains(key)) return absl::OkStatus();
-    absl::StatusOr<std::vector<Op>> body = ParseOps(v.at(key), absl::StrCat(path, ".", key), depth + 1);
-    if (!body.ok()) return body.status();
-    op.body = std::move(*body);
-    return absl::OkStatus();
-  };
-  switch (op.kind) {
-    case Op::Kind::kLog:
-      if (!main_value.is_string()) return Bad(key_path, "expected a string");
-      op.label = main_value.get<std::string>();
-      break;
-    case Op::Kind::kTimeout:
-    case Op::Kind::kInterval: {
-      // Node clamps any delay outside [1, 2^31-1] to 1 ms; the file must
-      // still say something sensible.
-      absl::StatusOr<double> ms = Duration(main_value, key_path, kMaxDurationMs);
-      if (!ms.ok()) return ms.status();
-      op.ms = *ms;
-      if (op.kind == Op::Kind::kInterval) {
-        if (!v.contains("times")) return Bad(path, "an interval op needs \"times\"");
-        absl::StatusOr<int64_t> times = Integer(v.at("times"), path + ".times", 1, kMaxTimes);
-        if (!times.ok()) return times.status();
-        op.times = *times;
-      }
-      absl::Status s = body_from("do");
-      if (!s.ok()) return s;
-      break;
-    }
-    case Op::Kind::kImmediate:
-    case Op::Kind::kNextTick:
-    case Op::Kind::kMicrotask: {
-      absl::StatusOr<std::vector<Op>> body = ParseOps(main_value, key_path, depth + 1);
-      if (!body.ok()) return body.status();
-      op.body = std::move(*body);
-      break;
-    }
-    case Op::Kind::kCpu: {
-      absl::StatusOr<double> ms = Duration(main_value, key_path, kMaxDurationMs);
-      if (!ms.ok()) return ms.status();
-      op.ms = *ms;
-      break;
-    }
-    case Op::Kind::kPool: {
-      const bool one_key = main_value.is_object() && main_value.size() == 1 &&
-                           (main_value.contains("cpu") || main_value.contains("io"));
-      if (!one_key) return Bad(key_path, "expected {\"cpu\": MS} or {\"io\": MS}");
-      op.pool_io = main_value.contains("io");
-      const char* which = op.pool_io ? "io" : "cpu";
-      absl::StatusOr<double> ms =
-          Duration(main_value.at(which), absl::StrCat(key_path, ".", which), kMaxDurationMs);
-      if (!ms.ok()) return ms.status();
-      op.ms = *ms;
-      absl::Status s = body_from("do");
-      if (!s.ok()) return s;
-      break;
-    }
-    case Op::Kind::kNet: {
-      absl::StatusOr<double> ms = Duration(main_value, key_path, kMaxDurationMs);
-      if (!ms.ok()) return ms.status();
-      op.ms = *ms;
-      absl::Status s = body_from("do");
-      if (!s.ok()) return s;
-      break;
-    }
-  }
+  absl::Status s = spec->parse({v, v.at(spec->key), path, key_path, depth}, &op);
+  if (!s.ok()) return s;
   return op;
 }
 
@@ -186,20 +236,118 @@ absl::StatusOr<Config> ParseConfig(const json& v) {
       if (!n.ok()) return n.status();
       (k == "cores" ? c.cores : c.pool_size) = static_cast<int>(*n);
     } else if (k == "seed") {
-      if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0)) {
-        return Bad(path, "expected an integer >= 0");
+      // The whole uint64 range: Integer() stops at INT64_MAX.
+      if (value.is_number_unsigned()) {
+        c.seed = value.get<uint64_t>();
+      } else {
+        absl::StatusOr<int64_t> n = Integer(value, path, 0, INT64_MAX);
+        if (!n.ok()) {
+          std::string why(n.status().message());
+          absl::StrReplaceAll({{absl::StrCat(INT64_MAX), absl::StrCat(UINT64_MAX)}}, &why);
+          return absl::InvalidArgumentError(why);
+        }
+        c.seed = static_cast<uint64_t>(*n);
       }
-      c.seed = value.get<uint64_t>();
     } else if (k == "net_jitter_ms") {
       absl::StatusOr<double> ms = Duration(value, path, kMaxDurationMs);
       if (!ms.ok()) return ms.status();
       c.net_jitter_ms = *ms;
     } else {
-      return Bad("config", absl::StrCat("unknown key \"", k,
-                                        "\"; expected cores, pool_size, seed, net_jitter_ms"));
+      return Bad("config", absl::StrCat("unknown key ", Quoted(k),
+                                        "; expected cores, pool_size, seed, net_jitter_ms"));
     }
   }
   return c;
+}
+
+// Thrown by the parser callback to stop parsing at once.
+struct Rejected {
+  absl::Status status;
+};
+
+// Watches the parse as it goes: nesting deeper than kMaxJsonDepth stops it
+// at once (a 50 MB run of `[` must not be built first), and a key seen twice
+// in one object is an error naming the object's JSON path (nlohmann would
+// keep the last value silently).
+class ParseWatcher {
+ public:
+  bool operator()(int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (depth >= kMaxJsonDepth) {
+          throw Rejected{Bad(Path(), absl::StrCat("JSON nested deeper than ", kMaxJsonDepth,
+                                                  " levels"))};
+        }
+        frames_.push_back({event == json::parse_event_t::array_start, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        Frame& f = frames_.back();
+        const std::string& key = parsed.get_ref<const std::string&>();
+        if (!f.keys.insert(key).second) {
+          throw Rejected{Bad(Path(), absl::StrCat("duplicate key ", Quoted(key)))};
+        }
+        f.key = key;
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        Next();
+        break;
+      case json::parse_event_t::value:
+        Next();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    size_t index;
+    std::string key;  // the current key, in an object
+    absl::flat_hash_set<std::string> keys;
+  };
+  void Next() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  // The path of the innermost open container, as in other messages.
+  std::string Path() const {
+    std::string path;
+    for (size_t i = 0; i + 1 < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      if (f.array) {
+        absl::StrAppend(&path, "[", f.index, "]");
+      } else {
+        absl::StrAppend(&path, path.empty() ? "" : ".", Printable(f.key));
+      }
+    }
+    return path.empty() ? "(root)" : path;
+  }
+
+  std::vector<Frame> frames_;
+};
+
+// nlohmann's message, with the token it quotes ("last read: '...'") made
+// printable and cut short.
+std::string ParseErrorMessage(const json::exception& e) {
+  std::string what = e.what();
+  // Drop the "[json.exception.parse_error.101] " prefix.
+  const size_t cut = what.find("] ");
+  if (cut != std::string::npos) what = what.substr(cut + 2);
+  const std::string marker = "last read: '";
+  const size_t begin = what.find(marker);
+  if (begin != std::string::npos) {
+    const size_t from = begin + marker.size();
+    size_t end = what.rfind("'; expected ");
+    if (end == std::string::npos || end < from) end = what.rfind('\'');
+    if (end != std::string::npos && end >= from) {
+      what = absl::StrCat(what.substr(0, from), Printable(what.substr(from, end - from)),
+                          what.substr(end));
+    }
+  }
+  return Printable(what, kMessageChars);
 }
 
 json OpsToJson(const std::vector<Op>& ops);
@@ -235,6 +383,10 @@ json OpsToJson(const std::vector<Op>& ops) {
 
 std::string JsNumber(double ms) { return json(ms).dump(); }
 
+std::string JsString(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 absl::Status OpsToJs(const std::vector<Op>& ops, int indent, std::string* out) {
   const std::string pad(indent, ' ');
   for (const Op& op : ops) {
@@ -245,7 +397,7 @@ absl::Status OpsToJs(const std::vector<Op>& ops, int indent, std::string* out) {
     }
     switch (op.kind) {
       case Op::Kind::kLog:
-        absl::StrAppend(out, pad, "out(", json(op.label).dump(), ");\n");
+        absl::StrAppend(out, pad, "out(", JsString(op.label), ");\n");
         break;
       case Op::Kind::kTimeout:
         absl::StrAppend(out, pad, "setTimeout(() => {\n", inner, pad, "}, ", JsNumber(op.ms), ");\n");
@@ -287,27 +439,31 @@ absl::Status OpsToJs(const std::vector<Op>& ops, int indent, std::string* out) {
 }  // namespace
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view json_text) {
+  // nlohmann stops at a NUL byte as if the input ended there; JSON allows
+  // none outside strings (and inside them only escaped).
+  if (const size_t nul = json_text.find('\0'); nul != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario is not valid JSON: a NUL byte at offset ", nul));
+  }
   json root;
   try {
-    root = json::parse(json_text);
+    root = json::parse(json_text.begin(), json_text.end(), ParseWatcher());
+  } catch (const Rejected& r) {
+    return r.status;
   } catch (const json::exception& e) {
-    // e.what() starts with "[json.exception.parse_error.101] " (or
-    // out_of_range.406 for a number too large for a double); keep the rest.
-    std::string what = e.what();
-    const size_t cut = what.find("] ");
-    return absl::InvalidArgumentError(absl::StrCat(
-        "scenario is not valid JSON: ", cut == std::string::npos ? what : what.substr(cut + 2)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario is not valid JSON: ", ParseErrorMessage(e)));
   }
   if (!root.is_object()) return Bad("(root)", "expected an object with \"version\" and \"main\"");
   for (const auto& [k, unused] : root.items()) {
     if (k != "version" && k != "config" && k != "main") {
-      return Bad("(root)", absl::StrCat("unknown key \"", k, "\"; expected version, config, main"));
+      return Bad("(root)", absl::StrCat("unknown key ", Quoted(k), "; expected version, config, main"));
     }
   }
   if (!root.contains("version")) return Bad("version", "missing; expected 1");
   const json& version = root.at("version");
-  if (!version.is_number() || version.get<double>() != 1) {
-    return Bad("version", absl::StrCat("expected 1, got ", version.dump()));
+  if (!version.is_number_integer() || version.get<int64_t>() != 1) {
+    return Bad("version", absl::StrCat("expected 1, got ", Describe(version)));
   }
   Scenario s;
   if (root.contains("config")) {
@@ -328,7 +484,8 @@ std::string ScenarioToJson(const Scenario& s) {
   j["config"] = {{"cores", s.config.cores}, {"pool_size", s.config.pool_size}, {"seed", s.config.seed}};
   if (s.config.net_jitter_ms > 0) j["config"]["net_jitter_ms"] = s.config.net_jitter_ms;
   j["main"] = OpsToJson(s.main);
-  return j.dump();
+  // Labels built in code need not be valid UTF-8; never throw over them.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool HasPoolIo(const std::vector<Op>& ops) {

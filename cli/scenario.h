@@ -3,7 +3,10 @@
 //
 // ParseScenario validates everything up front: a malformed file gets one
 // error naming the JSON path and what was expected, e.g.
-// `main[2].timeout: expected a number >= 0`, and nothing runs.
+// `main[2].timeout: expected a number >= 0`, and nothing runs. Errors are one
+// line: input quoted in them is escaped and cut short (cli/printable.h), and
+// nesting is limited while parsing, so no input can make the parser or a
+// message unbounded.
 //
 // Threading: plain values; no shared state.
 #ifndef TWINLOOP_CLI_SCENARIO_H_
@@ -48,7 +51,8 @@ struct Scenario {
 
 inline constexpr double kMaxDurationMs = 1e9;  // ~11.6 days of virtual time
 inline constexpr int64_t kMaxTimes = 1'000'000'000;
-inline constexpr int kMaxDepth = 200;
+inline constexpr int kMaxDepth = 200;       // ops inside ops
+inline constexpr int kMaxJsonDepth = 512;   // JSON arrays and objects, checked while parsing
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view json_text);
 

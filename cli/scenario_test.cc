@@ -71,6 +71,9 @@ TEST(ScenarioTest, ErrorsNameTheJsonPath) {
             "main[0].times: expected an integer in [1, 1000000000]");
   EXPECT_EQ(Error(Main(R"([{"interval": 5, "times": 1.5}])")),
             "main[0].times: expected an integer in [1, 1000000000]");
+  EXPECT_EQ(Error(Main(R"([{"interval": 5, "times": 2.0}])")),
+            "main[0].times: expected an integer in [1, 1000000000], written without a fraction "
+            "or exponent; got 2.0");
   EXPECT_EQ(Error(Main(R"([{"pool": {"disk": 5}}])")),
             "main[0].pool: expected {\"cpu\": MS} or {\"io\": MS}");
   EXPECT_EQ(Error(Main(R"([{"pool": {"io": "5"}}])")), "main[0].pool.io: expected a number >= 0");
@@ -97,7 +100,7 @@ TEST(ScenarioTest, TopLevelAndConfigErrors) {
   EXPECT_EQ(Error(R"({"version": 1, "config": {"cores": 0}, "main": []})"),
             "config.cores: expected an integer in [1, 1024]");
   EXPECT_EQ(Error(R"({"version": 1, "config": {"seed": -1}, "main": []})"),
-            "config.seed: expected an integer >= 0");
+            "config.seed: expected an integer in [0, 18446744073709551615]");
   EXPECT_EQ(Error(R"({"version": 1, "config": {"core": 2}, "main": []})"),
             "config: unknown key \"core\"; expected cores, pool_size, seed, net_jitter_ms");
 }
@@ -118,9 +121,101 @@ TEST(ScenarioTest, NumbersTooLargeForADoubleAreAnErrorNotACrash) {
 
 TEST(ScenarioTest, DeepNestingIsAnErrorNotACrash) {
   std::string ops = "[]";
-  for (int i = 0; i < 300; ++i) ops = "[{\"nextTick\": " + ops + "}]";
+  for (int i = 0; i < 240; ++i) ops = "[{\"nextTick\": " + ops + "}]";
   const std::string err = Error(Main(ops));
   EXPECT_NE(err.find("ops nested deeper than 200"), std::string::npos) << err;
+}
+
+TEST(ScenarioTest, JsonNestingIsLimitedWhileParsing) {
+  // 60,000 levels in `version` used to crash printing the value; 50 MB of
+  // `[` used to be built in memory before the error.
+  EXPECT_EQ(Error(R"({"version": )" + std::string(60'000, '[') + std::string(60'000, ']') +
+                  R"(, "main": []})"),
+            "version[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+            "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+            + [] {
+                std::string rest;
+                for (int i = 0; i < 512 - 2 - 55; ++i) rest += "[0]";
+                return rest;
+              }() + ": JSON nested deeper than 512 levels");
+  const std::string err = Error(std::string(50'000'000, '['));
+  EXPECT_NE(err.find(": JSON nested deeper than 512 levels"), std::string::npos);
+  EXPECT_LT(err.size(), 2000u);
+}
+
+TEST(ScenarioTest, ValuesInMessagesAreDescribedNotPrinted) {
+  EXPECT_EQ(Error(R"({"version": [[[1]]], "main": []})"), "version: expected 1, got an array");
+  EXPECT_EQ(Error(R"({"version": {"a": 1}, "main": []})"), "version: expected 1, got an object");
+  EXPECT_EQ(Error(R"({"version": ")" + std::string(100, 'v') + R"(", "main": []})"),
+            "version: expected 1, got \"" + std::string(40, 'v') + "…\"");
+  EXPECT_EQ(Error(R"({"version": 1.0, "main": []})"), "version: expected 1, got 1.0");
+}
+
+TEST(ScenarioTest, DuplicateKeysAreErrorsWithTheirPath) {
+  EXPECT_EQ(Error(Main(R"([{"timeout": -1, "timeout": 1}])")),
+            "main[0]: duplicate key \"timeout\"");
+  EXPECT_EQ(Error(R"({"version": 1, "main": [], "main": []})"), "(root): duplicate key \"main\"");
+  EXPECT_EQ(Error(Main(R"([{"log": "a"}, {"pool": {"io": 1, "io": 2}}])")),
+            "main[1].pool: duplicate key \"io\"");
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"seed": 1, "seed": 2}, "main": []})"),
+            "config: duplicate key \"seed\"");
+  EXPECT_EQ(Error(Main(R"([{"timeout": 1, "do": [[], {"log": "a", "log": "b"}]}])")),
+            "main[0].do[1]: duplicate key \"log\"");
+}
+
+TEST(ScenarioTest, ANulByteIsNotTheEndOfTheDocument) {
+  EXPECT_EQ(Error(Main("[]") + std::string("\0garbage", 8)),
+            "scenario is not valid JSON: a NUL byte at offset 26");
+  EXPECT_EQ(Error(Main("[]") + " trailing"),
+            "scenario is not valid JSON: parse error at line 1, column 30: syntax error while "
+            "parsing value - invalid literal; last read: '\"main\": []} tra'; expected end of "
+            "input");
+}
+
+TEST(ScenarioTest, OneRuleForIntegers) {
+  // Integers are written as integer literals everywhere; durations may have
+  // fractions.
+  for (const char* bad : {"2.0", "1e3", "2.5", "\"2\""}) {
+    EXPECT_NE(Error(std::string(R"({"version": 1, "config": {"cores": )") + bad +
+                    R"(}, "main": []})").find("config.cores: expected an integer in [1, 1024]"),
+              std::string::npos)
+        << bad;
+    EXPECT_NE(Error(std::string(R"({"version": 1, "config": {"seed": )") + bad +
+                    R"(}, "main": []})").find("config.seed: expected an integer"),
+              std::string::npos)
+        << bad;
+    EXPECT_NE(Error(Main(std::string(R"([{"interval": 1, "times": )") + bad + "}]"))
+                  .find("main[0].times: expected an integer in [1, 1000000000]"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_TRUE(ParseScenario(R"({"version": 1, "config": {"seed": 18446744073709551615},
+                                "main": [{"cpu": 1e3}, {"timeout": 2.5}]})").ok());
+  EXPECT_EQ(Error(R"({"version": 1, "config": {"seed": 18446744073709551616}, "main": []})"),
+            "config.seed: expected an integer in [0, 18446744073709551615]");
+}
+
+TEST(ScenarioTest, MessagesEscapeControlCharactersAndCutLongInput) {
+  EXPECT_EQ(Error(Main(R"([{"\u001b[2J\u0007x\ny": 1}])")),
+            "main[0]: unknown op with keys {\"\\x1b[2J\\x07x\\ny\"}; expected one of log, "
+            "timeout, interval, immediate, nextTick, microtask, cpu, pool, net");
+  const std::string big_key(5'000'000, 'k');
+  const std::string err = Error(Main(R"([{"log": "a", ")" + big_key + R"(": 1}])"));
+  EXPECT_EQ(err, "main[0]: unexpected key \"" + std::string(40, 'k') + "…\" in a log op");
+  // Raw bytes a parse error quotes are escaped and cut.
+  EXPECT_EQ(Error("{\"version\": 1, \"main\": [\xff\xfe]}"),
+            "scenario is not valid JSON: parse error at line 1, column 25: syntax error while "
+            "parsing value - invalid literal; last read: '\"main\": [\\xff'");
+  const std::string long_string = "{\"version\": \"" + std::string(5'000'000, 's') + "\x01";
+  const std::string parse_err = Error(long_string);
+  EXPECT_LT(parse_err.size(), 400u) << parse_err.substr(0, 400);
+  EXPECT_EQ(parse_err.find('\x01'), std::string::npos);
+}
+
+TEST(ScenarioTest, AnOpWithManyUnknownKeysListsAFew) {
+  EXPECT_EQ(Error(Main(R"([{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}])")),
+            "main[0]: unknown op with keys {\"a\", \"b\", \"c\", \"d\", … (6 keys)}; expected "
+            "one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net");
 }
 
 TEST(ScenarioTest, JsonRoundTrip) {
