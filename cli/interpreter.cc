@@ -1,27 +1,21 @@
 #include "cli/interpreter.h"
 
 #include <cmath>
+#include <exception>
 #include <memory>
-#include <stdexcept>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "platform/sim/simulated_platform.h"
 
 namespace scenario {
 namespace {
 
-void OrThrow(const absl::Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-}
-
-template <typename T>
-T OrThrow(absl::StatusOr<T> s) {
-  if (!s.ok()) throw std::runtime_error(s.status().ToString());
-  return *std::move(s);
-}
+// Unwinds a callback when the run must stop; the reason is in stopped_.
+struct RunStopped : std::exception {
+  const char* what() const noexcept override { return "the run was stopped"; }
+};
 
 }  // namespace
 
@@ -31,11 +25,51 @@ platform::Nanos MillisToNanos(double ms) {
 
 std::string FormatLogLine(const LogLine& line) {
   const nlohmann::json t = static_cast<double>(line.t) / 1e6;
-  return absl::StrCat("{\"t\": ", t.dump(), ", \"log\": ", nlohmann::json(line.label).dump(), "}");
+  return absl::StrCat(
+      "{\"t\": ", t.dump(), ", \"log\": ",
+      nlohmann::json(line.label).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      "}");
 }
 
-Interpreter::Interpreter(const Scenario* scenario, runtime::Loop* loop, std::vector<LogLine>* out)
-    : scenario_(scenario), loop_(loop), out_(out) {}
+Interpreter::Interpreter(const Scenario* scenario, runtime::Loop* loop, LogSink* out,
+                         RunOptions options)
+    : scenario_(scenario), loop_(loop), out_(out), options_(std::move(options)) {}
+
+void Interpreter::Stop(absl::Status why) {
+  if (stopped_.ok()) stopped_ = std::move(why);
+  throw RunStopped();
+}
+
+double Interpreter::NowMs() const {
+  const absl::StatusOr<platform::Nanos> now = loop_->HrTime();
+  return now.ok() ? static_cast<double>(*now) / 1e6 : -1.0;
+}
+
+void Interpreter::Schedule() {
+  if (++pending_ > options_.max_pending && options_.max_pending > 0) {
+    Stop(absl::ResourceExhaustedError(absl::StrCat(
+        "the run holds more than ", options_.max_pending,
+        " pending callbacks (timers, immediates, ticks, microtasks, pool and network requests) "
+        "at virtual time ",
+        NowMs(), " ms; raise ", options_.max_pending_name, ", or set it to 0 for no limit")));
+  }
+}
+
+void Interpreter::Enter(bool runs_again) {
+  ++callbacks_;
+  if (!runs_again) --pending_;
+  if (options_.max_callbacks > 0 && callbacks_ > options_.max_callbacks) {
+    Stop(absl::ResourceExhaustedError(absl::StrCat(
+        "the run reached its budget of ", options_.max_callbacks, " callbacks at virtual time ",
+        NowMs(), " ms; raise ", options_.max_callbacks_name, ", or set it to 0 for no limit")));
+  }
+  if (options_.should_stop) OrStop(options_.should_stop());
+}
+
+void Interpreter::Callback(const std::vector<Op>& ops) {
+  Enter();
+  Exec(ops);
+}
 
 void Interpreter::Exec(const std::vector<Op>& ops) {
   for (const Op& op : ops) ExecOne(op);
@@ -45,52 +79,63 @@ void Interpreter::ExecOne(const Op& op) {
   const Op* o = &op;
   switch (op.kind) {
     case Op::Kind::kLog:
-      out_->push_back({OrThrow(loop_->HrTime()), op.label});
-      OrThrow(loop_->Log(op.label));
+      out_->Write({OrStop(loop_->HrTime()), op.label});
+      OrStop(loop_->Log(op.label));
       break;
     case Op::Kind::kTimeout:
-      OrThrow(loop_->SetTimeout([this, o] { Exec(o->body); }, op.ms));
+      Schedule();
+      OrStop(loop_->SetTimeout([this, o] { Callback(o->body); }, op.ms));
       break;
     case Op::Kind::kInterval: {
       // Cleared after its Nth run, once that run's ops are done. The callback
       // holds its timer weakly, so the two do not keep each other alive.
       auto self = std::make_shared<std::weak_ptr<runtime::Timeout>>();
       auto runs = std::make_shared<int64_t>(0);
-      runtime::Timer t = OrThrow(loop_->SetInterval(
+      Schedule();
+      runtime::Timer t = OrStop(loop_->SetInterval(
           [this, o, self, runs] {
+            const bool last = ++*runs == o->times;
+            Enter(/*runs_again=*/!last);
             Exec(o->body);
-            if (++*runs == o->times) OrThrow(loop_->ClearInterval(self->lock()));
+            if (last) OrStop(loop_->ClearInterval(self->lock()));
           },
           op.ms));
       *self = t;
       break;
     }
     case Op::Kind::kImmediate:
-      OrThrow(loop_->SetImmediate([this, o] { Exec(o->body); }));
+      Schedule();
+      OrStop(loop_->SetImmediate([this, o] { Callback(o->body); }));
       break;
     case Op::Kind::kNextTick:
-      OrThrow(loop_->NextTick([this, o] { Exec(o->body); }));
+      Schedule();
+      OrStop(loop_->NextTick([this, o] { Callback(o->body); }));
       break;
     case Op::Kind::kMicrotask:
-      OrThrow(loop_->QueueMicrotask([this, o] { Exec(o->body); }));
+      Schedule();
+      OrStop(loop_->QueueMicrotask([this, o] { Callback(o->body); }));
       break;
     case Op::Kind::kCpu:
-      OrThrow(loop_->ConsumeCpu(MillisToNanos(op.ms)));
+      OrStop(loop_->ConsumeCpu(MillisToNanos(op.ms)));
       break;
     case Op::Kind::kPool: {
       platform::PoolWork work;
       work.segments.push_back({op.pool_io ? platform::Segment::Kind::kWait
                                           : platform::Segment::Kind::kCpu,
                                MillisToNanos(op.ms)});
-      OrThrow(loop_->QueueWork(std::move(work), [this, o](absl::Status s) {
-        OrThrow(s);
+      Schedule();
+      OrStop(loop_->QueueWork(std::move(work), [this, o](absl::Status s) {
+        Enter();
+        OrStop(s);
         Exec(o->body);
       }));
       break;
     }
     case Op::Kind::kNet:
-      OrThrow(loop_->StartNetwork(MillisToNanos(op.ms), [this, o](absl::Status s) {
-        OrThrow(s);
+      Schedule();
+      OrStop(loop_->StartNetwork(MillisToNanos(op.ms), [this, o](absl::Status s) {
+        Enter();
+        OrStop(s);
         Exec(o->body);
       }));
       break;
@@ -98,27 +143,13 @@ void Interpreter::ExecOne(const Op& op) {
 }
 
 absl::Status Interpreter::Run() {
-  absl::Status s = loop_->RunScript([this] { Exec(scenario_->main); });
+  Schedule();  // the main script
+  absl::Status s = loop_->RunScript([this] { Callback(scenario_->main); });
+  if (!stopped_.ok()) return stopped_;
   if (!s.ok()) return s;
   absl::StatusOr<bool> alive = loop_->Run(runtime::RunMode::kDefault);
+  if (!stopped_.ok()) return stopped_;
   return alive.status();
-}
-
-absl::StatusOr<std::vector<LogLine>> RunOnSimulator(const Scenario& s,
-                                                    platform::TraceSink* trace) {
-  absl::StatusOr<std::unique_ptr<platform_sim::SimulatedPlatform>> sim =
-      platform_sim::SimulatedPlatform::Create({.cores = s.config.cores,
-                                               .pool_size = s.config.pool_size,
-                                               .seed = s.config.seed,
-                                               .net_jitter = MillisToNanos(s.config.net_jitter_ms),
-                                               .trace = trace});
-  if (!sim.ok()) return sim.status();
-  runtime::Loop loop(sim->get(), {.max_immediate_chain = 100'000});
-  std::vector<LogLine> out;
-  Interpreter interp(&s, &loop, &out);
-  absl::Status st = interp.Run();
-  if (!st.ok()) return st;
-  return out;
 }
 
 }  // namespace scenario

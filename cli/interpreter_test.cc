@@ -1,4 +1,4 @@
-#include "cli/interpreter.h"
+#include "cli/sim_runner.h"
 
 #include <string>
 #include <vector>
@@ -54,6 +54,74 @@ TEST(InterpreterTest, NetJitterFollowsTheSeed) {
   };
   EXPECT_EQ(run(7), run(7));
   EXPECT_NE(run(7), run(8));
+}
+
+absl::Status RunWith(const std::string& json, RunOptions options, LogLines* out) {
+  absl::StatusOr<Scenario> s = ParseScenario(json);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return RunOnSimulator(*s, out, nullptr, std::move(options));
+}
+
+TEST(InterpreterTest, TheCallbackBudgetStopsEndlessPrograms) {
+  LogLines out;
+  const absl::Status s = RunWith(R"({"version": 1, "main": [
+      {"interval": 0, "times": 1000000000, "do": [{"log": "x"}]}]})",
+                                 {.max_callbacks = 100, .max_callbacks_name = "the budget"}, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(),
+            "the run reached its budget of 100 callbacks at virtual time 100 ms; raise the "
+            "budget, or set it to 0 for no limit");
+  EXPECT_EQ(out.lines.size(), 99u);  // the main script is a callback too
+}
+
+TEST(InterpreterTest, PendingCallbacksAreBounded) {
+  LogLines out;
+  const absl::Status s = RunWith(R"({"version": 1, "main": [
+      {"interval": 1, "times": 1000, "do": [{"timeout": 1e9}, {"immediate": []}]}]})",
+                                 {.max_pending = 50}, &out);
+  EXPECT_EQ(s.message(),
+            "the run holds more than 50 pending callbacks (timers, immediates, ticks, "
+            "microtasks, pool and network requests) at virtual time 49 ms; raise "
+            "RunOptions::max_pending, or set it to 0 for no limit");
+  // Callbacks that ran are no longer pending: a long run of short-lived ones
+  // never reaches the bound.
+  EXPECT_TRUE(RunWith(R"({"version": 1, "main": [
+      {"interval": 1, "times": 1000, "do": [{"timeout": 1}, {"immediate": [{"nextTick": []}]},
+                                           {"pool": {"io": 1}}, {"net": 1}]}]})",
+                      {.max_pending = 10}, &out)
+                  .ok());
+}
+
+TEST(InterpreterTest, ShouldStopIsAskedBeforeEveryCallback) {
+  LogLines out;
+  int asked = 0;
+  const absl::Status s =
+      RunWith(R"({"version": 1, "main": [{"log": "a"}, {"timeout": 5, "do": [{"log": "b"}]},
+                                         {"timeout": 9, "do": [{"log": "c"}]}]})",
+              {.should_stop = [&]() -> absl::Status {
+                 return ++asked == 3 ? absl::CancelledError("enough") : absl::OkStatus();
+               }},
+              &out);
+  EXPECT_EQ(s, absl::CancelledError("enough"));
+  EXPECT_EQ(asked, 3);
+  ASSERT_EQ(out.lines.size(), 2u);
+  EXPECT_EQ(out.lines[1], (LogLine{5'000'000, "b"}));
+}
+
+TEST(InterpreterTest, LoopErrorsAreReturnedAsTheyAre) {
+  // Not wrapped as "uncaught exception in interval callback".
+  LogLines out;
+  const absl::Status s = RunWith(R"({"version": 1, "main": [
+      {"interval": 1, "times": 1, "do": [{"cpu": 1e9}, {"cpu": 1e9}]}]})",
+                                 {}, &out);
+  EXPECT_TRUE(s.ok()) << s;
+  std::string many = R"({"version": 1, "main": [{"timeout": 1, "do": [)";
+  for (int i = 0; i < 1001; ++i) many += R"({"cpu": 1e9},)";
+  many += R"({"log": "never"}]}]})";
+  const absl::Status t = RunWith(many, {}, &out);
+  EXPECT_EQ(t, absl::OutOfRangeError("the loop thread's CPU work of 1000000000000000 ns would "
+                                     "pass the virtual time limit of 10^18 ns (about 31.7 "
+                                     "years)"));
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 // Length of the valid UTF-8 sequence at the start of `s` (1-4), or 0 if it
 // is not one: overlong forms, surrogates and code points past U+10FFFF are
 // invalid (RFC 3629).
-size_t Utf8Length(std::string_view s, uint32_t* code_point) {
+size_t Utf8Length(absl::string_view s, uint32_t* code_point) {
   const auto b = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
   const uint8_t c = b(0);
   size_t n;
@@ -45,7 +45,7 @@ size_t Utf8Length(std::string_view s, uint32_t* code_point) {
 
 }  // namespace
 
-std::string Printable(std::string_view text, size_t max_chars) {
+std::string Printable(absl::string_view text, size_t max_chars) {
   std::string out;
   size_t chars = 0;
   for (size_t i = 0; i < text.size();) {
@@ -72,14 +72,14 @@ std::string Printable(std::string_view text, size_t max_chars) {
     } else if (cp >= 0x80 && cp <= 0x9F) {
       absl::StrAppendFormat(&out, "\\u{%x}", cp);
     } else {
-      out.append(text.substr(i, n));
+      out.append(text.data() + i, n);
     }
     i += n;
   }
   return out;
 }
 
-std::string Quoted(std::string_view text, size_t max_chars) {
+std::string Quoted(absl::string_view text, size_t max_chars) {
   return "\"" + Printable(text, max_chars) + "\"";
 }
 

@@ -13,7 +13,7 @@
 
 #include <cstddef>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace scenario {
 
@@ -23,10 +23,10 @@ inline constexpr size_t kQuoteChars = 40;
 inline constexpr size_t kMessageChars = 1000;
 
 // `text` escaped as above, cut after `max_chars` characters with "…".
-std::string Printable(std::string_view text, size_t max_chars = kQuoteChars);
+std::string Printable(absl::string_view text, size_t max_chars = kQuoteChars);
 
 // `text` in double quotes, escaped and cut as Printable does.
-std::string Quoted(std::string_view text, size_t max_chars = kQuoteChars);
+std::string Quoted(absl::string_view text, size_t max_chars = kQuoteChars);
 
 }  // namespace scenario
 

@@ -265,52 +265,70 @@ struct Rejected {
   absl::Status status;
 };
 
-// Watches the parse as it goes: nesting deeper than kMaxJsonDepth stops it
-// at once (a 50 MB run of `[` must not be built first), and a key seen twice
-// in one object is an error naming the object's JSON path (nlohmann would
-// keep the last value silently).
-class ParseWatcher {
+// Builds the document (with nlohmann's own DOM builder) while watching the
+// parse: nesting deeper than kMaxJsonDepth stops it at once (a 50 MB run of
+// `[` must not be built first), and a key seen twice in one object is an
+// error naming the object's JSON path (nlohmann would keep the last value
+// silently). A SAX handler rather than json::parse's callback: in nlohmann
+// 3.11.2 the callback parser rescans the enclosing array at every object's
+// end, which is quadratic in the length of `main`.
+class CheckedDomBuilder {
  public:
-  bool operator()(int depth, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (depth >= kMaxJsonDepth) {
-          throw Rejected{Bad(Path(), absl::StrCat("JSON nested deeper than ", kMaxJsonDepth,
-                                                  " levels"))};
-        }
-        frames_.push_back({event == json::parse_event_t::array_start, 0, {}, {}});
-        break;
-      case json::parse_event_t::key: {
-        Frame& f = frames_.back();
-        const std::string& key = parsed.get_ref<const std::string&>();
-        if (!f.keys.insert(key).second) {
-          throw Rejected{Bad(Path(), absl::StrCat("duplicate key ", Quoted(key)))};
-        }
-        f.key = key;
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames_.pop_back();
-        Next();
-        break;
-      case json::parse_event_t::value:
-        Next();
-        break;
-    }
-    return true;
+  explicit CheckedDomBuilder(json* root) : dom_(*root, /*allow_exceptions=*/true) {}
+
+  bool null() { return Value(dom_.null()); }
+  bool boolean(bool v) { return Value(dom_.boolean(v)); }
+  bool number_integer(json::number_integer_t v) { return Value(dom_.number_integer(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return Value(dom_.number_unsigned(v)); }
+  bool number_float(json::number_float_t v, const json::string_t& s) {
+    return Value(dom_.number_float(v, s));
+  }
+  bool string(json::string_t& v) { return Value(dom_.string(v)); }
+  bool binary(json::binary_t& v) { return Value(dom_.binary(v)); }
+  bool start_object(std::size_t n) {
+    Open(false);
+    return dom_.start_object(n);
+  }
+  bool key(json::string_t& k) {
+    Frame& f = frames_.back();
+    if (!f.keys.insert(k).second) throw Rejected{Bad(Path(), absl::StrCat("duplicate key ", Quoted(k)))};
+    f.key = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return Value(dom_.end_object());
+  }
+  bool start_array(std::size_t n) {
+    Open(true);
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return Value(dom_.end_array());
+  }
+  bool parse_error(std::size_t pos, const std::string& token,
+                   const nlohmann::detail::exception& e) {
+    return dom_.parse_error(pos, token, e);  // throws it
   }
 
  private:
   struct Frame {
     bool array;
-    size_t index;
+    size_t index = 0;
     std::string key;  // the current key, in an object
     absl::flat_hash_set<std::string> keys;
   };
-  void Next() {
+  void Open(bool array) {
+    if (frames_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
+      throw Rejected{Bad(Path(), absl::StrCat("JSON nested deeper than ", kMaxJsonDepth, " levels"))};
+    }
+    frames_.push_back({array});
+  }
+  // A value ended: the next one in an array has the next index.
+  bool Value(bool ok) {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    return ok;
   }
   // The path of the innermost open container, as in other messages.
   std::string Path() const {
@@ -326,6 +344,7 @@ class ParseWatcher {
     return path.empty() ? "(root)" : path;
   }
 
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<Frame> frames_;
 };
 
@@ -447,7 +466,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view json_text) {
   }
   json root;
   try {
-    root = json::parse(json_text.begin(), json_text.end(), ParseWatcher());
+    CheckedDomBuilder builder(&root);
+    json::sax_parse(json_text.begin(), json_text.end(), &builder);
   } catch (const Rejected& r) {
     return r.status;
   } catch (const json::exception& e) {

@@ -36,15 +36,16 @@ std::string MemoryTraceSink::ToJsonLines() const {
   return out;
 }
 
-JsonLinesTraceWriter::JsonLinesTraceWriter(std::ostream* out,
-                                           const std::string& header_json)
-    : out_(out) {
-  *out_ << header_json << '\n';
+JsonLinesTraceWriter::JsonLinesTraceWriter(LineWriter write_line, const std::string& header_json)
+    : write_line_(std::move(write_line)) {
+  write_line_(header_json + '\n');
 }
 
 void JsonLinesTraceWriter::Record(TraceEvent e) {
+  std::string line = TraceEventToJson(e);
+  line += '\n';
   std::lock_guard<std::mutex> lock(mu_);
-  *out_ << TraceEventToJson(e) << '\n';
+  write_line_(line);
 }
 
 }  // namespace platform

@@ -14,7 +14,7 @@
 
 #include <cstdint>
 #include <mutex>
-#include <ostream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,14 +59,17 @@ class MemoryTraceSink : public TraceSink {
 
 // Writes one JSON line per event, after a header line naming the format
 // version and the run's configuration (a JSON object given by the caller).
+// Each line, newline included, goes to `write_line`, one call at a time;
+// the writer checks for errors.
 class JsonLinesTraceWriter : public TraceSink {
  public:
-  JsonLinesTraceWriter(std::ostream* out, const std::string& header_json);
+  using LineWriter = std::function<void(const std::string& line)>;
+  JsonLinesTraceWriter(LineWriter write_line, const std::string& header_json);
   void Record(TraceEvent e) override;
 
  private:
   std::mutex mu_;
-  std::ostream* out_;
+  LineWriter write_line_;
 };
 
 }  // namespace platform

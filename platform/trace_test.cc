@@ -17,11 +17,17 @@ TEST(TraceTest, JsonLeavesOutEmptyFieldsAndKeepsFieldOrder) {
 }
 
 TEST(TraceTest, WriterPutsHeaderFirstThenOneLinePerEvent) {
-  std::ostringstream out;
-  JsonLinesTraceWriter w(&out, R"({"twinloop_trace":1})");
+  std::string out;
+  JsonLinesTraceWriter w([&](const std::string& line) { out += line; }, R"({"twinloop_trace":1})");
   w.Record({.t_ns = 5, .thread = "pool-0", .event = "pool_start", .id = 1});
-  EXPECT_EQ(out.str(),
+  EXPECT_EQ(out,
             "{\"twinloop_trace\":1}\n{\"t\":5,\"th\":\"pool-0\",\"ev\":\"pool_start\",\"id\":1}\n");
+}
+
+TEST(TraceTest, InvalidUtf8NeverThrows) {
+  // A label or message from outside may not be valid UTF-8.
+  TraceEvent e{.t_ns = 0, .thread = "loop", .event = "log", .detail = "bad \xff byte"};
+  EXPECT_EQ(TraceEventToJson(e), "{\"t\":0,\"th\":\"loop\",\"ev\":\"log\",\"detail\":\"bad \xef\xbf\xbd byte\"}");
 }
 
 TEST(TraceTest, MemorySinkKeepsOrder) {

@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/interpreter.h"
+#include "cli/sim_runner.h"
 #include "cli/scenario.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "cli/interpreter.h"
+#include "cli/sim_runner.h"
 #include "platform/trace.h"
 #include "proptests/scenario_gen.h"
 

@@ -34,7 +34,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/interpreter.h"
+#include "cli/sim_runner.h"
 #include "cli/scenario.h"
 #include "proptests/node_program_gen.h"
 

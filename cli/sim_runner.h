@@ -1,0 +1,31 @@
+// RunOnSimulator: a scenario on a fresh simulated platform configured from
+// its `config`, driven by the Interpreter.
+//
+// The loop stops an endless setImmediate chain after 100,000 iterations in a
+// row (in simulation it would never let time advance).
+//
+// Threading: the calling thread runs the whole simulation.
+#ifndef TWINLOOP_CLI_SIM_RUNNER_H_
+#define TWINLOOP_CLI_SIM_RUNNER_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cli/interpreter.h"
+#include "cli/scenario.h"
+#include "platform/trace.h"
+
+namespace scenario {
+
+// Streams log lines to `out` as they happen.
+absl::Status RunOnSimulator(const Scenario& s, LogSink* out, platform::TraceSink* trace,
+                            RunOptions options);
+
+// Collects the log lines, with the default options.
+absl::StatusOr<std::vector<LogLine>> RunOnSimulator(const Scenario& s,
+                                                    platform::TraceSink* trace = nullptr);
+
+}  // namespace scenario
+
+#endif  // TWINLOOP_CLI_SIM_RUNNER_H_
