@@ -19,12 +19,8 @@ struct RunStopped : std::exception {
 
 }  // namespace
 
-platform::Nanos MillisToNanos(double ms) {
-  return static_cast<platform::Nanos>(std::llround(ms * 1e6));
-}
-
 std::string FormatLogLine(const LogLine& line) {
-  const nlohmann::json t = static_cast<double>(line.t) / 1e6;
+  const nlohmann::json t = line.t.millis();
   return absl::StrCat(
       "{\"t\": ", t.dump(), ", \"log\": ",
       nlohmann::json(line.label).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
@@ -40,9 +36,9 @@ void Interpreter::Stop(absl::Status why) {
   throw RunStopped();
 }
 
-double Interpreter::NowMs() const {
-  const absl::StatusOr<platform::Nanos> now = loop_->HrTime();
-  return now.ok() ? static_cast<double>(*now) / 1e6 : -1.0;
+double Interpreter::NowMs() {
+  const absl::StatusOr<base::Instant> now = loop_->HrTime();
+  return now.ok() ? now->millis() : -1.0;
 }
 
 void Interpreter::Schedule() {
@@ -116,13 +112,13 @@ void Interpreter::ExecOne(const Op& op) {
       OrStop(loop_->QueueMicrotask([this, o] { Callback(o->body); }));
       break;
     case Op::Kind::kCpu:
-      OrStop(loop_->ConsumeCpu(MillisToNanos(op.ms)));
+      OrStop(loop_->ConsumeCpu(base::Duration::MillisRounded(op.ms)));
       break;
     case Op::Kind::kPool: {
       platform::PoolWork work;
       work.segments.push_back({op.pool_io ? platform::Segment::Kind::kWait
                                           : platform::Segment::Kind::kCpu,
-                               MillisToNanos(op.ms)});
+                               base::Duration::MillisRounded(op.ms)});
       Schedule();
       OrStop(loop_->QueueWork(std::move(work), [this, o](absl::Status s) {
         Enter();
@@ -133,13 +129,22 @@ void Interpreter::ExecOne(const Op& op) {
     }
     case Op::Kind::kNet:
       Schedule();
-      OrStop(loop_->StartNetwork(MillisToNanos(op.ms), [this, o](absl::Status s) {
+      OrStop(loop_->StartNetwork(base::Duration::MillisRounded(op.ms), [this, o](absl::Status s) {
         Enter();
         OrStop(s);
         Exec(o->body);
       }));
       break;
   }
+}
+
+absl::Status RunScenario(const Scenario& scenario, platform::Platform& platform, LogSink* out,
+                         RunOptions options) {
+  // An endless setImmediate chain never lets virtual time advance; on the
+  // real platform it would spin; either way the run stops after 100,000.
+  runtime::Loop loop(&platform, {.max_immediate_chain = 100'000});
+  Interpreter interp(&scenario, &loop, out, std::move(options));
+  return interp.Run();
 }
 
 absl::Status Interpreter::Run() {

@@ -33,7 +33,7 @@
 namespace scenario {
 
 struct LogLine {
-  platform::Nanos t = 0;  // platform time of the log op
+  base::Instant t;  // platform time of the log op
   std::string label;
 
   bool operator==(const LogLine&) const = default;
@@ -79,6 +79,13 @@ struct RunOptions {
   absl::AnyInvocable<absl::Status()> should_stop;
 };
 
+class Interpreter;
+
+// Runs `scenario` on a new loop over `platform` (which must be fresh: its
+// clock at the start of the run), with `options`.
+absl::Status RunScenario(const Scenario& scenario, platform::Platform& platform, LogSink* out,
+                         RunOptions options = {});
+
 class Interpreter {
  public:
   // `scenario`, `loop` and `out` must outlive the run.
@@ -105,7 +112,7 @@ class Interpreter {
   // and Run returns the recorded reason instead.
   [[noreturn]] void Stop(absl::Status why);
   // Platform time in ms, for messages.
-  double NowMs() const;
+  double NowMs();
   void OrStop(const absl::Status& s) {
     if (!s.ok()) Stop(s);
   }
@@ -123,9 +130,6 @@ class Interpreter {
   int64_t pending_ = 0;
   absl::Status stopped_;
 };
-
-// Milliseconds (as in a scenario) to nanoseconds, rounded to nearest.
-platform::Nanos MillisToNanos(double ms);
 
 }  // namespace scenario
 

@@ -26,9 +26,9 @@ std::vector<std::string> RunJson(const std::string& json) {
 }
 
 TEST(InterpreterTest, FormatsLinesLikeTheCli) {
-  EXPECT_EQ(FormatLogLine({40'000'000, "p0"}), R"({"t": 40.0, "log": "p0"})");
-  EXPECT_EQ(FormatLogLine({1'500'000, "a\"b"}), R"({"t": 1.5, "log": "a\"b"})");
-  EXPECT_EQ(FormatLogLine({123'456'789, "x"}), R"({"t": 123.456789, "log": "x"})");
+  EXPECT_EQ(FormatLogLine({base::Instant::FromNanos(40'000'000), "p0"}), R"({"t": 40.0, "log": "p0"})");
+  EXPECT_EQ(FormatLogLine({base::Instant::FromNanos(1'500'000), "a\"b"}), R"({"t": 1.5, "log": "a\"b"})");
+  EXPECT_EQ(FormatLogLine({base::Instant::FromNanos(123'456'789), "x"}), R"({"t": 123.456789, "log": "x"})");
 }
 
 TEST(InterpreterTest, IntervalIsClearedAfterItsNthRunOnceItsOpsRan) {
@@ -105,7 +105,7 @@ TEST(InterpreterTest, ShouldStopIsAskedBeforeEveryCallback) {
   EXPECT_EQ(s, absl::CancelledError("enough"));
   EXPECT_EQ(asked, 3);
   ASSERT_EQ(out.lines.size(), 2u);
-  EXPECT_EQ(out.lines[1], (LogLine{5'000'000, "b"}));
+  EXPECT_EQ(out.lines[1], (LogLine{base::Instant::FromNanos(5'000'000), "b"}));
 }
 
 TEST(InterpreterTest, LoopErrorsAreReturnedAsTheyAre) {

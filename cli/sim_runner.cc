@@ -14,12 +14,10 @@ absl::Status RunOnSimulator(const Scenario& s, LogSink* out, platform::TraceSink
       platform_sim::SimulatedPlatform::Create({.cores = s.config.cores,
                                                .pool_size = s.config.pool_size,
                                                .seed = s.config.seed,
-                                               .net_jitter = MillisToNanos(s.config.net_jitter_ms),
+                                               .net_jitter = base::Duration::MillisRounded(s.config.net_jitter_ms),
                                                .trace = trace});
   if (!sim.ok()) return sim.status();
-  runtime::Loop loop(sim->get(), {.max_immediate_chain = 100'000});
-  Interpreter interp(&s, &loop, out, std::move(options));
-  return interp.Run();
+  return RunScenario(s, **sim, out, std::move(options));
 }
 
 absl::StatusOr<std::vector<LogLine>> RunOnSimulator(const Scenario& s,

@@ -1,8 +1,5 @@
 // RunOnSimulator: a scenario on a fresh simulated platform configured from
-// its `config`, driven by the Interpreter.
-//
-// The loop stops an endless setImmediate chain after 100,000 iterations in a
-// row (in simulation it would never let time advance).
+// its `config` (RunScenario in cli/interpreter.h does the rest).
 //
 // Threading: the calling thread runs the whole simulation.
 #ifndef TWINLOOP_CLI_SIM_RUNNER_H_

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   }
   runtime::Loop loop(sim->get());
   auto say = [&](const std::string& what) {
-    std::cout << absl::StrFormat("%7.3f ms  %s\n", static_cast<double>(*loop.HrTime()) / 1e6, what);
+    std::cout << absl::StrFormat("%7.3f ms  %s\n", loop.HrTime()->millis(), what);
   };
   // Any failing call throws; the loop reports it as the callback's error.
   auto must = [](const absl::Status& s) {
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     must(loop.QueueMicrotask([&] { say("queueMicrotask"); }));
     must(loop.NextTick([&] { say("process.nextTick (before microtasks)"); }));
     platform::PoolWork read_file;  // fs.readFile: 5 ms of disk on a pool thread
-    read_file.segments.push_back({platform::Segment::Kind::kWait, 5 * platform::kNanosPerMilli});
+    read_file.segments.push_back({platform::Segment::Kind::kWait, base::Duration::Millis(5)});
     must(loop.QueueWork(std::move(read_file), [&](absl::Status s) {
       must(s);
       say("fs callback (poll phase)");
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     // Like any real script, this one takes a moment (2 ms) to finish, so the
     // 1 ms timer is due when the loop starts. (With no CPU at all, the
     // immediate would run first: see runtime/SEMANTICS.md.)
-    must(loop.ConsumeCpu(2 * platform::kNanosPerMilli));
+    must(loop.ConsumeCpu(base::Duration::Millis(2)));
   });
   if (!script.ok()) {
     std::cerr << script << "\n";

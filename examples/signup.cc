@@ -36,8 +36,6 @@ ABSL_FLAG(double, latency_ms, 50, "latency of each network request, in ms");
 
 namespace {
 
-constexpr platform::Nanos kMs = platform::kNanosPerMilli;
-
 // PBKDF2-HMAC-SHA256 of a password. On the simulated platform this runs for
 // real on the pool "thread", but what it costs in virtual time is the
 // task's cpu segment, so the demo's numbers do not depend on this machine.
@@ -65,12 +63,12 @@ absl::StatusOr<std::vector<double>> Signups(int n, int cores, int pool, double h
   absl::Status script = loop.RunScript([&] {
     for (int i = 0; i < n; ++i) {
       platform::PoolWork work;
-      work.segments.push_back({platform::Segment::Kind::kCpu,
-                               static_cast<platform::Nanos>(hash_ms * kMs)});
+      work.segments.push_back(
+          {platform::Segment::Kind::kCpu, base::Duration::MillisRounded(hash_ms)});
       work.body = [hashes, i] { (*hashes)[i] = HashPassword(absl::StrCat("password", i)); };
       absl::Status s = loop.QueueWork(std::move(work), [&](absl::Status st) {
                              if (!st.ok()) throw std::runtime_error(st.ToString());
-                             done.push_back(static_cast<double>(*loop.HrTime()) / kMs);
+                             done.push_back(loop.HrTime()->millis());
                            }).status();
       if (!s.ok()) throw std::runtime_error(s.ToString());
     }
@@ -90,10 +88,9 @@ absl::StatusOr<std::map<double, int>> Requests(int n, double latency_ms, int cor
   std::map<double, int> finished_at;
   absl::Status script = loop.RunScript([&] {
     for (int i = 0; i < n; ++i) {
-      auto id = loop.StartNetwork(static_cast<platform::Nanos>(latency_ms * kMs),
-                                  [&](absl::Status) {
-                                    ++finished_at[static_cast<double>(*loop.HrTime()) / kMs];
-                                  });
+      auto id = loop.StartNetwork(base::Duration::MillisRounded(latency_ms), [&](absl::Status) {
+        ++finished_at[loop.HrTime()->millis()];
+      });
       if (!id.ok()) throw std::runtime_error(id.status().ToString());
     }
   });

@@ -34,13 +34,13 @@ class EventQueue {
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
-  Nanos Now() const { return clock_->Now(); }
+  Instant Now() const { return clock_->Now(); }
 
   // Schedules `cb` at absolute time `t`; `t` before Now() is an error, and
   // `t` past kMaxVirtualTime is OUT_OF_RANGE.
-  absl::StatusOr<EventId> ScheduleAt(Nanos t, Callback cb);
-  // Schedules `cb` after `delay` >= 0 nanoseconds, within kMaxVirtualTime.
-  absl::StatusOr<EventId> ScheduleAfter(Nanos delay, Callback cb);
+  absl::StatusOr<EventId> ScheduleAt(Instant t, Callback cb);
+  // Schedules `cb` after `delay` >= 0, within kMaxVirtualTime.
+  absl::StatusOr<EventId> ScheduleAfter(Duration delay, Callback cb);
 
   // Cancels a pending event. Returns false if it already ran or was cancelled.
   bool Cancel(EventId id);
@@ -48,20 +48,20 @@ class EventQueue {
   bool empty() const { return callbacks_.empty(); }
   size_t size() const { return callbacks_.size(); }
   // Time of the earliest pending event, if any.
-  std::optional<Nanos> NextTime();
+  std::optional<Instant> NextTime();
 
   // Runs the earliest event. Returns false when the queue is empty.
   bool RunNext();
   // Runs every event with time <= t, then advances the clock to t (if t is in
   // the future). Returns the number of events run.
-  absl::StatusOr<size_t> RunUntil(Nanos t);
+  absl::StatusOr<size_t> RunUntil(Instant t);
   // Runs events until none are left, or `max_events` ran (then an error names
   // the virtual time, so a self-rescheduling event cannot hang a test).
   absl::StatusOr<size_t> RunUntilIdle(size_t max_events = 10'000'000);
 
  private:
   struct Entry {
-    Nanos time;
+    Instant time;
     EventId seq;
   };
   struct Later {

@@ -11,36 +11,39 @@
 namespace fakeclock {
 namespace {
 
+Instant At(int64_t ns) { return Instant::FromNanos(ns); }
+Duration Ns(int64_t ns) { return Duration::Nanos(ns); }
+
 TEST(EventQueueTest, RunsInTimeThenInsertionOrder) {
   VirtualClock clock;
   EventQueue q(&clock);
   std::vector<std::string> log;
   auto rec = [&](std::string s) {
-    return [&log, &clock, s] { log.push_back(s + "@" + std::to_string(clock.Now())); };
+    return [&log, &clock, s] { log.push_back(s + "@" + std::to_string(clock.Now().nanos())); };
   };
-  ASSERT_TRUE(q.ScheduleAt(30, rec("c")).ok());
-  ASSERT_TRUE(q.ScheduleAt(10, rec("a")).ok());
-  ASSERT_TRUE(q.ScheduleAt(30, rec("d")).ok());
-  ASSERT_TRUE(q.ScheduleAt(20, rec("b")).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(30), rec("c")).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(10), rec("a")).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(30), rec("d")).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(20), rec("b")).ok());
   auto n = q.RunUntilIdle();
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 4u);
   EXPECT_EQ(log, (std::vector<std::string>{"a@10", "b@20", "c@30", "d@30"}));
-  EXPECT_EQ(clock.Now(), 30);
+  EXPECT_EQ(clock.Now().nanos(), 30);
 }
 
 TEST(EventQueueTest, RunUntilStopsAtTheLimitAndAdvancesTheClock) {
   VirtualClock clock;
   EventQueue q(&clock);
   int ran = 0;
-  ASSERT_TRUE(q.ScheduleAt(5, [&] { ++ran; }).ok());
-  ASSERT_TRUE(q.ScheduleAt(15, [&] { ++ran; }).ok());
-  auto n = q.RunUntil(10);
+  ASSERT_TRUE(q.ScheduleAt(At(5), [&] { ++ran; }).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(15), [&] { ++ran; }).ok());
+  auto n = q.RunUntil(At(10));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1u);
-  EXPECT_EQ(clock.Now(), 10);
-  EXPECT_EQ(q.NextTime(), 15);
-  EXPECT_EQ(q.RunUntil(9).status().message(),
+  EXPECT_EQ(clock.Now().nanos(), 10);
+  EXPECT_EQ(q.NextTime(), At(15));
+  EXPECT_EQ(q.RunUntil(At(9)).status().message(),
             "RunUntil into the past: now is 10 ns, asked for 9 ns");
 }
 
@@ -48,11 +51,11 @@ TEST(EventQueueTest, EventsScheduledDuringAnEventAtTheSameTimeRunAfterQueuedOnes
   VirtualClock clock;
   EventQueue q(&clock);
   std::vector<int> order;
-  ASSERT_TRUE(q.ScheduleAt(1, [&] {
+  ASSERT_TRUE(q.ScheduleAt(At(1), [&] {
                  order.push_back(1);
-                 ASSERT_TRUE(q.ScheduleAfter(0, [&] { order.push_back(3); }).ok());
+                 ASSERT_TRUE(q.ScheduleAfter(Ns(0), [&] { order.push_back(3); }).ok());
                }).ok());
-  ASSERT_TRUE(q.ScheduleAt(1, [&] { order.push_back(2); }).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(1), [&] { order.push_back(2); }).ok());
   ASSERT_TRUE(q.RunUntilIdle().ok());
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
 }
@@ -61,24 +64,24 @@ TEST(EventQueueTest, CancelledEventsDoNotRun) {
   VirtualClock clock;
   EventQueue q(&clock);
   int ran = 0;
-  EventId a = *q.ScheduleAt(5, [&] { ran += 1; });
-  ASSERT_TRUE(q.ScheduleAt(6, [&] { ran += 10; }).ok());
+  EventId a = *q.ScheduleAt(At(5), [&] { ran += 1; });
+  ASSERT_TRUE(q.ScheduleAt(At(6), [&] { ran += 10; }).ok());
   EXPECT_TRUE(q.Cancel(a));
   EXPECT_FALSE(q.Cancel(a));
   EXPECT_EQ(q.size(), 1u);
-  EXPECT_EQ(q.NextTime(), 6);
+  EXPECT_EQ(q.NextTime(), At(6));
   ASSERT_TRUE(q.RunUntilIdle().ok());
   EXPECT_EQ(ran, 10);
 }
 
 TEST(EventQueueTest, SchedulingInThePastIsAnError) {
   VirtualClock clock;
-  ASSERT_TRUE(clock.AdvanceTo(50).ok());
+  ASSERT_TRUE(clock.AdvanceTo(At(50)).ok());
   EventQueue q(&clock);
-  auto r = q.ScheduleAt(49, [] {});
+  auto r = q.ScheduleAt(At(49), [] {});
   EXPECT_EQ(r.status().message(),
             "cannot schedule an event in the past: now is 50 ns, asked for 49 ns");
-  EXPECT_EQ(q.ScheduleAfter(-1, [] {}).status().message(),
+  EXPECT_EQ(q.ScheduleAfter(Ns(-1), [] {}).status().message(),
             "event delay must be >= 0, got -1 ns");
   EXPECT_TRUE(q.empty());
 }
@@ -86,8 +89,8 @@ TEST(EventQueueTest, SchedulingInThePastIsAnError) {
 TEST(EventQueueTest, RunawayEventsAreStoppedWithTheVirtualTime) {
   VirtualClock clock;
   EventQueue q(&clock);
-  std::function<void()> again = [&] { ASSERT_TRUE(q.ScheduleAfter(1, again).ok()); };
-  ASSERT_TRUE(q.ScheduleAt(0, again).ok());
+  std::function<void()> again = [&] { ASSERT_TRUE(q.ScheduleAfter(Ns(1), again).ok()); };
+  ASSERT_TRUE(q.ScheduleAt(At(0), again).ok());
   auto r = q.RunUntilIdle(100);
   EXPECT_EQ(r.status().message(),
             "aborting after running 100 events at virtual time 99 ns: events "
@@ -98,7 +101,7 @@ TEST(EventQueueTest, RunNextOnEmptyQueueReturnsFalse) {
   VirtualClock clock;
   EventQueue q(&clock);
   EXPECT_FALSE(q.RunNext());
-  EXPECT_EQ(q.NextTime(), std::nullopt);
+  EXPECT_FALSE(q.NextTime().has_value());
 }
 
 // Events always run in (time, insertion) order and the clock never decreases,
@@ -108,30 +111,30 @@ RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases
   VirtualClock clock;
   EventQueue q(&clock);
   struct Ran {
-    Nanos time;
+    int64_t time;
     uint64_t order;  // global insertion order
-    Nanos clock_at_run;
+    int64_t clock_at_run;
   };
   std::vector<Ran> ran;
   std::vector<EventId> ids;
   uint64_t inserted = 0;
-  const auto times = *rc::gen::container<std::vector<Nanos>>(
-      rc::gen::inRange<Nanos>(0, 50));
-  const auto children = *rc::gen::container<std::vector<Nanos>>(
-      times.size(), rc::gen::inRange<Nanos>(-1, 20));
+  const auto times = *rc::gen::container<std::vector<int64_t>>(
+      rc::gen::inRange<int64_t>(0, 50));
+  const auto children = *rc::gen::container<std::vector<int64_t>>(
+      times.size(), rc::gen::inRange<int64_t>(-1, 20));
   const auto cancels = *rc::gen::container<std::vector<bool>>(
       times.size(), rc::gen::weightedElement<bool>({{1, true}, {4, false}}));
   for (size_t i = 0; i < times.size(); ++i) {
     uint64_t order = inserted++;
-    Nanos t = times[i];
-    Nanos child = children[i];
-    ids.push_back(*q.ScheduleAt(t, [&, t, order, child] {
-      ran.push_back({t, order, clock.Now()});
+    int64_t t = times[i];
+    int64_t child = children[i];
+    ids.push_back(*q.ScheduleAt(At(t), [&, t, order, child] {
+      ran.push_back({t, order, clock.Now().nanos()});
       if (child >= 0) {
         uint64_t corder = inserted++;
-        Nanos ct = clock.Now() + child;
-        RC_ASSERT(q.ScheduleAt(ct, [&, ct, corder] {
-                     ran.push_back({ct, corder, clock.Now()});
+        int64_t ct = clock.Now().nanos() + child;
+        RC_ASSERT(q.ScheduleAt(At(ct), [&, ct, corder] {
+                     ran.push_back({ct, corder, clock.Now().nanos()});
                    }).ok());
       }
     }));

@@ -9,33 +9,36 @@ absl::Status TimeLimitError(absl::string_view what) {
       absl::StrCat(what, " would pass the virtual time limit of 10^18 ns (about 31.7 years)"));
 }
 
-absl::StatusOr<Nanos> AddToTime(Nanos t, Nanos d, absl::string_view what) {
-  if (t < 0 || d < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": negative time or duration (", t, " ns + ", d, " ns)"));
+absl::StatusOr<Instant> AddToTime(Instant t, Duration d, absl::string_view what) {
+  if (d < Duration::Zero()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": negative duration ", d.nanos(), " ns"));
   }
-  // t <= kMaxVirtualTime < INT64_MAX / 2, so the comparison cannot overflow.
-  if (t > kMaxVirtualTime || d > kMaxVirtualTime - t) return TimeLimitError(what);
-  return t + d;
+  // Saturating: a sum past INT64_MAX is past the limit too.
+  const Instant end = t + d;
+  if (end > kMaxVirtualTime) return TimeLimitError(what);
+  return end;
 }
 
-absl::Status VirtualClock::AdvanceTo(Nanos t) {
+absl::Status VirtualClock::AdvanceTo(Instant t) {
   if (t < now_) {
     return absl::InvalidArgumentError(
-        absl::StrCat("virtual time cannot move backwards: now is ", now_,
-                     " ns, asked for ", t, " ns"));
+        absl::StrCat("virtual time cannot move backwards: now is ", now_.nanos(),
+                     " ns, asked for ", t.nanos(), " ns"));
   }
-  if (t > kMaxVirtualTime) return TimeLimitError(absl::StrCat("moving the clock to ", t, " ns"));
+  if (t > kMaxVirtualTime) {
+    return TimeLimitError(absl::StrCat("moving the clock to ", t.nanos(), " ns"));
+  }
   now_ = t;
   return absl::OkStatus();
 }
 
-absl::Status VirtualClock::AdvanceBy(Nanos d) {
-  if (d < 0) {
+absl::Status VirtualClock::AdvanceBy(Duration d) {
+  if (d < Duration::Zero()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "virtual time cannot move backwards: asked to advance by ", d, " ns"));
+        "virtual time cannot move backwards: asked to advance by ", d.nanos(), " ns"));
   }
-  absl::StatusOr<Nanos> t = AddToTime(now_, d, absl::StrCat("advancing the clock by ", d, " ns"));
+  absl::StatusOr<Instant> t =
+      AddToTime(now_, d, absl::StrCat("advancing the clock by ", d.nanos(), " ns"));
   if (!t.ok()) return t.status();
   now_ = *t;
   return absl::OkStatus();

@@ -1,39 +1,59 @@
 // Platform: everything the loop core needs from the outside world.
 //
 // This interface is the only way nondeterminism reaches the core: the time it
-// reads, what Poll returns and in which order, and when pool work completes.
-// The simulated platform (platform/sim) answers from a virtual clock; the real
-// one (platform/real) from the kernel and threads. The core never includes
-// either.
+// reads (Now), what Poll returns and in which order, and what each completion
+// says. Record those and a run can be replayed. The simulated platform
+// (platform/sim) answers from a virtual clock; the real one (platform/real)
+// from the kernel and threads. The core never includes either.
 //
-// Threading: every method is called from the loop thread only, except
-// Wakeup(), which any thread may call. Pool work bodies run on pool threads.
+// The loop asks for operations (compute, wait, run pool work, make a network
+// round trip); how long one takes is the platform's business: the
+// simulator's models decide it, the real platform measures it.
+//
+// Completions carry a status and a result (a byte count, data, an accepted
+// connection), so files and sockets fit without another redesign. A
+// completion may ask to be deferred to the loop's next pending phase, as
+// libuv defers some I/O callbacks (uv__io_feed).
+//
+// Lifecycle: a platform must outlive the loops that use it. When a loop
+// shuts down (Loop::Shutdown, or its destructor) it calls Cancel for every
+// request still outstanding and never polls again, so a platform must let
+// work it could not cancel (pool work already running) finish or be
+// abandoned safely when the platform itself is destroyed.
+//
+// Threading: every method is called from the loop thread only. The Waker a
+// platform hands out is the one thing any thread may use. Pool work bodies
+// run on pool threads.
 #ifndef TWINLOOP_PLATFORM_PLATFORM_H_
 #define TWINLOOP_PLATFORM_PLATFORM_H_
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "base/time_units.h"
 #include "platform/trace.h"
 
 namespace platform {
 
-using Nanos = int64_t;
-inline constexpr Nanos kNanosPerMilli = 1'000'000;
+using base::Duration;
+using base::Instant;
 
 // Poll with this timeout waits until something completes.
-inline constexpr Nanos kWaitForever = -1;
+inline constexpr Duration kWaitForever = Duration::Max();
 
 // One step of the cost of a pool task. kCpu needs a core for `duration`
 // (hashing, compression); kWait holds the pool thread but no core (disk,
-// getaddrinfo). The real platform spins or sleeps for the duration when the
-// task has no body; the simulated one models both exactly.
+// getaddrinfo). The real platform computes (in thread CPU time) or sleeps for
+// the duration; the simulated one models both exactly.
 struct Segment {
   enum class Kind { kCpu, kWait };
   Kind kind;
-  Nanos duration;
+  Duration duration;
 };
 
 // Work for the thread pool: a cost profile and an optional body that runs on
@@ -43,52 +63,76 @@ struct PoolWork {
   absl::AnyInvocable<void()> body;
 };
 
-// A network round trip: holds no pool thread. `latency` is nominal; the
-// platform may add seeded jitter.
-struct NetworkRequest {
-  Nanos latency = 0;
+// A round trip to a remote peer over an open connection: it holds no pool
+// thread. `nominal_latency` is the peer's, as the program describes it; the
+// platform decides what the round trip really takes (the simulator adds its
+// network model's seeded jitter; the real platform waits on a timer until
+// real sockets arrive).
+struct NetworkRoundTrip {
+  Duration nominal_latency;
+};
+
+// What an operation produced, beyond its status.
+struct Result {
+  int64_t value = 0;  // a byte count, or the platform's id of a new connection
+  std::string data;   // bytes read, for operations that return data
 };
 
 // Something finished. `token` is the id the core gave the request.
 struct Completion {
   uint64_t token = 0;
-  absl::Status status;  // OK, or CANCELLED for pool work cancelled in time
-  Nanos time = 0;       // platform time at which it completed
+  absl::Status status;  // OK, CANCELLED, or the operation's error
+  Result result;
+  Instant time;  // platform time at which it completed
+  // Run the callback in the next iteration's pending phase rather than in
+  // this poll phase (libuv's loop->pending_queue).
+  bool deferred = false;
+};
+
+// Wakes the loop: makes a blocked or the next Poll return early. Safe from
+// any thread, and coalescing, like uv_async_send; shared so that other
+// threads may keep it as long as they like.
+class Waker {
+ public:
+  virtual ~Waker() = default;
+  virtual void Wake() = 0;
 };
 
 class Platform {
  public:
   virtual ~Platform() = default;
 
-  // Monotonic time in nanoseconds. The loop derives its millisecond clock
-  // from this (libuv's uv__hrtime / 1e6).
-  virtual Nanos Now() = 0;
+  // Monotonic time. The loop derives its millisecond clock from this
+  // (libuv's uv__hrtime / 1e6).
+  virtual Instant Now() = 0;
 
-  // Waits up to `timeout` ns (0: just look; kWaitForever: until something
+  // Waits up to `timeout` (zero: just look; kWaitForever: until something
   // completes) and appends what completed, in delivery order. Returns an
   // error only when the platform cannot go on: waiting could never end (the
   // simulator knows that nothing is scheduled), or virtual time would pass
   // its limit, including for work SubmitWork or StartNetwork accepted.
-  virtual absl::Status Poll(Nanos timeout, std::vector<Completion>* out) = 0;
+  virtual absl::Status Poll(Duration timeout, std::vector<Completion>* out) = 0;
 
-  // Makes a blocked or the next Poll return early. Any thread.
-  virtual void Wakeup() = 0;
+  // The loop's Waker.
+  virtual std::shared_ptr<Waker> waker() = 0;
 
   // Queues pool work (FIFO). Its completion arrives through Poll.
   virtual void SubmitWork(uint64_t token, PoolWork work) = 0;
 
-  // Cancels queued work that has not started. On success a CANCELLED
-  // completion for `token` arrives through Poll, and the body never runs.
-  // Returns FAILED_PRECONDITION when the work already started or finished.
-  virtual absl::Status CancelWork(uint64_t token) = 0;
-
   // Starts a network round trip; its completion arrives through Poll.
-  virtual void StartNetwork(uint64_t token, NetworkRequest request) = 0;
+  virtual void StartNetwork(uint64_t token, NetworkRoundTrip trip) = 0;
+
+  // Cancels a request: pool work that has not started (its body never runs),
+  // or a network round trip. On success a CANCELLED completion for `token`
+  // arrives through Poll. FAILED_PRECONDITION when pool work already started
+  // or finished (uv_cancel's EBUSY); its completion arrives as usual.
+  virtual absl::Status Cancel(uint64_t token) = 0;
 
   // The loop thread computes for `duration`, as a busy callback would.
-  // Returns when the work is done; time passes meanwhile. An error means
-  // the platform cannot go on (the simulator's virtual time limit).
-  virtual absl::Status ConsumeCpu(Nanos duration) = 0;
+  // Returns when the work is done, with the time then; time passes
+  // meanwhile. An error means the platform cannot go on (the simulator's
+  // virtual time limit).
+  virtual absl::StatusOr<Instant> ConsumeCpu(Duration duration) = 0;
 
   // Where events go; may be null (no trace).
   virtual TraceSink* trace() = 0;

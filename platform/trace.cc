@@ -4,11 +4,34 @@
 
 namespace platform {
 
+const char* TraceEventName(TraceEventKind kind) {
+  switch (kind) {
+    case TraceEventKind::kCallbackBegin: return "cb_begin";
+    case TraceEventKind::kCallbackEnd: return "cb_end";
+    case TraceEventKind::kTimerFire: return "timer_fire";
+    case TraceEventKind::kPoll: return "poll";
+    case TraceEventKind::kCpuBegin: return "cpu_begin";
+    case TraceEventKind::kCpuEnd: return "cpu_end";
+    case TraceEventKind::kLog: return "log";
+    case TraceEventKind::kError: return "error";
+    case TraceEventKind::kPoolEnqueue: return "pool_enqueue";
+    case TraceEventKind::kPoolStart: return "pool_start";
+    case TraceEventKind::kPoolFinish: return "pool_finish";
+    case TraceEventKind::kPoolCancel: return "pool_cancel";
+    case TraceEventKind::kIoComplete: return "io_complete";
+    case TraceEventKind::kIoCancel: return "io_cancel";
+    case TraceEventKind::kClockBackwards: return "clock_backwards";
+    case TraceEventKind::kLoopShutdown: return "loop_shutdown";
+    case TraceEventKind::kLoopClose: return "loop_close";
+  }
+  return "?";
+}
+
 std::string TraceEventToJson(const TraceEvent& e) {
   nlohmann::ordered_json j;
   j["t"] = e.t_ns;
   j["th"] = e.thread;
-  j["ev"] = e.event;
+  j["ev"] = TraceEventName(e.event);
   if (!e.phase.empty()) j["phase"] = e.phase;
   if (!e.kind.empty()) j["kind"] = e.kind;
   if (e.id >= 0) j["id"] = e.id;

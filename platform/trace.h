@@ -22,10 +22,34 @@ namespace platform {
 
 inline constexpr int kTraceVersion = 1;
 
+// What happened. The names are the `ev` field of platform/TRACE.md.
+enum class TraceEventKind : uint8_t {
+  kCallbackBegin,   // cb_begin
+  kCallbackEnd,     // cb_end
+  kTimerFire,       // timer_fire
+  kPoll,            // poll
+  kCpuBegin,        // cpu_begin
+  kCpuEnd,          // cpu_end
+  kLog,             // log
+  kError,           // error
+  kPoolEnqueue,     // pool_enqueue
+  kPoolStart,       // pool_start
+  kPoolFinish,      // pool_finish
+  kPoolCancel,      // pool_cancel
+  kIoComplete,      // io_complete
+  kIoCancel,        // io_cancel
+  kClockBackwards,  // clock_backwards
+  kLoopShutdown,    // loop_shutdown
+  kLoopClose,       // loop_close
+};
+
+// The `ev` name, e.g. "cb_begin".
+const char* TraceEventName(TraceEventKind kind);
+
 struct TraceEvent {
   int64_t t_ns = 0;     // platform time, nanoseconds
   std::string thread;   // "loop" or "pool-N"
-  std::string event;    // e.g. "cb_begin", "pool_start", "log"
+  TraceEventKind event = TraceEventKind::kLog;
   std::string phase;    // loop phase, when the event belongs to one
   std::string kind;     // callback kind: "timeout", "immediate", ...
   int64_t id = -1;      // timer, request or task id; -1 when none

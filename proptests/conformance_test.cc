@@ -110,7 +110,7 @@ TEST(ConformanceTest, PoolSaturationExactTimes) {
     }
     auto got = RunFile(json);
     ASSERT_TRUE(got.ok()) << json.filename() << ": " << got.status();
-    for (const auto& l : *got) got_times[l.label].push_back(static_cast<double>(l.t) / 1e6);
+    for (const auto& l : *got) got_times[l.label].push_back(l.t.millis());
     ASSERT_EQ(want.size(), got_times.size()) << json.filename();
     for (const auto& [label, times] : want) {
       ASSERT_EQ(times.size(), got_times[label].size()) << json.filename() << " " << label;

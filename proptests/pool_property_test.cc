@@ -84,7 +84,7 @@ RC_GTEST_PROP(PoolProperty, SaturationAndFluidModelTimes, ()) {
   const auto tasks =
       *rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<std::vector<Task>>(task)));
   SimHarness h({.cores = cores, .pool_size = pool});
-  std::vector<platform::Nanos> done(tasks.size(), -1);
+  std::vector<base::Instant> done(tasks.size());
   RC_ASSERT(h.loop->RunScript([&] {
     for (size_t i = 0; i < tasks.size(); ++i) {
       platform::PoolWork w;
@@ -102,7 +102,7 @@ RC_GTEST_PROP(PoolProperty, SaturationAndFluidModelTimes, ()) {
 
   const std::vector<double> want = FluidModel(tasks, cores, pool);
   for (size_t i = 0; i < tasks.size(); ++i) {
-    RC_ASSERT(std::abs(static_cast<double>(done[i]) / kMs - want[i]) < 1e-3);
+    RC_ASSERT(std::abs(done[i].millis() - want[i]) < 1e-3);
   }
 
   // Replay the trace: count running and queued tasks at each instant.
@@ -115,14 +115,14 @@ RC_GTEST_PROP(PoolProperty, SaturationAndFluidModelTimes, ()) {
   const auto events = h.trace.events();
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    if (e.event == "pool_enqueue") ++queued;
-    if (e.event == "pool_start") {
+    if (e.event == platform::TraceEventKind::kPoolEnqueue) ++queued;
+    if (e.event == platform::TraceEventKind::kPoolStart) {
       --queued;
       ++running;
       RC_ASSERT(e.id > last_start);  // submission order
       last_start = e.id;
     }
-    if (e.event == "pool_finish") --running;
+    if (e.event == platform::TraceEventKind::kPoolFinish) --running;
     RC_ASSERT(running <= pool);
     const bool instant_ends = i + 1 == events.size() || events[i + 1].t_ns != e.t_ns;
     if (instant_ends && e.thread != "loop") check_instant();

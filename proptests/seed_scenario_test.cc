@@ -20,7 +20,7 @@ std::vector<double> Signups(int n, int cores = 2, int pool = 4) {
       hash.segments.push_back({platform::Segment::Kind::kCpu, 100 * kMs});
       ASSERT_TRUE(h.loop->QueueWork(std::move(hash), [&](absl::Status s) {
         ASSERT_TRUE(s.ok());
-        done.push_back(static_cast<double>(*h.loop->HrTime()) / kMs);
+        done.push_back(h.loop->HrTime()->millis());
       }).ok());
     }
   }).ok());
@@ -53,14 +53,14 @@ void CheckNetwork(int n, int pool) {
     for (int i = 0; i < n; ++i) {
       RC_ASSERT(h.loop->StartNetwork(50 * kMs, [&](absl::Status s) {
         RC_ASSERT(s.ok());
-        RC_ASSERT(*h.loop->HrTime() == 50 * kMs);
+        RC_ASSERT(*h.loop->HrTime() == AtMs(50));
         ++finished;
       }).ok());
     }
   }).ok());
   RC_ASSERT(h.loop->Run().ok());
   RC_ASSERT(finished == n);
-  RC_ASSERT(h.sim->Now() == 50 * kMs);
+  RC_ASSERT(h.sim->Now() == AtMs(50));
 }
 
 TEST(SeedScenarioTest, TenThousandRequestsFinishAt50WhateverThePool) {

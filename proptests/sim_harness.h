@@ -15,7 +15,10 @@
 
 namespace proptests {
 
-constexpr platform::Nanos kMs = platform::kNanosPerMilli;
+constexpr base::Duration kMs = base::Duration::Millis(1);
+
+// The instant `ms` milliseconds into the run.
+constexpr base::Instant AtMs(int64_t ms) { return base::Instant::Epoch() + kMs * ms; }
 
 struct SimHarness {
   explicit SimHarness(platform_sim::SimConfig config = {}, runtime::LoopOptions options = {},
@@ -29,8 +32,10 @@ struct SimHarness {
     std::vector<int> out;
     int iteration = 0;
     for (const platform::TraceEvent& e : trace.events()) {
-      if (e.event == "poll") ++iteration;
-      if (e.event == "cb_begin" && e.kind == kind) out.push_back(iteration);
+      if (e.event == platform::TraceEventKind::kPoll) ++iteration;
+      if (e.event == platform::TraceEventKind::kCallbackBegin && e.kind == kind) {
+        out.push_back(iteration);
+      }
     }
     return out;
   }

@@ -77,7 +77,7 @@ RC_GTEST_PROP(TimerProperty, FiresInNodeOrderAndNeverBeforeItsDeadline, ()) {
   SimHarness h;
   std::vector<int64_t> starts, durations;
   std::vector<size_t> fired;
-  std::vector<platform::Nanos> fired_at(specs.size(), -1);
+  std::vector<base::Instant> fired_at(specs.size());
   RC_ASSERT(h.loop->RunScript([&] {
     for (size_t i = 0; i < specs.size(); ++i) {
       RC_ASSERT(h.loop->ConsumeCpu(specs[i].cpu_quarters_before * kMs / 4).ok());
@@ -85,15 +85,15 @@ RC_GTEST_PROP(TimerProperty, FiresInNodeOrderAndNeverBeforeItsDeadline, ()) {
         fired.push_back(i);
         fired_at[i] = *h.loop->HrTime();
       }, specs[i].delay).ok());
-      starts.push_back(*h.loop->Now());  // the start Node read for it
+      starts.push_back(*h.loop->NowMs());  // the start Node read for it
       durations.push_back(runtime::TimerLists::ClampDelay(specs[i].delay));
     }
   }).ok());
-  const int64_t first_pass = h.sim->Now() / kMs;
+  const int64_t first_pass = h.sim->Now().millis_floor();
   RC_ASSERT(h.loop->Run().ok());
   RC_ASSERT(fired == NodeOrder(starts, durations, first_pass));
   for (size_t i = 0; i < specs.size(); ++i) {
-    RC_ASSERT(fired_at[i] >= (starts[i] + durations[i]) * kMs);
+    RC_ASSERT(fired_at[i] >= AtMs(starts[i] + durations[i]));
   }
 }
 
@@ -107,14 +107,14 @@ RC_GTEST_PROP(TimerProperty, IntervalFiresItsCountNeverEarly, ()) {
   int64_t period_start = 0;
   RC_ASSERT(h.loop->RunScript([&] {
     interval = *h.loop->SetInterval([&] {
-      const platform::Nanos now = *h.loop->HrTime();
-      RC_ASSERT(now >= (period_start + ms) * kMs);
-      fires.push_back(now);
-      period_start = *h.loop->Now();  // read just before this callback
+      const base::Instant now = *h.loop->HrTime();
+      RC_ASSERT(now >= AtMs(period_start + ms));
+      fires.push_back(now.nanos());
+      period_start = *h.loop->NowMs();  // read just before this callback
       RC_ASSERT(h.loop->ConsumeCpu(cpu_quarters * kMs / 4).ok());
       if (static_cast<int>(fires.size()) == times) RC_ASSERT(h.loop->ClearInterval(interval).ok());
     }, ms);
-    period_start = interval->start();
+    period_start = interval->start_ms();
   }).ok());
   const absl::StatusOr<bool> alive = h.loop->Run();
   RC_ASSERT(alive.ok());
@@ -133,7 +133,7 @@ RC_GTEST_PROP(TimerProperty, UnrefedTimersDoNotKeepTheLoopAlive, ()) {
     for (size_t i = 0; i < delays.size(); ++i) {
       timers.push_back(*h.loop->SetTimeout([&, i] {
         fired[i] = true;
-        RC_ASSERT(*h.loop->HrTime() == delays[i] * kMs);
+        RC_ASSERT(*h.loop->HrTime() == AtMs(delays[i]));
       }, delays[i]));
       if (unref[i]) RC_ASSERT(h.loop->Unref(timers.back()).ok());
     }
@@ -145,7 +145,7 @@ RC_GTEST_PROP(TimerProperty, UnrefedTimersDoNotKeepTheLoopAlive, ()) {
   const absl::StatusOr<bool> alive = h.loop->Run();
   RC_ASSERT(alive.ok());
   RC_ASSERT(!*alive);
-  RC_ASSERT(h.sim->Now() == end * kMs);
+  RC_ASSERT(h.sim->Now() == AtMs(end));
   for (size_t i = 0; i < delays.size(); ++i) RC_ASSERT(fired[i] == (delays[i] <= end));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/internal/raw_logging.h"
 #include "runtime/generation.h"
 
 namespace runtime {
@@ -42,7 +43,16 @@ void ImmediateQueue::Clear(Immediate im) {
   // entry before it ran, so this never destroys a callback on the stack.
   e->cleared = true;
   e->callback = nullptr;
+  ABSL_RAW_CHECK(count_ > 0, "the immediate count went below 0");
   if (--count_ == 0) toggle_ref_(false);
+}
+
+void ImmediateQueue::ClearAll() {
+  const bool had = count_ > 0;
+  queue_.clear();
+  outstanding_.clear();
+  count_ = 0;
+  if (had) toggle_ref_(false);
 }
 
 bool ImmediateQueue::Process(
@@ -56,6 +66,7 @@ bool ImmediateQueue::Process(
     Entry e = std::move(outstanding_.front());
     outstanding_.pop_front();
     if (e.cleared) continue;
+    ABSL_RAW_CHECK(count_ > 0, "the immediate count went below 0");
     --count_;
     if (!run(e.id, e.callback)) return false;
   }

@@ -46,6 +46,8 @@ class ImmediateQueue {
   Immediate Push(absl::AnyInvocable<void()> callback);
   // Node's clearImmediate: a null, ran or cleared immediate is a no-op.
   void Clear(Immediate im);
+  // Clears every queued immediate (Loop::Shutdown).
+  void ClearAll();
   // Queued, and neither run nor cleared.
   bool Pending(Immediate im) const;
   bool Owns(Immediate im) const { return im.owner == generation_; }

@@ -1,15 +1,25 @@
 // Loop: an event loop with Node.js v20's observable scheduling.
 //
-// The loop runs libuv's phases (src/unix/core.c, uv_run, libuv >= 1.45):
-// in DEFAULT mode a timers pre-pass, then per iteration pending → idle →
-// prepare → poll → check → close callbacks → update time → timers. On top of
-// that sit Node's layers: per-duration timer lists behind one loop timer,
-// setImmediate through a check handle, and the nextTick and microtask queues,
-// drained after every macrotask callback. See runtime/SEMANTICS.md.
+// The loop runs libuv's phases (src/unix/core.c, uv_run, libuv 1.46): in
+// DEFAULT mode a timers pre-pass, then per iteration pending → idle →
+// prepare → poll → pending again (up to 8 times) → check → close callbacks →
+// update time → timers. On top of that sit Node's layers: per-duration timer
+// lists behind one loop timer, setImmediate through a check handle, and the
+// nextTick and microtask queues, drained after every macrotask callback. See
+// runtime/SEMANTICS.md.
 //
 // Everything the loop learns from the outside (time, completions, their
-// order) comes through platform::Platform, so the same program runs on the
-// simulated and the real platform.
+// order, their results) comes through platform::Platform, so the same
+// program runs on the simulated and the real platform, and a recording of
+// those inputs replays it.
+//
+// Lifecycle, after uv_loop_close and tokio's runtime shutdown: Close()
+// closes an idle loop and fails with FAILED_PRECONDITION while anything is
+// open or pending (libuv's UV_EBUSY). Shutdown() cancels what can be
+// cancelled, runs every outstanding request's callback with CANCELLED, runs
+// the close callbacks, then closes. The destructor of a loop that is still
+// busy shuts it down and says so in the trace. A closed loop refuses every
+// call with FAILED_PRECONDITION.
 //
 // Errors: every method returns absl::Status(Or). A callback that throws stops
 // Run, which returns the error (ABORTED, naming the callback); the loop stays
@@ -17,9 +27,10 @@
 // and (when LoopOptions asks) immediate chains, stop Run with
 // RESOURCE_EXHAUSTED.
 //
-// Threading: a Loop belongs to the thread that created it. Every method
-// called from another thread fails with FAILED_PRECONDITION and changes
-// nothing.
+// Threading: a Loop belongs to the thread that created it and must be
+// destroyed there. Every method called from another thread fails with
+// FAILED_PRECONDITION and changes nothing, except waker(), whose Waker any
+// thread may use.
 #ifndef TWINLOOP_RUNTIME_LOOP_H_
 #define TWINLOOP_RUNTIME_LOOP_H_
 
@@ -32,10 +43,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/time_units.h"
 #include "platform/platform.h"
 #include "runtime/immediate_queue.h"
 #include "runtime/task_queues.h"
@@ -43,9 +56,14 @@
 
 namespace runtime {
 
+using base::Duration;
+using base::Instant;
+
 enum class RunMode { kDefault, kOnce, kNoWait };
 
-enum class Phase { kMain, kTimers, kPending, kIdle, kPrepare, kPoll, kCheck, kClose };
+enum class Phase {
+  kMain, kTimers, kPending, kIdle, kPrepare, kPoll, kCheck, kClose, kShutdown
+};
 const char* PhaseName(Phase p);
 
 enum class HandleType { kIdle, kPrepare, kCheck };
@@ -73,9 +91,10 @@ class Loop : private TimerHost {
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
 
-  // --- Node timers (lib/timers.js). A delay outside [1, 2^31-1] ms is 1 ms.
-  absl::StatusOr<Timer> SetTimeout(Callback cb, double ms);
-  absl::StatusOr<Timer> SetInterval(Callback cb, double ms);
+  // --- Node timers (lib/timers.js). Delays are Node's: milliseconds as a
+  // double, and one outside [1, 2^31-1] is 1 ms.
+  absl::StatusOr<Timer> SetTimeout(Callback cb, double delay_ms);
+  absl::StatusOr<Timer> SetInterval(Callback cb, double delay_ms);
   // A null, fired or already cleared timer is a no-op, as in Node.
   absl::Status ClearTimeout(const Timer& t);
   absl::Status ClearInterval(const Timer& t) { return ClearTimeout(t); }
@@ -101,16 +120,19 @@ class Loop : private TimerHost {
   absl::Status UnrefHandle(HandleId h);
   // uv_close: stops the handle; `on_close` runs in the close phase. Closing
   // twice is an error.
-  absl::Status Close(HandleId h, Callback on_close = nullptr);
+  absl::Status CloseHandle(HandleId h, Callback on_close = nullptr);
 
-  // --- Thread pool and I/O. `after`/`done` run on the loop in the poll phase.
+  // --- Thread pool and I/O. `after`/`done` run on the loop in the poll phase
+  // (or the pending phase, when the platform defers the completion).
   absl::StatusOr<RequestId> QueueWork(platform::PoolWork work, Done after);
   // uv_cancel: only work that has not started; its `after` then gets
   // CANCELLED. FAILED_PRECONDITION once started, NOT_FOUND if unknown.
   absl::Status CancelWork(RequestId id);
-  absl::StatusOr<RequestId> StartNetwork(platform::Nanos latency, Done done);
-  // The current callback computes for `duration` ns, blocking the loop.
-  absl::Status ConsumeCpu(platform::Nanos duration);
+  // A network round trip to a peer whose nominal latency is given; it holds
+  // no pool thread.
+  absl::StatusOr<RequestId> StartNetwork(Duration nominal_latency, Done done);
+  // The current callback computes for `duration`, blocking the loop.
+  absl::Status ConsumeCpu(Duration duration);
   // Records a user log line in the trace.
   absl::Status Log(std::string_view label);
 
@@ -124,11 +146,27 @@ class Loop : private TimerHost {
   absl::Status Stop();
   absl::StatusOr<bool> Alive() const;
   // Loop time in whole milliseconds (uv_now); updated as libuv does.
-  absl::StatusOr<int64_t> Now() const;
-  // Platform time in nanoseconds, read now (like process.hrtime).
-  absl::StatusOr<platform::Nanos> HrTime() const;
+  absl::StatusOr<int64_t> NowMs() const;
+  // Platform time, read now (like process.hrtime).
+  absl::StatusOr<Instant> HrTime();
+
+  // --- Lifecycle.
+  // uv_loop_close: closes a loop with nothing open or pending, else
+  // FAILED_PRECONDITION naming what is left.
+  absl::Status Close();
+  // Cancels every timer and immediate, closes every handle, cancels every
+  // outstanding request and runs its callback (CANCELLED, or the status of
+  // a completion already received), runs close callbacks, then closes.
+  // Returns the first error a callback raised meanwhile; the loop is closed
+  // either way. A no-op on a closed loop.
+  absl::Status Shutdown();
+  bool closed() const { return state_ == State::kClosed; }
+
+  // --- Any thread: wakes the loop from Poll.
+  std::shared_ptr<platform::Waker> waker() const { return waker_; }
 
  private:
+  enum class State { kOpen, kShuttingDown, kClosed };
   struct Handle {
     HandleId id = 0;
     HandleType type = HandleType::kIdle;
@@ -149,39 +187,44 @@ class Loop : private TimerHost {
   struct TimerHandle {
     bool active = false;
     bool refed = false;
-    int64_t due = 0;
+    int64_t due_ms = 0;
   };
 
+  // --- loop.cc: the engine (uv_run and its phases) and the lifecycle.
   absl::Status CheckThread(const char* method) const;
-  absl::StatusOr<Handle*> FindHandle(HandleId id, const char* method);
-  std::list<Handle*>& ListFor(HandleType type);
-  void StartWatcher(Handle* h);
-  void StopWatcher(Handle* h);
+  // CheckThread, and the loop is open (and, if `creates_work`, not shutting
+  // down). Inline: every API call starts with it.
+  absl::Status CheckUsable(const char* method, bool creates_work = true) const {
+    if (ABSL_PREDICT_TRUE(state_ == State::kOpen && std::this_thread::get_id() == owner_)) {
+      return absl::OkStatus();
+    }
+    return NotUsable(method, creates_work);
+  }
+  absl::Status NotUsable(const char* method, bool creates_work) const;
+  bool HasActiveHandles() const;
+  bool HasActiveRequests() const { return !requests_.empty(); }
   bool AliveNow() const;
-  int64_t BackendTimeout() const;
+  int64_t BackendTimeoutMs() const;
+  // What keeps Close from closing, or empty.
+  std::string Busy() const;
   void UpdateTime();
-
-  // Phases.
-  void RunWatchers(HandleType type, Phase phase);
   void RunTimersPhase();
   void RunNodeTimers();  // Node's RunTimers (src/env.cc)
-  void PollPhase(int64_t timeout_ms);
   void CheckImmediates();  // Node's CheckImmediate
-  void RunClosing();
-
   // Runs one macrotask callback, then drains nextTicks and microtasks.
   // Returns false if the loop has failed.
   bool RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb);
   void DrainTasks();
   bool Invoke(const char* kind, int64_t id, Callback& cb);
   void Fail(absl::Status status);
-  // Records a loop event. Callers on hot paths test tracing() first so that
-  // an untraced loop builds no strings.
+  // Records a loop event, stamped with the time the loop last read (a trace
+  // never reads the clock). Callers on hot paths test tracing() first so
+  // that an untraced loop builds no strings.
   bool tracing() const { return trace_ != nullptr; }
-  void Trace(const char* event, const char* kind = "", int64_t id = -1,
+  void Trace(platform::TraceEventKind event, const char* kind = "", int64_t id = -1,
              std::string_view detail = {});
-  std::string TimeForHumans() const;
   void ToggleImmediateRef(bool ref);
+  void CloseNow();
 
   // TimerHost.
   int64_t RefreshNow() override;
@@ -190,12 +233,35 @@ class Loop : private TimerHost {
   bool RunTimerCallback(Timeout& timer, Callback& callback) override;
   bool RunNextTicks() override;
 
+  // --- loop_handles.cc: the handle registry (libuv's loop-watcher.c).
+  absl::StatusOr<Handle*> FindHandle(HandleId id, const char* method);
+  std::list<Handle*>& ListFor(HandleType type);
+  void StartWatcher(Handle* h);
+  void StopWatcher(Handle* h);
+  void RunWatchers(HandleType type, Phase phase);
+  void RunClosing();
+  void CloseAllHandles();
+
+  // --- loop_requests.cc: requests, poll and the pending phase.
+  RequestId AddRequest(Request::Kind kind, Done&& done);
+  void PollPhase(int64_t timeout_ms);
+  // Runs a completion's callback (or moves it to the pending queue).
+  void Deliver(platform::Completion& c, Phase phase);
+  void RunPending();
+  bool HasUndelivered() const { return delivered_ < polled_.size(); }
+  // Shutdown's part: runs every outstanding request's callback; returns
+  // the first error one raised.
+  absl::Status CancelAllRequests();
+
   platform::Platform* const platform_;
   platform::TraceSink* const trace_;
+  const std::shared_ptr<platform::Waker> waker_;
   const LoopOptions options_;
   const std::thread::id owner_;
 
-  int64_t now_ms_ = 0;
+  State state_ = State::kOpen;
+  Instant last_read_;   // the latest time read from the platform
+  int64_t now_ms_ = 0;  // uv_now: last_read_ at the last UpdateTime, in ms
   Phase phase_ = Phase::kMain;
   bool stop_ = false;
   bool running_ = false;
@@ -224,7 +290,8 @@ class Loop : private TimerHost {
   // first at the next poll.
   std::vector<platform::Completion> polled_;
   size_t delivered_ = 0;
-  bool HasUndelivered() const { return delivered_ < polled_.size(); }
+  // Deferred completions: libuv's loop->pending_queue.
+  std::deque<platform::Completion> pending_;
 };
 
 }  // namespace runtime

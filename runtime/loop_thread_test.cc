@@ -35,5 +35,24 @@ TEST(LoopThreadTest, CallsFromAnotherThreadFailAndChangeNothing) {
   EXPECT_TRUE(ran) << "the rejected NextTick left nothing queued either";
 }
 
+TEST(LoopThreadTest, TheWakerWakesThePollFromAnotherThread) {
+  // A network reply 50 ms away: a poll would wait for it, but a wake from
+  // another thread makes it return at once, before any virtual time passes.
+  auto sim = platform_sim::SimulatedPlatform::Create({}).value();
+  Loop loop(sim.get());
+  bool replied = false;
+  ASSERT_TRUE(loop.StartNetwork(base::Duration::Millis(50), [&](absl::Status) { replied = true; }).ok());
+  std::shared_ptr<platform::Waker> waker = loop.waker();
+  std::thread other([waker] { waker->Wake(); });
+  other.join();
+  absl::StatusOr<bool> alive = loop.Run(RunMode::kOnce);
+  ASSERT_TRUE(alive.ok());
+  EXPECT_TRUE(*alive);
+  EXPECT_FALSE(replied);
+  EXPECT_EQ(sim->Now(), base::Instant::Epoch());
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_TRUE(replied);
+}
+
 }  // namespace
 }  // namespace runtime

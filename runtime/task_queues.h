@@ -32,6 +32,11 @@ class TaskQueues {
   void PushTick(Task t) { ticks_.push_back(std::move(t)); }
   void PushMicrotask(Task t) { microtasks_.push_back(std::move(t)); }
   bool empty() const { return ticks_.empty() && microtasks_.empty(); }
+  // Drops every queued task (Loop::Shutdown, once nothing will drain).
+  void Clear() {
+    ticks_.clear();
+    microtasks_.clear();
+  }
   size_t size() const { return ticks_.size() + microtasks_.size(); }
 
   // Runs queued tasks in Node's order through `run`, which executes one task

@@ -29,13 +29,13 @@ Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
   auto t = std::make_shared<Timeout>();
   t->owner_ = generation_;
   t->id_ = next_timer_id_++;
-  t->idle_timeout_ = ClampDelay(ms);
-  t->repeat_ = repeat ? t->idle_timeout_ : 0;
+  t->idle_timeout_ms_ = ClampDelay(ms);
+  t->repeat_ms_ = repeat ? t->idle_timeout_ms_ : 0;
   t->callback_ = std::move(callback);
   IncRef();
   // The start is read fresh (getLibuvNow), so CPU spent earlier in the
   // current callback counts.
-  Insert(t, t->idle_timeout_, host_->RefreshNow());
+  Insert(t, t->idle_timeout_ms_, host_->RefreshNow());
   return t;
 }
 
@@ -47,19 +47,19 @@ Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
   return Create(std::move(callback), ms, /*repeat=*/true);
 }
 
-void TimerLists::Insert(const Timer& t, int64_t msecs, int64_t start) {
-  t->idle_start_ = start;
+void TimerLists::Insert(const Timer& t, int64_t msecs, int64_t start_ms) {
+  t->idle_start_ms_ = start_ms;
   std::shared_ptr<TimerList>& list = lists_[msecs];
   if (list == nullptr) {
-    const int64_t expiry = start + msecs;
+    const int64_t expiry_ms = start_ms + msecs;
     list = std::make_shared<TimerList>();
     list->msecs = msecs;
-    list->expiry = expiry;
+    list->expiry_ms = expiry_ms;
     list->id = next_list_id_++;
     HeapPush(list.get());
-    if (next_expiry_ > expiry) {
+    if (next_expiry_ms_ > expiry_ms) {
       host_->ScheduleTimer(msecs);
-      next_expiry_ = expiry;
+      next_expiry_ms_ = expiry_ms;
     }
   }
   if (t->list_ != nullptr) Unlink(*t);  // L.append moves the item
@@ -80,7 +80,13 @@ void TimerLists::IncRef() {
 }
 
 void TimerLists::DecRef() {
+  ABSL_RAW_CHECK(ref_count_ > 0, "the timer ref count went below 0");
   if (--ref_count_ == 0) host_->ToggleTimerRef(false);
+}
+
+void TimerLists::DropRef() {
+  ABSL_RAW_CHECK(ref_count_ > 0, "the timer ref count went below 0");
+  --ref_count_;
 }
 
 void TimerLists::Clear(const Timer& t) {
@@ -95,14 +101,29 @@ void TimerLists::Clear(const Timer& t) {
   // Node deletes only ref'd lists when they empty ("unrefed ones are
   // incredibly likely to come from http and be recreated shortly after").
   if (t->refed_) {
-    auto it = lists_.find(t->idle_timeout_);
+    auto it = lists_.find(t->idle_timeout_ms_);
     if (it != lists_.end() && it->second->timers.empty()) {
       HeapRemove(it->second.get());
       lists_.erase(it);
     }
     DecRef();
   }
-  t->idle_timeout_ = -1;
+  t->idle_timeout_ms_ = -1;
+}
+
+void TimerLists::ClearAll() {
+  std::vector<Timer> all;
+  for (const auto& [msecs, list] : lists_) all.insert(all.end(), list->timers.begin(), list->timers.end());
+  for (const Timer& t : all) Clear(t);
+  // Emptied unref'd lists stay in Node; nothing will run them now.
+  for (auto& [msecs, list] : lists_) HeapRemove(list.get());
+  lists_.clear();
+}
+
+size_t TimerLists::timer_count() const {
+  size_t n = 0;
+  for (const auto& [msecs, list] : lists_) n += list->timers.size();
+  return n;
 }
 
 void TimerLists::Ref(const Timer& t) {
@@ -119,7 +140,7 @@ void TimerLists::Unref(const Timer& t) {
 
 void TimerLists::Refresh(const Timer& t) {
   // insertGuarded(item, refed, getLibuvNow())
-  const int64_t msecs = t->idle_timeout_;
+  const int64_t msecs = t->idle_timeout_ms_;
   if (msecs < 0) return;
   Insert(t, msecs, host_->RefreshNow());
   if (t->destroyed_) {
@@ -134,14 +155,14 @@ bool TimerLists::RunNextTicks() {
 }
 
 int64_t TimerLists::ProcessTimers(int64_t now) {
-  next_expiry_ = INT64_MAX;
+  next_expiry_ms_ = INT64_MAX;
   stopped_ = false;
   bool ran_list = false;
   while (!heap_.empty()) {
     TimerList* top = heap_.front();
-    if (top->expiry > now || stopped_) {
-      next_expiry_ = top->expiry;
-      return ref_count_ > 0 ? next_expiry_ : -next_expiry_;
+    if (top->expiry_ms > now || stopped_) {
+      next_expiry_ms_ = top->expiry_ms;
+      return ref_count_ > 0 ? next_expiry_ms_ : -next_expiry_ms_;
     }
     // Node drains between lists (`if (ranAtLeastOneList) runNextTicks()`),
     // after peeking the next list. The drain may clear that list (freeing it)
@@ -169,10 +190,10 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
   bool ran_in_list = false;
   while (!list->timers.empty()) {
     Timer timer = list->timers.front();
-    if (now - timer->idle_start_ < msecs) {
+    if (now - timer->idle_start_ms_ < msecs) {
       // The rest of this list is not due yet: it waits with a fresh id, so it
       // goes behind lists of equal expiry.
-      list->expiry = std::max(timer->idle_start_ + msecs, now + 1);
+      list->expiry_ms = std::max(timer->idle_start_ms_ + msecs, now + 1);
       list->id = next_list_id_++;
       HeapFix(list->heap_pos);
       return;
@@ -185,22 +206,22 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
     if (!timer->has_callback_) {
       if (!timer->destroyed_) {
         timer->destroyed_ = true;
-        if (timer->refed_) --ref_count_;
+        if (timer->refed_) DropRef();
       }
       continue;
     }
     // An interval re-arms from the time read just before its callback.
-    const int64_t start = timer->repeat_ > 0 ? host_->RefreshNow() : 0;
+    const int64_t start = timer->repeat_ms_ > 0 ? host_->RefreshNow() : 0;
     timer->running_ = true;
     const bool ok = host_->RunTimerCallback(*timer, timer->callback_);
     timer->running_ = false;
     if (!timer->has_callback_) timer->callback_ = nullptr;
-    if (timer->repeat_ > 0 && timer->idle_timeout_ != -1) {
-      timer->idle_timeout_ = timer->repeat_;
-      Insert(timer, timer->idle_timeout_, start);
+    if (timer->repeat_ms_ > 0 && timer->idle_timeout_ms_ != -1) {
+      timer->idle_timeout_ms_ = timer->repeat_ms_;
+      Insert(timer, timer->idle_timeout_ms_, start);
     } else if (timer->list_ == nullptr && !timer->destroyed_) {
       timer->destroyed_ = true;
-      if (timer->refed_) --ref_count_;  // Node decrements without a toggle
+      if (timer->refed_) DropRef();  // Node decrements without a toggle
     }
     if (!ok) {
       stopped_ = true;
@@ -215,7 +236,7 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
 }
 
 bool TimerLists::Before(const TimerList& a, const TimerList& b) {
-  return a.expiry != b.expiry ? a.expiry < b.expiry : a.id < b.id;
+  return a.expiry_ms != b.expiry_ms ? a.expiry_ms < b.expiry_ms : a.id < b.id;
 }
 
 void TimerLists::HeapSwap(size_t i, size_t j) {

@@ -31,18 +31,18 @@ class Timeout {
   uint64_t id() const { return id_; }
   bool has_ref() const { return refed_; }
   // The duration in whole ms after Node's clamping, or -1 once cleared.
-  int64_t duration() const { return idle_timeout_; }
-  bool repeats() const { return repeat_ > 0; }
+  int64_t duration_ms() const { return idle_timeout_ms_; }
+  bool repeats() const { return repeat_ms_ > 0; }
   // Loop time (ms) the current period started at.
-  int64_t start() const { return idle_start_; }
+  int64_t start_ms() const { return idle_start_ms_; }
 
  private:
   friend class TimerLists;
   uint64_t owner_ = 0;  // generation of the TimerLists that made it
   uint64_t id_ = 0;
-  int64_t idle_start_ = 0;
-  int64_t idle_timeout_ = 0;  // Node's _idleTimeout, truncated; -1 = cleared
-  int64_t repeat_ = 0;        // Node's _repeat; 0 for setTimeout
+  int64_t idle_start_ms_ = 0;
+  int64_t idle_timeout_ms_ = 0;  // Node's _idleTimeout, truncated; -1 = cleared
+  int64_t repeat_ms_ = 0;        // Node's _repeat; 0 for setTimeout
   bool refed_ = true;         // Node's kRefed
   bool destroyed_ = false;    // Node's _destroyed
   bool has_callback_ = true;  // Node's _onTimeout != null
@@ -78,7 +78,7 @@ class TimerHost {
 
 struct TimerList {
   int64_t msecs;
-  int64_t expiry;
+  int64_t expiry_ms;
   uint64_t id;
   size_t heap_pos = 0;
   std::list<Timer> timers;
@@ -114,18 +114,25 @@ class TimerLists {
   // ref'd (Node's convention, read by the loop to re-arm its timer).
   int64_t ProcessTimers(int64_t now);
 
+  // Clears every timer, as clearTimeout would (Loop::Shutdown).
+  void ClearAll();
+
   // Refed timers (Node's refCount).
   int64_t ref_count() const { return ref_count_; }
   size_t list_count() const { return heap_.size(); }
+  // Timers waiting in a list.
+  size_t timer_count() const;
 
  private:
   Timer Create(absl::AnyInvocable<void()> callback, double ms, bool repeat);
-  void Insert(const Timer& t, int64_t msecs, int64_t start);
+  void Insert(const Timer& t, int64_t msecs, int64_t start_ms);
   void Unlink(Timeout& t);
   void ListOnTimeout(const std::shared_ptr<TimerList>& list, int64_t now);
   bool RunNextTicks();
   void IncRef();
   void DecRef();
+  // Node's `refCount--` in listOnTimeout: no toggle.
+  void DropRef();
 
   // Binary heap of lists by (expiry, id), with positions for removal.
   static bool Before(const TimerList& a, const TimerList& b);
@@ -139,7 +146,7 @@ class TimerLists {
   uint64_t next_timer_id_ = 1;
   uint64_t next_list_id_ = 1;
   int64_t ref_count_ = 0;
-  int64_t next_expiry_ = INT64_MAX;  // Node's nextExpiry
+  int64_t next_expiry_ms_ = INT64_MAX;  // Node's nextExpiry
   bool stopped_ = false;  // a callback failed; stop this pass
   absl::flat_hash_map<int64_t, std::shared_ptr<TimerList>> lists_;
   std::vector<TimerList*> heap_;

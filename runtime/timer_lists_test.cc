@@ -117,14 +117,14 @@ TEST(TimerListsTest, IntervalReArmsFromTheTimeReadBeforeItsCallback) {
   }, 10);
   f.host.now = 10;
   EXPECT_EQ(f.lists.ProcessTimers(10), 20) << "re-armed from 10, not 13";
-  EXPECT_EQ(t->start(), 10);
+  EXPECT_EQ(t->start_ms(), 10);
   f.host.now = 20;
   EXPECT_EQ(f.lists.ProcessTimers(20), 30);
   EXPECT_EQ(runs, 2);
   f.lists.Clear(t);
   EXPECT_EQ(f.lists.list_count(), 0u);
   EXPECT_EQ(f.lists.ref_count(), 0);
-  EXPECT_EQ(t->duration(), -1);
+  EXPECT_EQ(t->duration_ms(), -1);
 }
 
 TEST(TimerListsTest, ClearingAnUnknownOrFiredTimerIsANoOp) {
@@ -176,7 +176,7 @@ TEST(TimerListsTest, RefreshRestartsThePeriodAndRevivesAFiredTimer) {
   Timer t = f.lists.SetTimeout(f.Log("a"), 10);
   f.host.now = 6;
   f.lists.Refresh(t);
-  EXPECT_EQ(t->start(), 6);
+  EXPECT_EQ(t->start_ms(), 6);
   f.host.now = 10;
   EXPECT_EQ(f.lists.ProcessTimers(10), 16);
   EXPECT_TRUE(f.log.empty());
@@ -206,7 +206,7 @@ TEST(TimerListsTest, ClearedPendingTimerCannotBeRefreshed) {
   f.lists.Clear(t);
   f.lists.Refresh(t);
   EXPECT_EQ(f.lists.list_count(), 0u);
-  EXPECT_EQ(t->duration(), -1);
+  EXPECT_EQ(t->duration_ms(), -1);
 }
 
 TEST(TimerListsTest, ATimerOutlivingItsListsIsNotOwnedByNewOnes) {
@@ -275,7 +275,7 @@ TEST(TimerListsTest, DrainsBetweenTimersAfterTheIntervalIsReArmed) {
   f.lists.SetTimeout([&] { drains_seen_by_second = f.host.drains; }, 10);
   f.host.on_drain = [&] {
     if (f.host.drains == 1) {
-      EXPECT_EQ(iv->start(), 10) << "re-armed before the drain";
+      EXPECT_EQ(iv->start_ms(), 10) << "re-armed before the drain";
       f.lists.SetTimeout(f.Log("timeout"), 10);
     }
   };

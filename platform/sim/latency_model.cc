@@ -4,7 +4,7 @@
 
 namespace platform_sim {
 
-LatencyModel::LatencyModel(uint64_t seed, fakeclock::Nanos max_jitter)
+LatencyModel::LatencyModel(uint64_t seed, base::Duration max_jitter)
     : rng_(seed), max_jitter_(max_jitter) {}
 
 uint64_t LatencyModel::UniformUpTo(uint64_t bound) {
@@ -20,13 +20,11 @@ uint64_t LatencyModel::UniformUpTo(uint64_t bound) {
   return x % range;
 }
 
-fakeclock::Nanos LatencyModel::Draw(fakeclock::Nanos nominal) {
-  if (max_jitter_ <= 0) return nominal;
-  const auto jitter = static_cast<fakeclock::Nanos>(UniformUpTo(max_jitter_));
-  // Saturate: a latency past the time limit is refused when it is scheduled.
-  return jitter > std::numeric_limits<fakeclock::Nanos>::max() - nominal
-             ? std::numeric_limits<fakeclock::Nanos>::max()
-             : nominal + jitter;
+base::Duration LatencyModel::Draw(base::Duration nominal) {
+  if (max_jitter_ <= base::Duration::Zero()) return nominal;
+  // Saturating: a latency past the time limit is refused when it is scheduled.
+  return nominal +
+         base::Duration::Nanos(static_cast<int64_t>(UniformUpTo(static_cast<uint64_t>(max_jitter_.nanos()))));
 }
 
 }  // namespace platform_sim

@@ -14,22 +14,22 @@
 #include <cstdint>
 #include <random>
 
-#include "fakeclock/virtual_clock.h"
+#include "base/time_units.h"
 
 namespace platform_sim {
 
 class LatencyModel {
  public:
-  LatencyModel(uint64_t seed, fakeclock::Nanos max_jitter);
+  LatencyModel(uint64_t seed, base::Duration max_jitter);
 
-  fakeclock::Nanos Draw(fakeclock::Nanos nominal);
+  base::Duration Draw(base::Duration nominal);
 
  private:
   // Uniform in [0, bound], without modulo bias.
   uint64_t UniformUpTo(uint64_t bound);
 
   std::mt19937_64 rng_;
-  fakeclock::Nanos max_jitter_;
+  base::Duration max_jitter_;
 };
 
 }  // namespace platform_sim

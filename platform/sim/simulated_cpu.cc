@@ -11,9 +11,9 @@ namespace platform_sim {
 SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_fault)
     : events_(events), cores_(cores), on_fault_(std::move(on_fault)), last_update_(events->Now()) {}
 
-absl::Status SimulatedCpu::Start(Nanos work, absl::AnyInvocable<void()> done) {
+absl::Status SimulatedCpu::Start(Duration work, absl::AnyInvocable<void()> done) {
   Settle();
-  jobs_.push_back({std::max<Nanos>(work, 0), std::move(done)});
+  jobs_.push_back({std::max<int64_t>(work.nanos(), 0), std::move(done)});
   absl::Status s = Reschedule();
   if (!s.ok()) {
     // Take the job back; the others keep the finish they had.
@@ -25,15 +25,15 @@ absl::Status SimulatedCpu::Start(Nanos work, absl::AnyInvocable<void()> done) {
 }
 
 void SimulatedCpu::Settle() {
-  const Nanos now = events_->Now();
-  const Nanos dt = now - last_update_;
+  const Instant now = events_->Now();
+  const int64_t dt = (now - last_update_).nanos();
   last_update_ = now;
   if (dt == 0 || jobs_.empty()) return;
   const __int128 n = static_cast<__int128>(jobs_.size());
   // Each job progresses at min(1, cores/n); rounded down to whole ns.
-  const Nanos progress =
-      n <= cores_ ? dt : static_cast<Nanos>(static_cast<__int128>(dt) * cores_ / n);
-  for (Job& j : jobs_) j.remaining -= progress;
+  const int64_t progress =
+      n <= cores_ ? dt : static_cast<int64_t>(static_cast<__int128>(dt) * cores_ / n);
+  for (Job& j : jobs_) j.remaining_ns -= progress;
 }
 
 absl::Status SimulatedCpu::Reschedule() {
@@ -42,15 +42,16 @@ absl::Status SimulatedCpu::Reschedule() {
     finish_event_.reset();
   }
   if (jobs_.empty()) return absl::OkStatus();
-  Nanos least = jobs_.front().remaining;
-  for (const Job& j : jobs_) least = std::min(least, j.remaining);
-  least = std::max<Nanos>(least, 0);
+  int64_t least = jobs_.front().remaining_ns;
+  for (const Job& j : jobs_) least = std::min(least, j.remaining_ns);
+  least = std::max<int64_t>(least, 0);
   const __int128 n = static_cast<__int128>(jobs_.size());
   // Time for the least job to finish at rate cores/n, rounded up to whole ns.
   // In 128 bits, capped: a delay past the time limit is refused below.
   const __int128 wide =
       n <= cores_ ? least : (static_cast<__int128>(least) * n + cores_ - 1) / cores_;
-  const Nanos delay = static_cast<Nanos>(std::min<__int128>(wide, fakeclock::kMaxVirtualTime + 1));
+  const auto delay = Duration::Nanos(
+      static_cast<int64_t>(std::min<__int128>(wide, fakeclock::kMaxVirtualTime.nanos() + 1)));
   absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAfter(delay, [this] { OnFinish(); });
   if (!id.ok()) {
     return fakeclock::TimeLimitError(
@@ -66,7 +67,7 @@ void SimulatedCpu::OnFinish() {
   std::vector<absl::AnyInvocable<void()>> finished;
   auto keep = jobs_.begin();
   for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
-    if (it->remaining <= 0) {
+    if (it->remaining_ns <= 0) {
       finished.push_back(std::move(it->done));
     } else {
       if (keep != it) *keep = std::move(*it);

@@ -24,7 +24,8 @@
 
 namespace platform_sim {
 
-using fakeclock::Nanos;
+using base::Duration;
+using base::Instant;
 
 class SimulatedCpu {
  public:
@@ -37,18 +38,17 @@ class SimulatedCpu {
   SimulatedCpu(const SimulatedCpu&) = delete;
   SimulatedCpu& operator=(const SimulatedCpu&) = delete;
 
-  // Starts a job that needs `work` ns of one core; `done` runs from an event
+  // Starts a job that needs `work` of one core; `done` runs from an event
   // at the instant the work is finished. `work` <= 0 finishes at Now().
   // OUT_OF_RANGE, with nothing started, if some job would then finish past
   // the virtual time limit.
-  absl::Status Start(Nanos work, absl::AnyInvocable<void()> done);
+  absl::Status Start(Duration work, absl::AnyInvocable<void()> done);
 
   size_t runnable() const { return jobs_.size(); }
-  int cores() const { return cores_; }
 
  private:
   struct Job {
-    Nanos remaining;
+    int64_t remaining_ns;
     absl::AnyInvocable<void()> done;
   };
   // Credits every job with the progress made since last_update_.
@@ -60,7 +60,7 @@ class SimulatedCpu {
   fakeclock::EventQueue* events_;
   const int cores_;
   OnFault on_fault_;
-  Nanos last_update_ = 0;
+  Instant last_update_;
   std::vector<Job> jobs_;  // in start order
   std::optional<fakeclock::EventId> finish_event_;
 };

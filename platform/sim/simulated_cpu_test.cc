@@ -7,7 +7,10 @@
 namespace platform_sim {
 namespace {
 
-using fakeclock::Millis;
+using base::Duration;
+
+constexpr int64_t Ms(int64_t ms) { return ms * 1'000'000; }
+constexpr int64_t kLimitNs = fakeclock::kMaxVirtualTime.nanos();
 
 struct Fixture {
   fakeclock::VirtualClock clock;
@@ -21,20 +24,20 @@ struct Fixture {
 TEST(SimulatedCpuTest, JobsWithinCoreCountRunAtFullSpeed) {
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<Nanos> done;
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); }).ok());
+  std::vector<int64_t> done;
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<Nanos>{Millis(100), Millis(100)}));
+  EXPECT_EQ(done, (std::vector<int64_t>{Ms(100), Ms(100)}));
 }
 
 TEST(SimulatedCpuTest, FourJobsShareTwoCores) {
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<Nanos> done;
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cpu.Start(Millis(100), [&] { done.push_back(f.clock.Now()); }).ok());
+  std::vector<int64_t> done;
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
   EXPECT_EQ(cpu.runnable(), 4u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, std::vector<Nanos>(4, Millis(200)));
+  EXPECT_EQ(done, std::vector<int64_t>(4, Ms(200)));
   EXPECT_EQ(cpu.runnable(), 0u);
 }
 
@@ -44,31 +47,31 @@ TEST(SimulatedCpuTest, ShareChangesWhenAJobLeaves) {
   // 30 ms left at full speed and finish at 45 ms.
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<std::pair<int, Nanos>> done;
-  ASSERT_TRUE(cpu.Start(Millis(40), [&] { done.push_back({0, f.clock.Now()}); }).ok());
-  ASSERT_TRUE(cpu.Start(Millis(10), [&] { done.push_back({1, f.clock.Now()}); }).ok());
-  ASSERT_TRUE(cpu.Start(Millis(40), [&] { done.push_back({2, f.clock.Now()}); }).ok());
+  std::vector<std::pair<int, int64_t>> done;
+  ASSERT_TRUE(cpu.Start(Duration::Millis(40), [&] { done.push_back({0, f.clock.Now().nanos()}); }).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(10), [&] { done.push_back({1, f.clock.Now().nanos()}); }).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(40), [&] { done.push_back({2, f.clock.Now().nanos()}); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<std::pair<int, Nanos>>{
-                      {1, Millis(15)}, {0, Millis(45)}, {2, Millis(45)}}));
+  EXPECT_EQ(done, (std::vector<std::pair<int, int64_t>>{
+                      {1, Ms(15)}, {0, Ms(45)}, {2, Ms(45)}}));
 }
 
 TEST(SimulatedCpuTest, RoundsCompletionUpToWholeNanoseconds) {
   // 3 jobs of 1 ns on 2 cores need 1.5 ns: they finish at 2 ns, never early.
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<Nanos> done;
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cpu.Start(1, [&] { done.push_back(f.clock.Now()); }).ok());
+  std::vector<int64_t> done;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cpu.Start(Duration::Nanos(1), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<Nanos>{2, 2, 2}));
+  EXPECT_EQ(done, (std::vector<int64_t>{2, 2, 2}));
 }
 
 TEST(SimulatedCpuTest, ZeroWorkFinishesNow) {
   Fixture f;
-  ASSERT_TRUE(f.clock.AdvanceTo(7).ok());
+  ASSERT_TRUE(f.clock.AdvanceTo(base::Instant::FromNanos(7)).ok());
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
-  Nanos at = -1;
-  ASSERT_TRUE(cpu.Start(0, [&] { at = f.clock.Now(); }).ok());
+  int64_t at = -1;
+  ASSERT_TRUE(cpu.Start(Duration::Zero(), [&] { at = f.clock.Now().nanos(); }).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(at, 7);
 }
@@ -77,9 +80,9 @@ TEST(SimulatedCpuTest, WorkPastTheTimeLimitIsRefusedAndChangesNothing) {
   // Two jobs of just over half the limit on one core would both end past it.
   Fixture f;
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
-  const Nanos half = fakeclock::kMaxVirtualTime / 2 + 1;
-  Nanos at = -1;
-  ASSERT_TRUE(cpu.Start(half, [&] { at = f.clock.Now(); }).ok());
+  const Duration half = Duration::Nanos(kLimitNs / 2 + 1);
+  int64_t at = -1;
+  ASSERT_TRUE(cpu.Start(half, [&] { at = f.clock.Now().nanos(); }).ok());
   const absl::Status s = cpu.Start(half, [] {});
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(s.message(),
@@ -87,7 +90,7 @@ TEST(SimulatedCpuTest, WorkPastTheTimeLimitIsRefusedAndChangesNothing) {
             "(about 31.7 years)");
   EXPECT_EQ(cpu.runnable(), 1u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(at, half);
+  EXPECT_EQ(at, half.nanos());
   EXPECT_TRUE(f.faults.empty());
 }
 
@@ -101,10 +104,10 @@ TEST(SimulatedCpuTest, HugeWorkSharedByManyJobsDoesNotOverflow) {
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
   int finished = 0;
   for (int i = 0; i < 9; ++i) {
-    ASSERT_TRUE(cpu.Start(fakeclock::kMaxVirtualTime / 10, [&] { ++finished; }).ok()) << i;
+    ASSERT_TRUE(cpu.Start(Duration::Nanos(kLimitNs / 10), [&] { ++finished; }).ok()) << i;
   }
-  ASSERT_TRUE(cpu.Start(INT64_MAX, [] {}).ok());
-  EXPECT_EQ(cpu.Start(fakeclock::kMaxVirtualTime / 10, [] {}).code(),
+  ASSERT_TRUE(cpu.Start(Duration::Max(), [] {}).ok());
+  EXPECT_EQ(cpu.Start(Duration::Nanos(kLimitNs / 10), [] {}).code(),
             absl::StatusCode::kOutOfRange);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(finished, 9);

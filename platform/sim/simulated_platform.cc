@@ -18,17 +18,17 @@ absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "pool_size must be in [1, ", kMaxPoolSize, "], got ", config.pool_size));
   }
-  if (config.idle_poll_cost < 0) {
+  if (config.idle_poll_cost < base::Duration::Zero()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "idle_poll_cost must be >= 0, got ", config.idle_poll_cost, " ns"));
+        "idle_poll_cost must be >= 0, got ", config.idle_poll_cost.nanos(), " ns"));
   }
   if (config.max_polls_per_instant < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_polls_per_instant must be >= 1, got ", config.max_polls_per_instant));
   }
-  if (config.net_jitter < 0) {
+  if (config.net_jitter < base::Duration::Zero()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter, " ns"));
+        absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter.nanos(), " ns"));
   }
   return std::unique_ptr<SimulatedPlatform>(new SimulatedPlatform(config));
 }
@@ -43,24 +43,29 @@ SimulatedPlatform::SimulatedPlatform(SimConfig config)
       latency_(config.seed, config.net_jitter) {}
 
 void SimulatedPlatform::Complete(uint64_t token, absl::Status status) {
-  ready_.push_back({token, std::move(status), clock_.Now()});
+  // In place: a Completion is big enough (it may carry data) that building
+  // one and moving it in shows in the simulator's profile.
+  platform::Completion& c = ready_.emplace_back();
+  c.token = token;
+  c.status = std::move(status);
+  c.time = clock_.Now();
 }
 
 void SimulatedPlatform::Fault(absl::Status status) {
   if (fault_.ok()) fault_ = std::move(status);
 }
 
-absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
+absl::Status SimulatedPlatform::Poll(base::Duration timeout,
                                      std::vector<platform::Completion>* out) {
   if (!fault_.ok()) return fault_;
   // Whatever is due at this instant has happened by now.
   const absl::StatusOr<size_t> due = events_.RunUntil(clock_.Now());
   ABSL_RAW_CHECK(due.ok(), "the clock is within the time limit");
   if (!fault_.ok()) return fault_;
-  if (woken_.exchange(false)) timeout = 0;
-  if (ready_.empty() && timeout == 0) {
-    if (config_.idle_poll_cost > 0) {
-      absl::StatusOr<platform::Nanos> until =
+  if (waker_->Take()) timeout = base::Duration::Zero();
+  if (ready_.empty() && timeout == base::Duration::Zero()) {
+    if (config_.idle_poll_cost > base::Duration::Zero()) {
+      absl::StatusOr<base::Instant> until =
           fakeclock::AddToTime(clock_.Now(), config_.idle_poll_cost, "an empty poll's cost");
       if (!until.ok()) return until.status();
       const absl::StatusOr<size_t> ran = events_.RunUntil(*until);
@@ -75,7 +80,7 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
         const int64_t polls = spins_;
         spins_ = 0;  // the next Run starts afresh
         return absl::ResourceExhaustedError(absl::StrCat(
-            "the loop polled ", polls, " times in a row at virtual time ", clock_.Now(),
+            "the loop polled ", polls, " times in a row at virtual time ", clock_.Now().nanos(),
             " ns without blocking and without receiving anything, so virtual time never "
             "advanced (an active idle handle, or a very long setImmediate chain?). Give "
             "the loop work that takes time, raise SimConfig::max_polls_per_instant, or "
@@ -83,29 +88,25 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
       }
     }
   }
-  if (ready_.empty() && timeout != 0) {
-    const bool forever = timeout < 0;
-    platform::Nanos deadline = 0;
-    absl::Status past_limit;
-    if (!forever) {
-      absl::StatusOr<platform::Nanos> d = fakeclock::AddToTime(
-          clock_.Now(), timeout, absl::StrCat("a poll that waits ", timeout, " ns"));
-      // Past the limit, wait until the limit: an event before it still ends
-      // the wait in time; reaching it is the error.
-      deadline = d.ok() ? *d : fakeclock::kMaxVirtualTime;
-      past_limit = d.status();
-    }
+  if (ready_.empty() && timeout != base::Duration::Zero()) {
+    const bool forever = timeout == platform::kWaitForever;
+    // Past the limit, wait until the limit: an event before it still ends
+    // the wait in time; reaching it is the error.
+    base::Instant deadline = clock_.Now() + timeout;  // saturating
+    const bool past_limit = !forever && deadline > fakeclock::kMaxVirtualTime;
+    if (past_limit) deadline = fakeclock::kMaxVirtualTime;
     while (ready_.empty() && fault_.ok()) {
-      std::optional<platform::Nanos> next = events_.NextTime();
+      std::optional<base::Instant> next = events_.NextTime();
       if (!next || (!forever && *next > deadline)) {
         if (forever) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the loop would wait forever: it polls with no timeout and "
               "nothing is scheduled, at virtual time ",
-              clock_.Now(), " ns"));
+              clock_.Now().nanos(), " ns"));
         }
-        if (!past_limit.ok()) {
-          Fault(past_limit);
+        if (past_limit) {
+          Fault(fakeclock::TimeLimitError(
+              absl::StrCat("a poll that waits ", timeout.nanos(), " ns")));
           break;
         }
         const absl::Status advanced = clock_.AdvanceTo(deadline);
@@ -126,7 +127,11 @@ absl::Status SimulatedPlatform::Poll(platform::Nanos timeout,
   if (!std::is_sorted(ready_.begin(), ready_.end(), before)) {
     std::sort(ready_.begin(), ready_.end(), before);
   }
-  for (platform::Completion& c : ready_) out->push_back(std::move(c));
+  if (out->empty()) {
+    out->swap(ready_);  // the loop's buffer becomes ours for next time
+  } else {
+    for (platform::Completion& c : ready_) out->push_back(std::move(c));
+  }
   ready_.clear();
   return absl::OkStatus();
 }
@@ -135,41 +140,57 @@ void SimulatedPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   pool_.Submit(token, std::move(work));
 }
 
-absl::Status SimulatedPlatform::CancelWork(uint64_t token) {
-  return pool_.Cancel(token);
-}
-
-void SimulatedPlatform::StartNetwork(uint64_t token,
-                                     platform::NetworkRequest request) {
-  const platform::Nanos latency = latency_.Draw(std::max<platform::Nanos>(request.latency, 0));
+void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
+  const base::Duration latency =
+      latency_.Draw(std::max(trip.nominal_latency, base::Duration::Zero()));
   absl::StatusOr<fakeclock::EventId> id = events_.ScheduleAfter(latency, [this, token] {
-    if (config_.trace != nullptr) {
-      config_.trace->Record({.t_ns = clock_.Now(), .thread = "net",
-                             .event = "io_complete", .id = static_cast<int64_t>(token)});
-    }
+    network_.erase(token);
+    Trace(platform::TraceEventKind::kIoComplete, token);
     Complete(token, absl::OkStatus());
   });
   if (!id.ok()) {
     Fault(fakeclock::TimeLimitError(
-        absl::StrCat("network request ", token, " with a latency of ", latency, " ns")));
+        absl::StrCat("network request ", token, " with a latency of ", latency.nanos(), " ns")));
+    return;
   }
+  network_[token] = *id;
 }
 
-absl::Status SimulatedPlatform::ConsumeCpu(platform::Nanos duration) {
+absl::Status SimulatedPlatform::Cancel(uint64_t token) {
+  if (auto it = network_.find(token); it != network_.end()) {
+    events_.Cancel(it->second);
+    network_.erase(it);
+    Trace(platform::TraceEventKind::kIoCancel, token);
+    Complete(token, absl::CancelledError("network round trip cancelled"));
+    return absl::OkStatus();
+  }
+  return pool_.Cancel(token);
+}
+
+void SimulatedPlatform::Trace(platform::TraceEventKind event, uint64_t token) {
+  if (config_.trace == nullptr) return;
+  config_.trace->Record({.t_ns = clock_.Now().nanos(),
+                         .thread = "net",
+                         .event = event,
+                         .id = static_cast<int64_t>(token)});
+}
+
+absl::StatusOr<base::Instant> SimulatedPlatform::ConsumeCpu(base::Duration duration) {
   if (!fault_.ok()) return fault_;
-  if (duration <= 0) return absl::OkStatus();
+  if (duration <= base::Duration::Zero()) return clock_.Now();
   // Shared, so the flag outlives this frame if an event below throws.
   auto done = std::make_shared<bool>(false);
   absl::Status started = cpu_.Start(duration, [done] { *done = true; });
   if (!started.ok()) {
     return fakeclock::TimeLimitError(
-        absl::StrCat("the loop thread's CPU work of ", duration, " ns"));
+        absl::StrCat("the loop thread's CPU work of ", duration.nanos(), " ns"));
   }
   // Time passes while the loop thread computes: pool work progresses and
   // completions pile up for the next poll.
   while (!*done && fault_.ok() && events_.RunNext()) {
   }
-  return fault_;
+  if (!fault_.ok()) return fault_;
+  return clock_.Now();
 }
 
 }  // namespace platform_sim

@@ -15,7 +15,7 @@
 // happen later (a wait, CPU work, a pool segment, a network reply) makes Poll
 // and ConsumeCpu fail with OUT_OF_RANGE from then on.
 //
-// Threading: single-threaded; Wakeup() may be called from any thread.
+// Threading: single-threaded; its Waker may be used from any thread.
 #ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
 #define TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
 
@@ -24,6 +24,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "fakeclock/event_queue.h"
 #include "fakeclock/virtual_clock.h"
@@ -38,12 +39,12 @@ struct SimConfig {
   int cores = 2;                   // 1..1024
   int pool_size = 4;               // 1..1024, libuv's UV_THREADPOOL_SIZE
   uint64_t seed = 1;               // drives every random choice
-  fakeclock::Nanos net_jitter = 0;  // max extra network latency, >= 0
+  base::Duration net_jitter;  // max extra network latency, >= 0
   // Virtual time an empty non-blocking poll costs. 0 keeps every number
   // exact; a small cost (say 1000 ns) lets a busy-polling loop (an idle
   // handle, a setImmediate chain) reach its timers as it would on a real
   // machine.
-  fakeclock::Nanos idle_poll_cost = 0;
+  base::Duration idle_poll_cost;
   // Empty non-blocking polls allowed in a row at one virtual instant; the
   // next one fails: such a loop would spin forever without time advancing.
   int64_t max_polls_per_instant = 1'000'000;
@@ -58,19 +59,15 @@ class SimulatedPlatform : public platform::Platform {
   // Fails with INVALID_ARGUMENT on an out-of-range setting.
   static absl::StatusOr<std::unique_ptr<SimulatedPlatform>> Create(SimConfig config);
 
-  platform::Nanos Now() override { return clock_.Now(); }
-  absl::Status Poll(platform::Nanos timeout,
-                    std::vector<platform::Completion>* out) override;
-  void Wakeup() override { woken_.store(true); }
+  base::Instant Now() override { return clock_.Now(); }
+  absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
+  std::shared_ptr<platform::Waker> waker() override { return waker_; }
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
-  absl::Status CancelWork(uint64_t token) override;
-  void StartNetwork(uint64_t token, platform::NetworkRequest request) override;
-  absl::Status ConsumeCpu(platform::Nanos duration) override;
+  void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
+  absl::Status Cancel(uint64_t token) override;
+  absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
   platform::TraceSink* trace() override { return config_.trace; }
 
-  const SimConfig& config() const { return config_; }
-  fakeclock::EventQueue& events() { return events_; }
-  const SimulatedPool& pool() const { return pool_; }
 
  private:
   explicit SimulatedPlatform(SimConfig config);
@@ -79,6 +76,8 @@ class SimulatedPlatform : public platform::Platform {
   // limit). The first fault is kept; Poll and ConsumeCpu return it from
   // then on.
   void Fault(absl::Status status);
+  // A network event for the trace.
+  void Trace(platform::TraceEventKind event, uint64_t token);
 
   SimConfig config_;
   fakeclock::VirtualClock clock_;
@@ -86,11 +85,22 @@ class SimulatedPlatform : public platform::Platform {
   SimulatedCpu cpu_;
   SimulatedPool pool_;
   LatencyModel latency_;
+  // Wakes from any thread: a flag the next Poll reads.
+  class FlagWaker : public platform::Waker {
+   public:
+    void Wake() override { woken_.store(true, std::memory_order_release); }
+    bool Take() { return woken_.exchange(false, std::memory_order_acq_rel); }
+
+   private:
+    std::atomic<bool> woken_{false};
+  };
+
   std::vector<platform::Completion> ready_;
-  std::atomic<bool> woken_{false};
+  std::shared_ptr<FlagWaker> waker_ = std::make_shared<FlagWaker>();
+  absl::flat_hash_map<uint64_t, fakeclock::EventId> network_;  // round trips in flight
   absl::Status fault_;
-  fakeclock::Nanos spin_instant_ = -1;  // instant of the last empty poll(0)
-  int64_t spins_ = 0;                   // empty poll(0)s in a row there
+  base::Instant spin_instant_ = base::Instant::Max();  // instant of the last empty poll(0)
+  int64_t spins_ = 0;                                  // empty poll(0)s in a row there
 };
 
 }  // namespace platform_sim

@@ -9,7 +9,14 @@
 namespace platform_sim {
 namespace {
 
-using fakeclock::Millis;
+using base::Duration;
+using base::Instant;
+
+Duration Ms(int64_t ms) { return Duration::Millis(ms); }
+Duration Ns(int64_t ns) { return Duration::Nanos(ns); }
+Instant AtMs(int64_t ms) { return Instant::Epoch() + Duration::Millis(ms); }
+constexpr Instant kLimitAt = fakeclock::kMaxVirtualTime;
+const Duration kLimitSpan = fakeclock::kMaxVirtualTime - Instant::Epoch();
 using platform::Completion;
 using platform::Segment;
 
@@ -24,9 +31,9 @@ TEST(SimulatedPlatformTest, RejectsOutOfRangeSettings) {
             "cores must be in [1, 1024], got 0");
   EXPECT_EQ(SimulatedPlatform::Create({.pool_size = 1025}).status().message(),
             "pool_size must be in [1, 1024], got 1025");
-  EXPECT_EQ(SimulatedPlatform::Create({.net_jitter = -1}).status().message(),
+  EXPECT_EQ(SimulatedPlatform::Create({.net_jitter = Ns(-1)}).status().message(),
             "net_jitter must be >= 0, got -1 ns");
-  EXPECT_EQ(SimulatedPlatform::Create({.idle_poll_cost = -1}).status().message(),
+  EXPECT_EQ(SimulatedPlatform::Create({.idle_poll_cost = Ns(-1)}).status().message(),
             "idle_poll_cost must be >= 0, got -1 ns");
   EXPECT_EQ(SimulatedPlatform::Create({.max_polls_per_instant = 0}).status().message(),
             "max_polls_per_instant must be >= 1, got 0");
@@ -34,25 +41,25 @@ TEST(SimulatedPlatformTest, RejectsOutOfRangeSettings) {
 
 TEST(SimulatedPlatformTest, PollJumpsToTheNextCompletion) {
   auto p = Make();
-  p->StartNetwork(1, {Millis(50)});
+  p->StartNetwork(1, {Ms(50)});
   std::vector<Completion> out;
   ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].token, 1u);
-  EXPECT_EQ(out[0].time, Millis(50));
-  EXPECT_EQ(p->Now(), Millis(50));
+  EXPECT_EQ(out[0].time, AtMs(50));
+  EXPECT_EQ(p->Now(), AtMs(50));
 }
 
 TEST(SimulatedPlatformTest, PollTimesOutAtItsDeadline) {
   auto p = Make();
-  p->StartNetwork(1, {Millis(50)});
+  p->StartNetwork(1, {Ms(50)});
   std::vector<Completion> out;
-  ASSERT_TRUE(p->Poll(Millis(20), &out).ok());
+  ASSERT_TRUE(p->Poll(Ms(20), &out).ok());
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(p->Now(), Millis(20));
-  ASSERT_TRUE(p->Poll(0, &out).ok());
+  EXPECT_EQ(p->Now(), AtMs(20));
+  ASSERT_TRUE(p->Poll(Duration::Zero(), &out).ok());
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(p->Now(), Millis(20));
+  EXPECT_EQ(p->Now(), AtMs(20));
 }
 
 TEST(SimulatedPlatformTest, WaitingForeverOnNothingIsAnError) {
@@ -65,15 +72,15 @@ TEST(SimulatedPlatformTest, WaitingForeverOnNothingIsAnError) {
 
 TEST(SimulatedPlatformTest, SameInstantCompletionsArriveInTokenOrder) {
   auto p = Make();
-  p->StartNetwork(3, {Millis(10)});
-  p->SubmitWork(4, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
-  p->StartNetwork(5, {Millis(5)});
+  p->StartNetwork(3, {Ms(10)});
+  p->SubmitWork(4, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
+  p->StartNetwork(5, {Ms(5)});
   std::vector<Completion> out;
-  ASSERT_TRUE(p->Poll(Millis(100), &out).ok());
+  ASSERT_TRUE(p->Poll(Ms(100), &out).ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].token, 5u);
   out.clear();
-  ASSERT_TRUE(p->Poll(Millis(100), &out).ok());
+  ASSERT_TRUE(p->Poll(Ms(100), &out).ok());
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].token, 3u);
   EXPECT_EQ(out[1].token, 4u);
@@ -83,54 +90,73 @@ TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
   // One core: the loop computes 10 ms while a 10 ms pool hash runs. They
   // share the core, so both take 20 ms.
   auto p = Make({.cores = 1});
-  p->SubmitWork(1, {{{Segment::Kind::kCpu, Millis(10)}}, nullptr});
-  ASSERT_TRUE(p->ConsumeCpu(Millis(10)).ok());
-  EXPECT_EQ(p->Now(), Millis(20));
+  p->SubmitWork(1, {{{Segment::Kind::kCpu, Ms(10)}}, nullptr});
+  EXPECT_EQ(p->ConsumeCpu(Ms(10)).value(), AtMs(20));
+  EXPECT_EQ(p->Now(), AtMs(20));
   std::vector<Completion> out;
-  ASSERT_TRUE(p->Poll(0, &out).ok());
+  ASSERT_TRUE(p->Poll(Duration::Zero(), &out).ok());
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].time, Millis(20));
+  EXPECT_EQ(out[0].time, AtMs(20));
 }
 
 TEST(SimulatedPlatformTest, CancelledWorkCompletesWithCancelled) {
   auto p = Make({.pool_size = 1});
-  p->SubmitWork(1, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
-  p->SubmitWork(2, {{{Segment::Kind::kWait, Millis(10)}}, nullptr});
-  ASSERT_TRUE(p->CancelWork(2).ok());
-  EXPECT_EQ(p->CancelWork(1).code(), absl::StatusCode::kFailedPrecondition);
+  p->SubmitWork(1, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
+  p->SubmitWork(2, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
+  ASSERT_TRUE(p->Cancel(2).ok());
+  EXPECT_EQ(p->Cancel(1).code(), absl::StatusCode::kFailedPrecondition);
   std::vector<Completion> out;
-  ASSERT_TRUE(p->Poll(0, &out).ok());
+  ASSERT_TRUE(p->Poll(Duration::Zero(), &out).ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].token, 2u);
   EXPECT_EQ(out[0].status.code(), absl::StatusCode::kCancelled);
 }
 
-TEST(SimulatedPlatformTest, WakeupMakesTheNextPollReturnAtOnce) {
+TEST(SimulatedPlatformTest, TheWakerMakesTheNextPollReturnAtOnce) {
   auto p = Make();
-  p->StartNetwork(1, {Millis(50)});
-  p->Wakeup();
+  p->StartNetwork(1, {Ms(50)});
+  p->waker()->Wake();
   std::vector<Completion> out;
   ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(p->Now(), 0);
+  EXPECT_EQ(p->Now(), Instant::Epoch());
+}
+
+TEST(SimulatedPlatformTest, ANetworkRoundTripCanBeCancelled) {
+  auto p = Make();
+  p->StartNetwork(1, {Ms(50)});
+  p->StartNetwork(2, {Ms(60)});
+  ASSERT_TRUE(p->Cancel(1).ok());
+  EXPECT_EQ(p->Cancel(1).code(), absl::StatusCode::kFailedPrecondition);
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].token, 1u);
+  EXPECT_EQ(out[0].status, absl::CancelledError("network round trip cancelled"));
+  EXPECT_EQ(out[0].time, Instant::Epoch());
+  out.clear();
+  ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].token, 2u);
+  EXPECT_EQ(out[0].time, AtMs(60));
 }
 
 TEST(SimulatedPlatformTest, AnIdleHourCostsNothing) {
   auto p = Make();
-  for (int i = 1; i <= 3600; ++i) p->StartNetwork(i, {Millis(1000) * i});
+  for (int i = 1; i <= 3600; ++i) p->StartNetwork(i, {Ms(1000) * i});
   std::vector<Completion> out;
   while (out.size() < 3600) ASSERT_TRUE(p->Poll(platform::kWaitForever, &out).ok());
-  EXPECT_EQ(p->Now(), Millis(3'600'000));
+  EXPECT_EQ(p->Now(), AtMs(3'600'000));
 }
 
 TEST(SimulatedPlatformTest, EndlessNonBlockingPollsAreStopped) {
   auto p = Make({.max_polls_per_instant = 100});
-  p->StartNetwork(1, {Millis(10)});
+  p->StartNetwork(1, {Ms(10)});
   std::vector<Completion> out;
   absl::Status s;
   int polls = 0;
   while (s.ok() && polls < 1000) {
-    s = p->Poll(0, &out);
+    s = p->Poll(Duration::Zero(), &out);
     ++polls;
   }
   EXPECT_EQ(polls, 101) << "100 allowed, the 101st fails";
@@ -141,27 +167,27 @@ TEST(SimulatedPlatformTest, EndlessNonBlockingPollsAreStopped) {
             "handle, or a very long setImmediate chain?). Give the loop work that takes "
             "time, raise SimConfig::max_polls_per_instant, or set SimConfig::idle_poll_cost");
   // The count starts afresh after the error: a fixed loop may run again.
-  EXPECT_TRUE(p->Poll(0, &out).ok());
+  EXPECT_TRUE(p->Poll(Duration::Zero(), &out).ok());
 }
 
 TEST(SimulatedPlatformTest, AMaxOfOneAllowsOneEmptyPoll) {
   auto p = Make({.max_polls_per_instant = 1});
   std::vector<Completion> out;
-  EXPECT_TRUE(p->Poll(0, &out).ok());
-  EXPECT_FALSE(p->Poll(0, &out).ok());
+  EXPECT_TRUE(p->Poll(Duration::Zero(), &out).ok());
+  EXPECT_FALSE(p->Poll(Duration::Zero(), &out).ok());
 }
 
 TEST(SimulatedPlatformTest, IdlePollCostLetsABusyLoopReachItsTimers) {
-  auto p = Make({.idle_poll_cost = 1000});
-  p->StartNetwork(1, {Millis(10)});
+  auto p = Make({.idle_poll_cost = Ns(1000)});
+  p->StartNetwork(1, {Ms(10)});
   std::vector<Completion> out;
   int polls = 0;
   while (out.empty()) {
-    ASSERT_TRUE(p->Poll(0, &out).ok());
+    ASSERT_TRUE(p->Poll(Duration::Zero(), &out).ok());
     ++polls;
   }
   EXPECT_EQ(polls, 10'000);
-  EXPECT_EQ(out[0].time, Millis(10));
+  EXPECT_EQ(out[0].time, AtMs(10));
 }
 
 // Virtual time ends at fakeclock::kMaxVirtualTime (10^18 ns). Whatever would
@@ -171,44 +197,44 @@ constexpr char kLimit[] = "would pass the virtual time limit of 10^18 ns (about 
 TEST(SimulatedPlatformTest, PollWaitingPastTheTimeLimitFails) {
   auto p = Make();
   std::vector<Completion> out;
-  const Nanos step = fakeclock::kMaxVirtualTime / 3;
+  const Duration step = Ns(kLimitSpan.nanos() / 3);
   ASSERT_TRUE(p->Poll(step, &out).ok());
   ASSERT_TRUE(p->Poll(step, &out).ok());
   ASSERT_TRUE(p->Poll(step, &out).ok());
-  EXPECT_EQ(p->Now(), 3 * step);
+  EXPECT_EQ(p->Now(), Instant::Epoch() + step * 3);
   const absl::Status s = p->Poll(step, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(s.message(), absl::StrCat("a poll that waits ", step, " ns ", kLimit));
-  EXPECT_EQ(p->Now(), 3 * step);
-  EXPECT_EQ(p->Poll(0, &out), s);  // from then on
-  EXPECT_EQ(p->ConsumeCpu(1), s);
+  EXPECT_EQ(s.message(), absl::StrCat("a poll that waits ", step.nanos(), " ns ", kLimit));
+  EXPECT_EQ(p->Now(), Instant::Epoch() + step * 3);
+  EXPECT_EQ(p->Poll(Duration::Zero(), &out), s);  // from then on
+  EXPECT_EQ(p->ConsumeCpu(Ns(1)).status(), s);
 }
 
 TEST(SimulatedPlatformTest, AnEventBeforeTheLimitStillEndsALongPoll) {
   auto p = Make();
-  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - Millis(10)).ok());
-  p->StartNetwork(1, {Millis(5)});
+  ASSERT_TRUE(p->ConsumeCpu(kLimitSpan - Ms(10)).ok());
+  p->StartNetwork(1, {Ms(5)});
   std::vector<Completion> out;
-  ASSERT_TRUE(p->Poll(Millis(20), &out).ok());
+  ASSERT_TRUE(p->Poll(Ms(20), &out).ok());
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].time, fakeclock::kMaxVirtualTime - Millis(5));
+  EXPECT_EQ(out[0].time, kLimitAt - Ms(5));
 }
 
 TEST(SimulatedPlatformTest, LoopCpuPastTheTimeLimitFails) {
   auto p = Make();
-  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - 5).ok());
-  const absl::Status s = p->ConsumeCpu(6);
+  ASSERT_TRUE(p->ConsumeCpu(kLimitSpan - Ns(5)).ok());
+  const absl::Status s = p->ConsumeCpu(Ns(6)).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(s.message(), absl::StrCat("the loop thread's CPU work of 6 ns ", kLimit));
-  EXPECT_EQ(p->Now(), fakeclock::kMaxVirtualTime - 5);
-  EXPECT_TRUE(p->ConsumeCpu(5).ok());  // up to the limit is fine
+  EXPECT_EQ(p->Now(), kLimitAt - Ns(5));
+  EXPECT_EQ(p->ConsumeCpu(Ns(5)).value(), kLimitAt);  // up to the limit is fine
 }
 
 TEST(SimulatedPlatformTest, PoolWorkPastTheTimeLimitIsReportedByPoll) {
   // Without the check this read "the loop would wait forever".
   auto p = Make();
-  ASSERT_TRUE(p->ConsumeCpu(fakeclock::kMaxVirtualTime - Millis(1)).ok());
-  p->SubmitWork(7, {{{Segment::Kind::kWait, Millis(2)}}, nullptr});
+  ASSERT_TRUE(p->ConsumeCpu(kLimitSpan - Ms(1)).ok());
+  p->SubmitWork(7, {{{Segment::Kind::kWait, Ms(2)}}, nullptr});
   std::vector<Completion> out;
   const absl::Status s = p->Poll(platform::kWaitForever, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
@@ -217,10 +243,10 @@ TEST(SimulatedPlatformTest, PoolWorkPastTheTimeLimitIsReportedByPoll) {
 }
 
 TEST(SimulatedPlatformTest, NetworkReplyPastTheTimeLimitIsReportedByPoll) {
-  auto p = Make({.net_jitter = 1});
-  p->StartNetwork(3, {INT64_MAX});  // jitter saturates instead of wrapping
+  auto p = Make({.net_jitter = Ns(1)});
+  p->StartNetwork(3, {Duration::Max()});  // jitter saturates instead of wrapping
   std::vector<Completion> out;
-  const absl::Status s = p->Poll(0, &out);
+  const absl::Status s = p->Poll(Duration::Zero(), &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(s.message(),
             absl::StrCat("network request 3 with a latency of ", INT64_MAX, " ns ", kLimit));

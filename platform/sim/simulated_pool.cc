@@ -19,16 +19,16 @@ SimulatedPool::SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu,
       on_fault_(std::move(on_fault)),
       threads_(size) {}
 
-void SimulatedPool::Trace(int thread, const char* event, uint64_t token) {
+void SimulatedPool::Trace(int thread, platform::TraceEventKind event, uint64_t token) {
   if (trace_ == nullptr) return;
-  trace_->Record({.t_ns = events_->Now(),
+  trace_->Record({.t_ns = events_->Now().nanos(),
                   .thread = thread < 0 ? "loop" : absl::StrCat("pool-", thread),
                   .event = event,
                   .id = static_cast<int64_t>(token)});
 }
 
 void SimulatedPool::Submit(uint64_t token, platform::PoolWork work) {
-  Trace(-1, "pool_enqueue", token);
+  Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
   queue_.push_back({token, std::move(work)});
   Dispatch();
 }
@@ -37,7 +37,7 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->token == token) {
       queue_.erase(it);
-      Trace(-1, "pool_cancel", token);
+      Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"));
       return absl::OkStatus();
     }
@@ -59,7 +59,7 @@ void SimulatedPool::Dispatch() {
       queue_.pop_front();
       ++busy_;
       started = true;
-      Trace(t, "pool_start", threads_[t]->token);
+      Trace(t, platform::TraceEventKind::kPoolStart, threads_[t]->token);
       RunSegments(t, 0);
     }
   }
@@ -70,7 +70,7 @@ void SimulatedPool::RunSegments(int thread, size_t index) {
   ABSL_RAW_CHECK(threads_[thread].has_value(), "segment event for an idle pool thread");
   Task& task = *threads_[thread];
   const std::vector<platform::Segment>& segments = task.work.segments;
-  while (index < segments.size() && segments[index].duration <= 0) ++index;
+  while (index < segments.size() && segments[index].duration <= base::Duration::Zero()) ++index;
   if (index == segments.size()) {
     Finish(thread);
     return;
@@ -103,7 +103,7 @@ void SimulatedPool::Finish(int thread) {
       status = absl::InternalError("pool work threw a non-standard exception");
     }
   }
-  Trace(thread, "pool_finish", task.token);
+  Trace(thread, platform::TraceEventKind::kPoolFinish, task.token);
   on_complete_(task.token, std::move(status));
   Dispatch();
 }

@@ -56,7 +56,7 @@ class SimulatedPool {
   // the last.
   void RunSegments(int thread, size_t index);
   void Finish(int thread);
-  void Trace(int thread, const char* event, uint64_t token);
+  void Trace(int thread, platform::TraceEventKind event, uint64_t token);
 
   fakeclock::EventQueue* events_;
   SimulatedCpu* cpu_;

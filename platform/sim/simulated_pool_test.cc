@@ -9,7 +9,9 @@
 namespace platform_sim {
 namespace {
 
-using fakeclock::Millis;
+using base::Duration;
+
+constexpr int64_t Ms(int64_t ms) { return ms * 1'000'000; }
 using platform::Segment;
 
 struct Fixture {
@@ -18,12 +20,12 @@ struct Fixture {
         pool(
             &events, &cpu, size, &trace,
             [this](uint64_t token, absl::Status s) {
-              done.push_back({token, clock.Now(), s.code()});
+              done.push_back({token, clock.Now().nanos(), s.code()});
             },
             [this](absl::Status s) { faults.push_back(std::move(s)); }) {}
   struct Done {
     uint64_t token;
-    Nanos at;
+    int64_t at;
     absl::StatusCode code;
     bool operator==(const Done&) const = default;
   };
@@ -36,62 +38,62 @@ struct Fixture {
   std::vector<absl::Status> faults;
 };
 
-platform::PoolWork Cpu(Nanos d) { return {{{Segment::Kind::kCpu, d}}, nullptr}; }
-platform::PoolWork Wait(Nanos d) { return {{{Segment::Kind::kWait, d}}, nullptr}; }
+platform::PoolWork Cpu(int64_t ms) { return {{{Segment::Kind::kCpu, Duration::Millis(ms)}}, nullptr}; }
+platform::PoolWork Wait(int64_t ms) { return {{{Segment::Kind::kWait, Duration::Millis(ms)}}, nullptr}; }
 
 TEST(SimulatedPoolTest, SixHashesOnFourThreadsAndTwoCores) {
   Fixture f(2, 4);
-  for (uint64_t i = 0; i < 6; ++i) f.pool.Submit(i, Cpu(Millis(100)));
+  for (uint64_t i = 0; i < 6; ++i) f.pool.Submit(i, Cpu(100));
   EXPECT_EQ(f.pool.busy(), 4);
   EXPECT_EQ(f.pool.queued(), 2u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  std::vector<Nanos> at;
+  std::vector<int64_t> at;
   for (const auto& d : f.done) at.push_back(d.at);
-  EXPECT_EQ(at, (std::vector<Nanos>{Millis(200), Millis(200), Millis(200),
-                                    Millis(200), Millis(300), Millis(300)}));
+  EXPECT_EQ(at, (std::vector<int64_t>{Ms(200), Ms(200), Ms(200),
+                                    Ms(200), Ms(300), Ms(300)}));
 }
 
 TEST(SimulatedPoolTest, WaitSegmentsHoldAThreadButNoCore) {
   // One core, two threads: a 50 ms wait and a 50 ms hash overlap fully.
   Fixture f(1, 2);
-  f.pool.Submit(0, Wait(Millis(50)));
-  f.pool.Submit(1, Cpu(Millis(50)));
-  f.pool.Submit(2, Cpu(Millis(10)));  // queued until a thread frees at 50 ms
+  f.pool.Submit(0, Wait(50));
+  f.pool.Submit(1, Cpu(50));
+  f.pool.Submit(2, Cpu(10));  // queued until a thread frees at 50 ms
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
-                        {0, Millis(50), absl::StatusCode::kOk},
-                        {1, Millis(50), absl::StatusCode::kOk},
-                        {2, Millis(60), absl::StatusCode::kOk}}));
+                        {0, Ms(50), absl::StatusCode::kOk},
+                        {1, Ms(50), absl::StatusCode::kOk},
+                        {2, Ms(60), absl::StatusCode::kOk}}));
 }
 
 TEST(SimulatedPoolTest, SegmentsRunInOrderThenTheBody) {
   Fixture f(2, 1);
-  Nanos body_at = -1;
-  f.pool.Submit(7, {{{Segment::Kind::kWait, Millis(5)}, {Segment::Kind::kCpu, Millis(3)}},
-                    [&] { body_at = f.clock.Now(); }});
+  int64_t body_at = -1;
+  f.pool.Submit(7, {{{Segment::Kind::kWait, Duration::Millis(5)}, {Segment::Kind::kCpu, Duration::Millis(3)}},
+                    [&] { body_at = f.clock.Now().nanos(); }});
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(body_at, Millis(8));
+  EXPECT_EQ(body_at, Ms(8));
   ASSERT_EQ(f.done.size(), 1u);
-  EXPECT_EQ(f.done[0].at, Millis(8));
+  EXPECT_EQ(f.done[0].at, Ms(8));
 }
 
 TEST(SimulatedPoolTest, CancelOnlyBeforeStart) {
   Fixture f(1, 1);
-  f.pool.Submit(1, Cpu(Millis(10)));
-  f.pool.Submit(2, Cpu(Millis(10)));
+  f.pool.Submit(1, Cpu(10));
+  f.pool.Submit(2, Cpu(10));
   EXPECT_EQ(f.pool.Cancel(1).message(), "pool work 1 already started or finished");
   ASSERT_TRUE(f.pool.Cancel(2).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
                         {2, 0, absl::StatusCode::kCancelled},
-                        {1, Millis(10), absl::StatusCode::kOk}}));
+                        {1, Ms(10), absl::StatusCode::kOk}}));
 }
 
 TEST(SimulatedPoolTest, TracesEnqueueStartFinishOnTheRightThreads) {
   Fixture f(2, 2);
-  f.pool.Submit(0, Wait(Millis(1)));
-  f.pool.Submit(1, Wait(Millis(2)));
-  f.pool.Submit(2, Wait(Millis(1)));
+  f.pool.Submit(0, Wait(1));
+  f.pool.Submit(1, Wait(2));
+  f.pool.Submit(2, Wait(1));
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.trace.ToJsonLines(),
             R"({"t":0,"th":"loop","ev":"pool_enqueue","id":0}
@@ -108,12 +110,12 @@ TEST(SimulatedPoolTest, TracesEnqueueStartFinishOnTheRightThreads) {
 
 TEST(SimulatedPoolTest, ABodyThatThrowsCompletesWithInternal) {
   Fixture f(1, 1);
-  f.pool.Submit(1, {{{Segment::Kind::kWait, Millis(2)}}, [] { throw std::runtime_error("disk on fire"); }});
-  f.pool.Submit(2, Wait(Millis(1)));
+  f.pool.Submit(1, {{{Segment::Kind::kWait, Duration::Millis(2)}}, [] { throw std::runtime_error("disk on fire"); }});
+  f.pool.Submit(2, Wait(1));
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
-                        {1, Millis(2), absl::StatusCode::kInternal},
-                        {2, Millis(3), absl::StatusCode::kOk}}));
+                        {1, Ms(2), absl::StatusCode::kInternal},
+                        {2, Ms(3), absl::StatusCode::kOk}}));
   EXPECT_EQ(f.pool.busy(), 0) << "the thread was freed";
 }
 
@@ -121,12 +123,12 @@ TEST(SimulatedPoolTest, ManyFreeTasksBehindABusyThreadDoNotRecurse) {
   // 300,000 tasks with no cost queue behind one busy thread; when it frees,
   // they all finish at that instant without deep recursion.
   Fixture f(1, 1);
-  f.pool.Submit(0, Wait(Millis(1)));
+  f.pool.Submit(0, Wait(1));
   for (uint64_t i = 1; i <= 300'000; ++i) f.pool.Submit(i, {});
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   ASSERT_EQ(f.done.size(), 300'001u);
   EXPECT_EQ(f.done.back().token, 300'000u);
-  EXPECT_EQ(f.done.back().at, Millis(1));
+  EXPECT_EQ(f.done.back().at, Ms(1));
 }
 
 }  // namespace

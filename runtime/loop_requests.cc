@@ -1,0 +1,180 @@
+// Requests (pool work, network round trips), the poll phase and the pending
+// phase: what libuv's uv__io_poll, uv__work_done and uv__run_pending do.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/loop.h"
+
+namespace runtime {
+
+RequestId Loop::AddRequest(Request::Kind kind, Done&& done) {
+  const RequestId id = next_request_id_++;
+  requests_.emplace(id, Request{kind, std::move(done)});
+  return id;
+}
+
+absl::StatusOr<RequestId> Loop::QueueWork(platform::PoolWork work, Done after) {
+  absl::Status s = CheckUsable("QueueWork");
+  if (!s.ok()) return s;
+  if (!after) return absl::InvalidArgumentError("Loop::QueueWork: empty after callback");
+  for (size_t i = 0; i < work.segments.size(); ++i) {
+    if (work.segments[i].duration < Duration::Zero()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Loop::QueueWork: segment ", i, " has negative duration ",
+                       work.segments[i].duration.nanos(), " ns"));
+    }
+  }
+  const RequestId id = AddRequest(Request::Kind::kWork, std::move(after));
+  platform_->SubmitWork(id, std::move(work));
+  return id;
+}
+
+absl::Status Loop::CancelWork(RequestId id) {
+  absl::Status s = CheckUsable("CancelWork", /*creates_work=*/false);
+  if (!s.ok()) return s;
+  auto it = requests_.find(id);
+  if (it == requests_.end() || it->second.kind != Request::Kind::kWork) {
+    return absl::NotFoundError(absl::StrCat("Loop::CancelWork: no pending pool work ", id));
+  }
+  return platform_->Cancel(id);
+}
+
+absl::StatusOr<RequestId> Loop::StartNetwork(Duration nominal_latency, Done done) {
+  absl::Status s = CheckUsable("StartNetwork");
+  if (!s.ok()) return s;
+  if (!done) return absl::InvalidArgumentError("Loop::StartNetwork: empty callback");
+  if (nominal_latency < Duration::Zero()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Loop::StartNetwork: latency must be >= 0, got ", nominal_latency.nanos(), " ns"));
+  }
+  const RequestId id = AddRequest(Request::Kind::kNetwork, std::move(done));
+  platform_->StartNetwork(id, {nominal_latency});
+  return id;
+}
+
+absl::Status Loop::ConsumeCpu(Duration duration) {
+  absl::Status s = CheckUsable("ConsumeCpu", /*creates_work=*/false);
+  if (!s.ok()) return s;
+  if (duration < Duration::Zero()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Loop::ConsumeCpu: duration must be >= 0, got ", duration.nanos(), " ns"));
+  }
+  if (tracing()) Trace(platform::TraceEventKind::kCpuBegin, "", -1, absl::StrCat(duration.nanos()));
+  absl::StatusOr<Instant> end = platform_->ConsumeCpu(duration);
+  // The time the platform reports is a read like any other (never earlier
+  // than the last one), but not a loop time update: libuv does not update
+  // the loop time after a busy callback.
+  if (end.ok() && *end > last_read_) last_read_ = *end;
+  if (tracing()) Trace(platform::TraceEventKind::kCpuEnd);
+  return end.status();
+}
+
+absl::Status Loop::Log(std::string_view label) {
+  absl::Status s = CheckUsable("Log", /*creates_work=*/false);
+  if (!s.ok()) return s;
+  if (tracing()) Trace(platform::TraceEventKind::kLog, "", -1, label);
+  return absl::OkStatus();
+}
+
+void Loop::PollPhase(int64_t timeout_ms) {
+  phase_ = Phase::kPoll;
+  if (HasUndelivered()) timeout_ms = 0;
+  // Node configures UV_METRICS_IDLE_TIME, so uv__io_poll first polls with
+  // timeout 0, updates the loop time, and waits only for what is left of the
+  // timeout measured from the loop time it started with. CPU burnt in
+  // callbacks since the time was last read therefore does not delay timers.
+  const int64_t base_ms = now_ms_;
+  UpdateTime();
+  if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base_ms));
+  if (tracing()) Trace(platform::TraceEventKind::kPoll, "", -1, absl::StrCat(timeout_ms));
+  // Completions a failed callback left behind are delivered first, without
+  // asking the platform: they were polled already.
+  if (!HasUndelivered()) {
+    polled_.clear();
+    delivered_ = 0;
+    const absl::Status s = platform_->Poll(
+        timeout_ms < 0 ? platform::kWaitForever : Duration::Millis(timeout_ms), &polled_);
+    UpdateTime();  // uv__io_poll updates the loop time when the wait ends
+    if (!s.ok()) {
+      Fail(s);
+      return;
+    }
+  }
+  while (HasUndelivered() && error_.ok()) Deliver(polled_[delivered_++], Phase::kPoll);
+}
+
+void Loop::Deliver(platform::Completion& c, Phase phase) {
+  auto it = requests_.find(c.token);
+  if (it == requests_.end()) {
+    // The platform broke its contract; say so rather than drop it.
+    Fail(absl::InternalError(
+        absl::StrCat("platform delivered a completion for unknown request ", c.token)));
+    return;
+  }
+  if (c.deferred && phase == Phase::kPoll) {
+    pending_.push_back(std::move(c));  // uv__io_feed: run in the pending phase
+    return;
+  }
+  Request req = std::move(it->second);
+  requests_.erase(it);
+  const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";
+  Callback cb = [&req, &c] { req.done(std::move(c.status)); };
+  RunMacrotask(phase, kind, static_cast<int64_t>(c.token), cb);
+}
+
+void Loop::RunPending() {
+  // uv__run_pending: a snapshot; what is deferred meanwhile waits a turn.
+  if (pending_.empty()) return;
+  std::deque<platform::Completion> batch;
+  batch.swap(pending_);
+  while (!batch.empty() && error_.ok()) {
+    platform::Completion c = std::move(batch.front());
+    batch.pop_front();
+    Deliver(c, Phase::kPending);
+  }
+  // After a failure the rest run first next time.
+  for (auto it = batch.rbegin(); it != batch.rend(); ++it) pending_.push_front(std::move(*it));
+}
+
+absl::Status Loop::CancelAllRequests() {
+  absl::Status first;
+  auto note = [&] {
+    if (!error_.ok() && first.ok()) first = error_;
+    error_ = absl::OkStatus();
+    stop_ = false;
+  };
+  // Completions already received keep their own status.
+  while (HasUndelivered()) {
+    Deliver(polled_[delivered_++], Phase::kShutdown);
+    note();
+  }
+  polled_.clear();
+  delivered_ = 0;
+  while (!pending_.empty()) {
+    platform::Completion c = std::move(pending_.front());
+    pending_.pop_front();
+    Deliver(c, Phase::kShutdown);
+    note();
+  }
+  // The rest are cancelled where the platform can (queued pool work never
+  // runs; a round trip stops); either way no poll will deliver them now.
+  std::vector<RequestId> ids;
+  ids.reserve(requests_.size());
+  for (const auto& [id, unused] : requests_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (RequestId id : ids) {
+    // FAILED_PRECONDITION (pool work already running) changes nothing here.
+    platform_->Cancel(id).IgnoreError();
+    Request req = std::move(requests_.at(id));
+    requests_.erase(id);
+    const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";
+    Callback cb = [&req] { req.done(absl::CancelledError("the loop is shutting down")); };
+    RunMacrotask(Phase::kShutdown, kind, static_cast<int64_t>(id), cb);
+    note();
+  }
+  return first;
+}
+
+}  // namespace runtime
