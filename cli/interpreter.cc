@@ -144,7 +144,12 @@ absl::Status RunScenario(const Scenario& scenario, platform::Platform& platform,
   // real platform it would spin; either way the run stops after 100,000.
   runtime::Loop loop(&platform, {.max_immediate_chain = 100'000});
   Interpreter interp(&scenario, &loop, out, std::move(options));
-  return interp.Run();
+  absl::Status s = interp.Run();
+  // A run that stopped early leaves work behind. Shut the loop down while
+  // the interpreter its callbacks point to is still alive; left to the
+  // loop's destructor, they would run after the interpreter is gone.
+  const absl::Status shutdown = loop.Shutdown();
+  return s.ok() ? shutdown : s;
 }
 
 absl::Status Interpreter::Run() {

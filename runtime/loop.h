@@ -19,7 +19,8 @@
 // cancelled, runs every outstanding request's callback with CANCELLED, runs
 // the close callbacks, then closes. The destructor of a loop that is still
 // busy shuts it down and says so in the trace. A closed loop refuses every
-// call with FAILED_PRECONDITION.
+// call with FAILED_PRECONDITION. Shutting down runs callbacks: declare a loop
+// after the objects its callbacks use, or call Shutdown before those go.
 //
 // Errors: every method returns absl::Status(Or). A callback that throws stops
 // Run, which returns the error (ABORTED, naming the callback); the loop stays

@@ -241,5 +241,56 @@ TEST(PendingPhaseTest, WhatAFailedCallbackLeftRunsAtTheStartOfTheNextIteration) 
   EXPECT_EQ(begins.back(), "pending:net");
 }
 
+// A clock that jumps back 3 ms once, after a few reads.
+class BackwardsClock : public DeferringPlatform {
+ public:
+  explicit BackwardsClock(platform::Platform* inner) : DeferringPlatform(inner), inner_(inner) {}
+  Instant Now() override {
+    const Instant t = inner_->Now();
+    return ++reads_ == 4 ? t - 3 * kMs : t;
+  }
+  absl::Status Poll(Duration timeout, std::vector<platform::Completion>* out) override {
+    return inner_->Poll(timeout, out);  // nothing deferred
+  }
+
+ private:
+  platform::Platform* inner_;
+  int reads_ = 0;
+};
+
+TEST(ClockTest, AClockThatRunsBackwardsIsClampedAndTraced) {
+  platform::MemoryTraceSink trace;
+  auto sim = platform_sim::SimulatedPlatform::Create({.trace = &trace}).value();
+  BackwardsClock clock(sim.get());
+  Loop loop(&clock);
+  std::vector<Instant> seen;
+  ASSERT_TRUE(loop.RunScript([&] {
+    ASSERT_TRUE(loop.ConsumeCpu(10 * kMs).ok());
+    for (int i = 0; i < 4; ++i) seen.push_back(*loop.HrTime());
+  }).ok());
+  // The fourth read of the platform's clock said 7 ms; the loop kept 10.
+  EXPECT_THAT(seen, ElementsAre(Instant::Epoch() + 10 * kMs, Instant::Epoch() + 10 * kMs,
+                                Instant::Epoch() + 10 * kMs, Instant::Epoch() + 10 * kMs));
+  ASSERT_TRUE(loop.SetTimeout([] {}, 1).ok());  // reads the clock: UpdateTime
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_GE(*loop.NowMs(), 11);
+}
+
+TEST(ClockTest, UpdateTimeTracesABackwardsClock) {
+  platform::MemoryTraceSink trace;
+  auto sim = platform_sim::SimulatedPlatform::Create({.trace = &trace}).value();
+  BackwardsClock clock(sim.get());
+  Loop loop(&clock);  // read 1
+  ASSERT_TRUE(loop.RunScript([&] {
+    ASSERT_TRUE(loop.ConsumeCpu(10 * kMs).ok());
+    ASSERT_TRUE(loop.SetTimeout([] {}, 5).ok());  // read 2
+    ASSERT_TRUE(loop.SetTimeout([] {}, 6).ok());  // read 3
+    ASSERT_TRUE(loop.SetTimeout([] {}, 7).ok());  // read 4: 3 ms back
+  }).ok());
+  EXPECT_THAT(Events(trace, platform::TraceEventKind::kClockBackwards),
+              ElementsAre("main::3000000"));
+  EXPECT_EQ(*loop.NowMs(), 10);
+}
+
 }  // namespace
 }  // namespace runtime
