@@ -58,10 +58,21 @@ struct Segment {
 
 // Work for the thread pool: a cost profile and an optional body that runs on
 // the pool thread once the segments are done.
+//
+// `kind` follows libuv's UV__WORK_CPU, UV__WORK_FAST_IO and UV__WORK_SLOW_IO
+// (src/threadpool.c): slow I/O (getaddrinfo, dns.lookup) may hold at most
+// (pool_size + 1) / 2 threads at once, so it never starves fs work
+// (nodejs/node#8436). Slow work that would pass that cap waits, in its own
+// FIFO order, while other work behind it may start.
 struct PoolWork {
+  enum class Kind { kCpu, kFastIo, kSlowIo };
   std::vector<Segment> segments;
   absl::AnyInvocable<void()> body;
+  Kind kind = Kind::kCpu;
 };
+
+// The most slow-I/O work a pool of `pool_size` threads runs at once.
+inline constexpr int SlowIoThreads(int pool_size) { return (pool_size + 1) / 2; }
 
 // A round trip to a remote peer over an open connection: it holds no pool
 // thread. `nominal_latency` is the peer's, as the program describes it; the

@@ -46,6 +46,15 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
       absl::StrCat("pool work ", token, " already started or finished"));
 }
 
+std::deque<SimulatedPool::Task>::iterator SimulatedPool::NextEligible() {
+  // libuv's slow-I/O cap: slow work past it waits; work behind it may start.
+  if (slow_running_ < platform::SlowIoThreads(size())) return queue_.begin();
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->work.kind != platform::PoolWork::Kind::kSlowIo) return it;
+  }
+  return queue_.end();
+}
+
 void SimulatedPool::Dispatch() {
   // Iterative: a task with no cost finishes at once and frees its thread, so
   // recursing here could go as deep as the queue is long.
@@ -55,8 +64,11 @@ void SimulatedPool::Dispatch() {
     started = false;
     for (int t = 0; t < size() && !queue_.empty(); ++t) {
       if (threads_[t]) continue;
-      threads_[t] = std::move(queue_.front());
-      queue_.pop_front();
+      auto next = NextEligible();
+      if (next == queue_.end()) break;
+      threads_[t] = std::move(*next);
+      queue_.erase(next);
+      if (threads_[t]->work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
       ++busy_;
       started = true;
       Trace(t, platform::TraceEventKind::kPoolStart, threads_[t]->token);
@@ -90,6 +102,7 @@ void SimulatedPool::Finish(int thread) {
   Task task = std::move(*threads_[thread]);
   threads_[thread].reset();
   --busy_;
+  if (task.work.kind == platform::PoolWork::Kind::kSlowIo) --slow_running_;
   // The body runs "on the pool thread". An exception must not unwind
   // through the simulator: it becomes the task's status, as a failed fs
   // call's error reaches its callback.

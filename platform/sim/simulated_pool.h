@@ -3,8 +3,10 @@
 // `size` threads take tasks from one FIFO queue, as in libuv's
 // src/threadpool.c (one global queue, workers take from the head). A freed
 // thread takes the next queued task at the instant it frees, and a queued
-// task goes to the lowest-numbered idle thread. A task runs its segments in
-// order: kCpu segments need a core from the SimulatedCpu; kWait segments hold
+// task goes to the lowest-numbered idle thread. Slow-I/O tasks hold at most
+// (size+1)/2 threads (platform::SlowIoThreads), as in libuv; one that would
+// pass the cap waits, and work queued behind it may start. A task runs its
+// segments in order: kCpu segments need a core from the SimulatedCpu; kWait segments hold
 // the thread but no core. Then its body runs and `on_complete` is told; a body
 // that throws completes the task with INTERNAL and the message.
 //
@@ -52,6 +54,8 @@ class SimulatedPool {
     platform::PoolWork work;
   };
   void Dispatch();
+  // The first queued task a free thread may take.
+  std::deque<Task>::iterator NextEligible();
   // Runs segments from `index`, skipping empty ones; finishes the task after
   // the last.
   void RunSegments(int thread, size_t index);
@@ -66,6 +70,7 @@ class SimulatedPool {
   std::deque<Task> queue_;
   std::vector<std::optional<Task>> threads_;  // the task each thread runs
   int busy_ = 0;
+  int slow_running_ = 0;  // slow-I/O tasks on threads
   bool dispatching_ = false;
 };
 

@@ -131,5 +131,37 @@ TEST(SimulatedPoolTest, ManyFreeTasksBehindABusyThreadDoNotRecurse) {
   EXPECT_EQ(f.done.back().at, Ms(1));
 }
 
+TEST(SimulatedPoolTest, SlowIoHoldsAtMostHalfThePool) {
+  // libuv: slow I/O (getaddrinfo) gets (4+1)/2 = 2 of 4 threads; fs work
+  // queued behind the slow work still starts at once.
+  Fixture f(2, 4);
+  auto slow = [] {
+    platform::PoolWork w = Wait(10);
+    w.kind = platform::PoolWork::Kind::kSlowIo;
+    return w;
+  };
+  for (uint64_t i = 0; i < 4; ++i) f.pool.Submit(i, slow());
+  platform::PoolWork fs = Wait(10);
+  fs.kind = platform::PoolWork::Kind::kFastIo;
+  f.pool.Submit(4, std::move(fs));
+  EXPECT_EQ(f.pool.busy(), 3);
+  EXPECT_EQ(f.pool.queued(), 2u);
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{0, Ms(10), absl::StatusCode::kOk},
+                                                 {1, Ms(10), absl::StatusCode::kOk},
+                                                 {4, Ms(10), absl::StatusCode::kOk},
+                                                 {2, Ms(20), absl::StatusCode::kOk},
+                                                 {3, Ms(20), absl::StatusCode::kOk}}));
+}
+
+TEST(SimulatedPoolTest, APoolOfOneStillRunsSlowIo) {
+  Fixture f(1, 1);
+  platform::PoolWork w = Wait(5);
+  w.kind = platform::PoolWork::Kind::kSlowIo;
+  f.pool.Submit(0, std::move(w));
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{0, Ms(5), absl::StatusCode::kOk}}));
+}
+
 }  // namespace
 }  // namespace platform_sim

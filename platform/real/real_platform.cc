@@ -1,0 +1,201 @@
+#include "platform/real/real_platform.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/base/internal/raw_logging.h"
+#include "absl/strings/str_cat.h"
+
+namespace platform_real {
+
+// Wakes the loop from any thread, and does nothing once the platform is
+// gone (a thread may keep the Waker longer than the platform lives).
+class RealPlatform::AsyncWaker : public platform::Waker {
+ public:
+  explicit AsyncWaker(uv_async_t* async) : async_(async) {}
+  void Wake() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (async_ != nullptr) uv_async_send(async_);
+  }
+  void Detach() {
+    std::lock_guard<std::mutex> lock(mu_);
+    async_ = nullptr;
+  }
+
+ private:
+  std::mutex mu_;
+  uv_async_t* async_;
+};
+
+struct RealPlatform::NetworkTimer {
+  uv_timer_t timer;
+  uint64_t token;
+  RealPlatform* platform;
+};
+
+absl::StatusOr<std::unique_ptr<RealPlatform>> RealPlatform::Create(RealConfig config) {
+  if (config.pool_size < 1 || config.pool_size > kMaxPoolSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pool_size must be in [1, ", kMaxPoolSize, "], got ", config.pool_size));
+  }
+  std::unique_ptr<RealPlatform> p(new RealPlatform(config));
+  absl::Status s = p->Init();
+  if (!s.ok()) return s;
+  return p;
+}
+
+RealPlatform::RealPlatform(RealConfig config) : config_(config) {}
+
+absl::Status RealPlatform::Init() {
+  if (int r = uv_loop_init(&uv_); r != 0) {
+    return absl::InternalError(absl::StrCat("uv_loop_init: ", uv_strerror(r)));
+  }
+  uv_ready_ = true;
+  origin_ns_ = uv_hrtime();
+  // The async handle stays ref'd: it is what a Poll with no timeout waits
+  // on, and what pool completions and the Waker signal.
+  if (int r = uv_async_init(&uv_, &async_, [](uv_async_t*) {}); r != 0) {
+    return absl::InternalError(absl::StrCat("uv_async_init: ", uv_strerror(r)));
+  }
+  uv_timer_init(&uv_, &poll_timer_);
+  waker_ = std::make_shared<AsyncWaker>(&async_);
+  pool_ = std::make_unique<ThreadPool>(
+      config_.pool_size,
+      PoolHooks{.on_start =
+                    [this](int thread, uint64_t token) {
+                      Trace(absl::StrCat("pool-", thread).c_str(),
+                            platform::TraceEventKind::kPoolStart, token);
+                    },
+                .on_done =
+                    [this](int thread, uint64_t token, absl::Status status) {
+                      Trace(absl::StrCat("pool-", thread).c_str(),
+                            platform::TraceEventKind::kPoolFinish, token);
+                      Post(token, std::move(status));
+                    }});
+  return absl::OkStatus();
+}
+
+RealPlatform::~RealPlatform() {
+  if (waker_ != nullptr) waker_->Detach();
+  pool_.reset();  // joins the threads: no completion can be posted after this
+  if (!uv_ready_) return;
+  for (auto& [token, timer] : network_) CloseNetworkTimer(timer);
+  network_.clear();
+  uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_timer_), nullptr);
+  uv_run(&uv_, UV_RUN_DEFAULT);  // runs the close callbacks
+  const int r = uv_loop_close(&uv_);
+  ABSL_RAW_CHECK(r == 0, "uv_loop_close: a libuv handle was left open");
+}
+
+base::Instant RealPlatform::Now() {
+  return base::Instant::FromNanos(static_cast<int64_t>(uv_hrtime() - origin_ns_));
+}
+
+std::shared_ptr<platform::Waker> RealPlatform::waker() { return waker_; }
+
+void RealPlatform::Trace(const char* thread, platform::TraceEventKind event, uint64_t token) {
+  if (config_.trace == nullptr) return;
+  config_.trace->Record({.t_ns = Now().nanos(),
+                         .thread = thread,
+                         .event = event,
+                         .id = static_cast<int64_t>(token)});
+}
+
+void RealPlatform::Post(uint64_t token, absl::Status status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    platform::Completion& c = done_.emplace_back();
+    c.token = token;
+    c.status = std::move(status);
+    c.time = Now();
+  }
+  uv_async_send(&async_);
+}
+
+absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Completion>* out) {
+  auto take = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (out->empty()) {
+      out->swap(done_);
+    } else {
+      for (platform::Completion& c : done_) out->push_back(std::move(c));
+      done_.clear();
+    }
+  };
+  take();
+  if (!out->empty() || timeout <= base::Duration::Zero()) {
+    // Let due network timers fire and the async drain, without waiting.
+    uv_run(&uv_, UV_RUN_NOWAIT);
+    take();
+    return absl::OkStatus();
+  }
+  if (timeout != platform::kWaitForever) {
+    // libuv timers count whole milliseconds; round up so the wait is never
+    // shorter than asked.
+    const int64_t ms = (timeout.nanos() + 999'999) / 1'000'000;
+    uv_update_time(&uv_);  // libuv's time is stale after callbacks ran
+    uv_timer_start(&poll_timer_, [](uv_timer_t*) {}, static_cast<uint64_t>(ms), 0);
+  }
+  // One pass of libuv: returns once a completion was signalled, a network
+  // timer fired, the Waker woke it, or the poll timer ran out.
+  uv_run(&uv_, UV_RUN_ONCE);
+  uv_timer_stop(&poll_timer_);
+  take();
+  return absl::OkStatus();
+}
+
+void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+  Trace("loop", platform::TraceEventKind::kPoolEnqueue, token);
+  pool_->Submit(token, std::move(work));
+}
+
+void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
+  uv_timer_stop(&timer->timer);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer->timer),
+           [](uv_handle_t* h) { delete reinterpret_cast<NetworkTimer*>(h); });
+}
+
+void RealPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
+  auto* t = new NetworkTimer{.token = token, .platform = this};
+  uv_timer_init(&uv_, &t->timer);
+  const int64_t ns = std::max<int64_t>(trip.nominal_latency.nanos(), 0);
+  const uint64_t ms = static_cast<uint64_t>((ns + 999'999) / 1'000'000);
+  uv_update_time(&uv_);  // from now, not from the last poll: never early
+  uv_timer_start(
+      &t->timer,
+      [](uv_timer_t* h) {
+        auto* t = reinterpret_cast<NetworkTimer*>(h);
+        RealPlatform* self = t->platform;
+        self->network_.erase(t->token);
+        self->Trace("net", platform::TraceEventKind::kIoComplete, t->token);
+        self->Post(t->token, absl::OkStatus());
+        self->CloseNetworkTimer(t);
+      },
+      ms, 0);
+  network_[token] = t;
+}
+
+absl::Status RealPlatform::Cancel(uint64_t token) {
+  if (auto it = network_.find(token); it != network_.end()) {
+    CloseNetworkTimer(it->second);
+    network_.erase(it);
+    Trace("net", platform::TraceEventKind::kIoCancel, token);
+    Post(token, absl::CancelledError("network round trip cancelled"));
+    return absl::OkStatus();
+  }
+  absl::Status s = pool_->Cancel(token);
+  if (!s.ok()) return s;
+  Trace("loop", platform::TraceEventKind::kPoolCancel, token);
+  Post(token, absl::CancelledError("work cancelled before it started"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<base::Instant> RealPlatform::ConsumeCpu(base::Duration duration) {
+  if (duration > base::Duration::Zero()) SpinThreadCpu(duration, [] { return false; });
+  return Now();
+}
+
+}  // namespace platform_real

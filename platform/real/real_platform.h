@@ -1,0 +1,94 @@
+// RealPlatform: platform::Platform on the machine: libuv as the poller and
+// timer source, a thread pool of its own, and thread CPU time for CPU work.
+//
+// - Now is uv_hrtime, counted from the platform's creation.
+// - Poll runs the libuv loop once (epoll on Linux, kqueue on BSD and macOS),
+//   bounded by a libuv timer for the timeout. libuv callbacks only collect
+//   completions; the loop core runs every user callback in its own phases,
+//   never inside a libuv callback. The loop core's phase order is libuv
+//   1.46's whatever libuv this links (Debian ships 1.44), since libuv here
+//   only polls.
+// - The Waker is uv_async_send: any thread, coalescing, and safe to use
+//   after the platform is gone (it then does nothing).
+// - Pool work runs on a ThreadPool of `pool_size` threads (1..1024, FIFO,
+//   libuv's slow-I/O cap); completions reach Poll in the order they finish.
+// - A network round trip is a libuv timer of its nominal latency: it holds
+//   no thread.
+// - ConsumeCpu computes on the loop thread until its CPU time has advanced
+//   by the duration.
+// - The trace gets the same events as on the simulated platform (pool
+//   enqueue, start and finish with the pool thread, network completions),
+//   stamped with real nanoseconds.
+//
+// Destroying the platform with work queued or running is defined: queued
+// work never runs, running work stops at its next check (its completion is
+// never delivered), threads are joined, and libuv's handles are closed.
+//
+// Threading: the loop thread only, except the Waker (any thread). Pool
+// bodies run on pool threads.
+#ifndef TWINLOOP_PLATFORM_REAL_REAL_PLATFORM_H_
+#define TWINLOOP_PLATFORM_REAL_REAL_PLATFORM_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "platform/platform.h"
+#include "platform/real/thread_pool.h"
+
+namespace platform_real {
+
+struct RealConfig {
+  int pool_size = 4;  // 1..1024, libuv's UV_THREADPOOL_SIZE
+  platform::TraceSink* trace = nullptr;
+};
+
+inline constexpr int kMaxPoolSize = 1024;
+
+class RealPlatform : public platform::Platform {
+ public:
+  // INVALID_ARGUMENT on an out-of-range setting; INTERNAL if libuv fails.
+  static absl::StatusOr<std::unique_ptr<RealPlatform>> Create(RealConfig config);
+  ~RealPlatform() override;
+
+  base::Instant Now() override;
+  absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
+  std::shared_ptr<platform::Waker> waker() override;
+  void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
+  absl::Status Cancel(uint64_t token) override;
+  absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
+  platform::TraceSink* trace() override { return config_.trace; }
+
+ private:
+  class AsyncWaker;
+  struct NetworkTimer;
+
+  explicit RealPlatform(RealConfig config);
+  absl::Status Init();
+  // From any thread: a completion, in finish order.
+  void Post(uint64_t token, absl::Status status);
+  void Trace(const char* thread, platform::TraceEventKind event, uint64_t token);
+  void CloseNetworkTimer(NetworkTimer* timer);
+
+  RealConfig config_;
+  uint64_t origin_ns_ = 0;
+  uv_loop_t uv_{};
+  bool uv_ready_ = false;
+  uv_async_t async_{};     // pool completions and the Waker
+  uv_timer_t poll_timer_{};  // bounds a Poll's wait
+  std::shared_ptr<AsyncWaker> waker_;
+  std::mutex mu_;
+  std::vector<platform::Completion> done_;  // guarded by mu_
+  absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+}  // namespace platform_real
+
+#endif  // TWINLOOP_PLATFORM_REAL_REAL_PLATFORM_H_

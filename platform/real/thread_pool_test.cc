@@ -1,0 +1,158 @@
+// The real thread pool. Only what is deterministic is asserted: orders that
+// the pool's rules fix, never wall-clock times. Runs under TSan.
+#include "platform/real/thread_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace platform_real {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+// Records what the hooks report, and lets a test wait for N completions.
+struct Recorder {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> events;  // "start 3", "done 3 OK"
+  int done = 0;
+  PoolHooks Hooks() {
+    return {.on_start =
+                [this](int, uint64_t token) {
+                  std::lock_guard<std::mutex> lock(mu);
+                  events.push_back("start " + std::to_string(token));
+                },
+            .on_done =
+                [this](int, uint64_t token, absl::Status s) {
+                  std::lock_guard<std::mutex> lock(mu);
+                  events.push_back("done " + std::to_string(token) + " " +
+                                   std::string(absl::StatusCodeToString(s.code())));
+                  ++done;
+                  cv.notify_all();
+                }};
+  }
+  void WaitFor(int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done >= n; });
+  }
+};
+
+platform::PoolWork Wait(int ms, platform::PoolWork::Kind kind = platform::PoolWork::Kind::kFastIo) {
+  platform::PoolWork w;
+  w.segments.push_back({platform::Segment::Kind::kWait, base::Duration::Millis(ms)});
+  w.kind = kind;
+  return w;
+}
+
+TEST(ThreadPoolTest, OneThreadRunsWorkInSubmissionOrder) {
+  Recorder r;
+  ThreadPool pool(1, r.Hooks());
+  for (uint64_t i = 1; i <= 5; ++i) pool.Submit(i, Wait(1));
+  r.WaitFor(5);
+  std::lock_guard<std::mutex> lock(r.mu);
+  EXPECT_THAT(r.events, ElementsAre("start 1", "done 1 OK", "start 2", "done 2 OK", "start 3",
+                                    "done 3 OK", "start 4", "done 4 OK", "start 5", "done 5 OK"));
+}
+
+TEST(ThreadPoolTest, BodiesRunOnPoolThreadsAfterTheirSegments) {
+  Recorder r;
+  ThreadPool pool(2, r.Hooks());
+  std::atomic<bool> on_main{false};
+  const std::thread::id main = std::this_thread::get_id();
+  platform::PoolWork w = Wait(1);
+  w.body = [&] { on_main = std::this_thread::get_id() == main; };
+  pool.Submit(1, std::move(w));
+  platform::PoolWork bad;
+  bad.body = [] { throw std::runtime_error("disk on fire"); };
+  pool.Submit(2, std::move(bad));
+  r.WaitFor(2);
+  EXPECT_FALSE(on_main);
+  std::lock_guard<std::mutex> lock(r.mu);
+  EXPECT_THAT(r.events, ::testing::Contains("done 2 INTERNAL"));
+}
+
+TEST(ThreadPoolTest, CancelRemovesQueuedWorkOnly) {
+  Recorder r;
+  ThreadPool pool(1, r.Hooks());
+  std::atomic<bool> ran{false};
+  pool.Submit(1, Wait(50));
+  platform::PoolWork queued = Wait(1);
+  queued.body = [&] { ran = true; };
+  pool.Submit(2, std::move(queued));
+  // Work 1 may or may not have started yet; work 2 cannot have: one thread.
+  EXPECT_TRUE(pool.Cancel(2).ok());
+  EXPECT_EQ(pool.Cancel(2).code(), absl::StatusCode::kFailedPrecondition);
+  r.WaitFor(1);
+  EXPECT_EQ(pool.Cancel(1).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(ran);
+}
+
+TEST(ThreadPoolTest, SlowIoHoldsAtMostHalfThePool) {
+  // 4 threads: at most 2 slow tasks at once (a slow task holds its slot
+  // until its body returns, so the bodies see the cap exactly), and an fs
+  // task queued behind four slow ones runs while the first two still do.
+  Recorder r;
+  ThreadPool pool(4, r.Hooks());
+  std::atomic<int> slow_now{0}, slow_max{0}, slow_begun{0};
+  std::atomic<int> slow_begun_when_fs_ran{-1};
+  for (uint64_t i = 1; i <= 4; ++i) {
+    platform::PoolWork w;
+    w.kind = platform::PoolWork::Kind::kSlowIo;
+    w.body = [&] {
+      ++slow_begun;
+      const int now = ++slow_now;
+      int seen = slow_max;
+      while (now > seen && !slow_max.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      --slow_now;
+    };
+    pool.Submit(i, std::move(w));
+  }
+  platform::PoolWork fs;
+  fs.kind = platform::PoolWork::Kind::kFastIo;
+  fs.body = [&] { slow_begun_when_fs_ran = slow_begun.load(); };
+  pool.Submit(5, std::move(fs));
+  r.WaitFor(5);
+  EXPECT_EQ(slow_max, 2);
+  EXPECT_LE(slow_begun_when_fs_ran, 2);
+}
+
+TEST(ThreadPoolTest, DestroyingABusyPoolDropsQueuedWorkAndStopsRunningWork) {
+  Recorder r;
+  std::atomic<int> bodies{0};
+  {
+    ThreadPool pool(2, r.Hooks());
+    for (uint64_t i = 1; i <= 10; ++i) {
+      platform::PoolWork w;
+      w.segments.push_back({platform::Segment::Kind::kCpu, base::Duration::Seconds(3600)});
+      w.segments.push_back({platform::Segment::Kind::kWait, base::Duration::Seconds(3600)});
+      w.body = [&] { ++bodies; };
+      pool.Submit(i, std::move(w));
+    }
+  }  // must not wait an hour
+  EXPECT_EQ(bodies, 0);
+  std::lock_guard<std::mutex> lock(r.mu);
+  EXPECT_EQ(r.done, 0);
+}
+
+TEST(SpinThreadCpuTest, SpinsForTheCallingThreadsCpuTime) {
+  timespec a, b;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+  EXPECT_TRUE(SpinThreadCpu(base::Duration::Millis(5), [] { return false; }));
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+  const int64_t spent = (b.tv_sec - a.tv_sec) * 1'000'000'000 + (b.tv_nsec - a.tv_nsec);
+  EXPECT_GE(spent, 5'000'000);
+  EXPECT_FALSE(SpinThreadCpu(base::Duration::Seconds(3600), [] { return true; }));
+}
+
+}  // namespace
+}  // namespace platform_real
