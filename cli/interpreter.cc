@@ -119,6 +119,8 @@ void Interpreter::ExecOne(const Op& op) {
       work.segments.push_back({op.pool_io ? platform::Segment::Kind::kWait
                                           : platform::Segment::Kind::kCpu,
                                base::Duration::MillisRounded(op.ms)});
+      // fs-like or crypto-like (libuv's UV__WORK_FAST_IO, UV__WORK_CPU).
+      work.kind = op.pool_io ? platform::PoolWork::Kind::kFastIo : platform::PoolWork::Kind::kCpu;
       Schedule();
       OrStop(loop_->QueueWork(std::move(work), [this, o](absl::Status s) {
         Enter();

@@ -38,10 +38,13 @@
 #include "cli/interpreter.h"
 #include "cli/output_file.h"
 #include "cli/printable.h"
+#include "cli/real_runner.h"
 #include "cli/scenario.h"
 #include "cli/sim_runner.h"
 #include "platform/trace.h"
 
+ABSL_FLAG(std::string, platform, "sim",
+          "where the run happens: sim (virtual time, deterministic) or real (this machine)");
 ABSL_FLAG(std::string, trace, "",
           "write the run's trace (JSON lines, platform/TRACE.md) to this file; it appears "
           "only when the run succeeds");
@@ -61,12 +64,15 @@ constexpr int kUsage = 2;
 constexpr int64_t kMaxInputBytesLimit = int64_t{1} << 30;
 
 constexpr char kUsageText[] =
-    "usage: twinloop run FILE.json [--trace=TRACE.jsonl] [--max_callbacks=N] [--max_pending=N]\n"
+    "usage: twinloop run FILE.json [--platform=sim|real] [--trace=TRACE.jsonl]\n"
+    "                              [--max_callbacks=N] [--max_pending=N]\n"
     "       twinloop js FILE.json\n"
     "Runs a scenario on the simulated platform and prints its log lines as it goes,\n"
     "or prints the same program for Node.js. FILE may be - for standard input.\n"
     "\n"
     "flags:\n"
+    "  --platform=sim|real      (run) sim: virtual time, the same every run (default);\n"
+    "                           real: this machine, threads pinned to config.cores\n"
     "  --trace=FILE             (run) write the run's trace to FILE, which appears\n"
     "                           only when the run succeeds\n"
     "  --max_callbacks=N        (run) stop after N callbacks; 0: no limit\n"
@@ -115,15 +121,21 @@ bool ReserveStandardDescriptors() {
 
 class StdoutLines : public scenario::LogSink {
  public:
-  explicit StdoutLines(scenario::OutputFile* out) : out_(out) {}
+  // Real time is shown to the microsecond: nanoseconds there are noise.
+  StdoutLines(scenario::OutputFile* out, bool round_to_us) : out_(out), round_to_us_(round_to_us) {}
   void Write(const scenario::LogLine& line) override {
-    std::string text = scenario::FormatLogLine(line);
+    scenario::LogLine shown = line;
+    if (round_to_us_) {
+      shown.t = base::Instant::FromNanos((line.t.nanos() + 500) / 1000 * 1000);
+    }
+    std::string text = scenario::FormatLogLine(shown);
     text += '\n';
     out_->Write(text);
   }
 
  private:
   scenario::OutputFile* out_;
+  bool round_to_us_;
 };
 
 class Cli {
@@ -138,7 +150,7 @@ class Cli {
     }
     std::vector<std::string> args(argv + 1, argv + argc);
     absl::StatusOr<scenario::CommandLine> cl = scenario::ApplyCommandLine(
-        args, {{"run", {"trace", "max_callbacks", "max_pending", "max_input_bytes",
+        args, {{"run", {"platform", "trace", "max_callbacks", "max_pending", "max_input_bytes",
                         "allow_special_files"}},
                {"js", {"max_input_bytes", "allow_special_files"}}});
     if (!cl.ok()) return UsageError(std::string(cl.status().message()));
@@ -165,6 +177,9 @@ class Cli {
       if (value < 0) {
         return UsageError(absl::StrCat("--", name, " must be >= 0 (0: no limit), got ", value));
       }
+    }
+    if (const std::string p = absl::GetFlag(FLAGS_platform); p != "sim" && p != "real") {
+      return UsageError(absl::StrCat("--platform must be sim or real, got ", scenario::Quoted(p)));
     }
     if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY"); cwd != nullptr && *cwd == '\0') {
       return UsageError(
@@ -251,7 +266,7 @@ class Cli {
       trace_file = *std::move(f);
       nlohmann::ordered_json header;
       header["twinloop_trace"] = platform::kTraceVersion;
-      header["platform"] = "sim";
+      header["platform"] = absl::GetFlag(FLAGS_platform);
       header["cores"] = scenario_->config.cores;
       header["pool_size"] = scenario_->config.pool_size;
       header["seed"] = scenario_->config.seed;
@@ -268,9 +283,14 @@ class Cli {
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    StdoutLines lines(stdout_.get());
+    const bool real = absl::GetFlag(FLAGS_platform) == "real";
+    StdoutLines lines(stdout_.get(), /*round_to_us=*/real);
     scenario::OutputFile* trace_out = trace_file.get();
-    const absl::Status run = scenario::RunOnSimulator(
+    using Runner = absl::Status (*)(const scenario::Scenario&, scenario::LogSink*,
+                                    platform::TraceSink*, scenario::RunOptions);
+    const Runner runner = real ? Runner{scenario::RunOnRealPlatform}
+                               : Runner{scenario::RunOnSimulator};
+    const absl::Status run = runner(
         *scenario_, &lines, trace.get(),
         {.max_callbacks = absl::GetFlag(FLAGS_max_callbacks),
          .max_callbacks_name = "--max_callbacks",

@@ -265,5 +265,23 @@ check "duplicate key" "1 twinloop: $tmp/dup.json: main[0]: duplicate key \"timeo
 o=$(BUILD_WORKING_DIRECTORY= "$bin" run js.json 2>&1); rc=$?
 check "empty BUILD_WORKING_DIRECTORY" "2 twinloop: BUILD_WORKING_DIRECTORY is set but empty, so relative paths have no base; unset it, or set it to the directory they are relative to (twinloop --help for usage)" "$rc $o"
 
+# --- The real platform ----------------------------------------------------------
+run run --platform=real "$data/js.json"
+check "real: exit code" 0 "$rc"
+check "real: Node's order" "b a" "$(sed 's/.*"log": "\(.*\)"}/\1/' "$out" | tr '\n' ' ' | sed 's/ $//')"
+if ! grep -qE '^\{"t": [0-9]+(\.[0-9]{1,3})?, "log": "a"\}$' "$out"; then
+  echo "FAIL real: t is wall milliseconds to the microsecond"; cat "$out"; fail=1
+fi
+run run --platform=bogus "$data/js.json"
+check "bad platform" "2 twinloop: --platform must be sim or real, got \"bogus\" (twinloop --help for usage)" "$rc $(cat "$err")"
+echo '{"version": 1, "config": {"cores": 1024}, "main": []}' > "$tmp/cores.json"
+run run --platform=real "$tmp/cores.json"
+check "too many cores: exit code" 1 "$rc"
+contains "too many cores: message" "run failed: the scenario asks for 1024 cores, but this machine lets the run use" "$(cat "$err")"
+run run --platform=real --trace="$tmp/real.jsonl" "$data/signup6.json"
+check "real trace: exit code" 0 "$rc"
+contains "real trace: header" '"platform":"real"' "$(head -1 "$tmp/real.jsonl")"
+check "real trace: six pool starts" 6 "$(grep -c '"ev":"pool_start"' "$tmp/real.jsonl")"
+
 if [[ $fail -eq 0 ]]; then echo "all CLI checks passed"; fi
 exit $fail

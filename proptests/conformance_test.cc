@@ -14,74 +14,30 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/sim_runner.h"
 #include "cli/scenario.h"
+#include "cli/sim_runner.h"
+#include "proptests/conformance_corpus.h"
 
+namespace proptests {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path Runfiles() { return fs::path(std::getenv("TEST_SRCDIR")) / "conformance"; }
-
-// The corpus this repository keeps (proptests/testdata/node20/README.md).
-fs::path OwnCorpus() {
-  return fs::path(std::getenv("TEST_SRCDIR")) / "twinloop" / "proptests" / "testdata" / "node20";
-}
-
-std::vector<fs::path> Scenarios(const fs::path& root) {
-  std::vector<fs::path> out;
-  if (!fs::exists(root)) return out;
-  for (const auto& e : fs::directory_iterator(root)) {
-    if (e.path().extension() == ".json") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string Missing() { return Read(Runfiles() / "MISSING"); }
-
 absl::StatusOr<std::vector<scenario::LogLine>> RunFile(const fs::path& p) {
-  absl::StatusOr<scenario::Scenario> s = scenario::ParseScenario(Read(p));
+  absl::StatusOr<scenario::Scenario> s = scenario::ParseScenario(ReadFile(p));
   if (!s.ok()) return s.status();
   return scenario::RunOnSimulator(*s);
 }
 
-// Every NAME.json in `files` prints the labels of NAME.expected, in order.
-void ExpectNodeOrder(const std::vector<fs::path>& files) {
-  int mismatches = 0;
-  for (const fs::path& json : files) {
-    fs::path expected_path = json;
-    expected_path.replace_extension(".expected");
-    std::vector<std::string> want;
-    std::istringstream in(Read(expected_path));
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) want.push_back(line);
-    }
-    auto got = RunFile(json);
-    ASSERT_TRUE(got.ok()) << json.filename() << ": " << got.status();
-    std::vector<std::string> labels;
-    for (const auto& l : *got) labels.push_back(l.label);
-    if (labels != want) {
-      ++mismatches;
-      ADD_FAILURE() << json.filename() << ": Node printed " << testing::PrintToString(want)
-                    << " but twinloop gave " << testing::PrintToString(labels);
-    }
-  }
-  EXPECT_EQ(mismatches, 0) << "of " << files.size() << " scenarios";
+absl::StatusOr<std::vector<scenario::LogLine>> Simulate(const scenario::Scenario& s) {
+  return scenario::RunOnSimulator(s);
 }
 
 TEST(ConformanceTest, Node20OrderOfLabels) {
-  ASSERT_EQ(Missing(), "");
-  const std::vector<fs::path> files = Scenarios(Runfiles() / "node20");
+  ASSERT_EQ(SharedCorpusMissing(), "");
+  const std::vector<fs::path> files = Scenarios(SharedCorpus("node20"));
   ASSERT_GE(files.size(), 100u);
-  ExpectNodeOrder(files);
+  ExpectNodeOrder(files, Simulate);
 }
 
 TEST(ConformanceTest, Node20OrderOfLabelsInOwnCorpus) {
@@ -91,18 +47,18 @@ TEST(ConformanceTest, Node20OrderOfLabelsInOwnCorpus) {
   for (const char* name : {"rerun_timeout", "rerun_interval", "rerun_chained"}) {
     EXPECT_TRUE(fs::exists(OwnCorpus() / (std::string(name) + ".json"))) << name;
   }
-  ExpectNodeOrder(files);
+  ExpectNodeOrder(files, Simulate);
 }
 
 TEST(ConformanceTest, PoolSaturationExactTimes) {
-  ASSERT_EQ(Missing(), "");
-  const std::vector<fs::path> files = Scenarios(Runfiles() / "pool");
+  ASSERT_EQ(SharedCorpusMissing(), "");
+  const std::vector<fs::path> files = Scenarios(SharedCorpus("pool"));
   ASSERT_GE(files.size(), 10u);
   for (const fs::path& json : files) {
     fs::path expected_path = json;
     expected_path.replace_extension(".expected");
     std::map<std::string, std::vector<double>> want, got_times;
-    std::istringstream in(Read(expected_path));
+    std::istringstream in(ReadFile(expected_path));
     for (std::string line; std::getline(in, line);) {
       if (line.empty()) continue;
       const auto j = nlohmann::json::parse(line);
@@ -123,3 +79,4 @@ TEST(ConformanceTest, PoolSaturationExactTimes) {
 }
 
 }  // namespace
+}  // namespace proptests

@@ -33,7 +33,18 @@ struct RealPlatform::NetworkTimer {
   uv_timer_t timer;
   uint64_t token;
   RealPlatform* platform;
+  base::Instant due;
 };
+
+namespace {
+
+// libuv timers count whole milliseconds of a floored loop time, so one can
+// fire up to a millisecond early by uv_hrtime; round the wait up.
+uint64_t CeilMillis(base::Duration d) {
+  return static_cast<uint64_t>((std::max<int64_t>(d.nanos(), 0) + 999'999) / 1'000'000);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RealPlatform>> RealPlatform::Create(RealConfig config) {
   if (config.pool_size < 1 || config.pool_size > kMaxPoolSize) {
@@ -60,6 +71,7 @@ absl::Status RealPlatform::Init() {
     return absl::InternalError(absl::StrCat("uv_async_init: ", uv_strerror(r)));
   }
   uv_timer_init(&uv_, &poll_timer_);
+  poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
   pool_ = std::make_unique<ThreadPool>(
       config_.pool_size,
@@ -132,19 +144,26 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
     take();
     return absl::OkStatus();
   }
-  if (timeout != platform::kWaitForever) {
-    // libuv timers count whole milliseconds; round up so the wait is never
-    // shorter than asked.
-    const int64_t ms = (timeout.nanos() + 999'999) / 1'000'000;
-    uv_update_time(&uv_);  // libuv's time is stale after callbacks ran
-    uv_timer_start(&poll_timer_, [](uv_timer_t*) {}, static_cast<uint64_t>(ms), 0);
+  const bool forever = timeout == platform::kWaitForever;
+  const base::Instant deadline = Now() + timeout;
+  for (;;) {
+    poll_timed_out_ = false;
+    if (!forever) {
+      uv_update_time(&uv_);  // libuv's time is stale after callbacks ran
+      uv_timer_start(
+          &poll_timer_,
+          [](uv_timer_t* h) { static_cast<RealPlatform*>(h->data)->poll_timed_out_ = true; },
+          CeilMillis(deadline - Now()), 0);
+    }
+    // One pass of libuv: returns once a completion was signalled, a network
+    // timer fired, the Waker woke it, or the poll timer ran out.
+    uv_run(&uv_, UV_RUN_ONCE);
+    uv_timer_stop(&poll_timer_);
+    take();
+    // Never return before the deadline for nothing: libuv's millisecond
+    // clock can run up to a millisecond ahead of uv_hrtime.
+    if (!out->empty() || !poll_timed_out_ || Now() >= deadline) return absl::OkStatus();
   }
-  // One pass of libuv: returns once a completion was signalled, a network
-  // timer fired, the Waker woke it, or the poll timer ran out.
-  uv_run(&uv_, UV_RUN_ONCE);
-  uv_timer_stop(&poll_timer_);
-  take();
-  return absl::OkStatus();
 }
 
 void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
@@ -160,22 +179,29 @@ void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
 
 void RealPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   auto* t = new NetworkTimer{.token = token, .platform = this};
+  t->due = Now() + std::max(trip.nominal_latency, base::Duration::Zero());
   uv_timer_init(&uv_, &t->timer);
-  const int64_t ns = std::max<int64_t>(trip.nominal_latency.nanos(), 0);
-  const uint64_t ms = static_cast<uint64_t>((ns + 999'999) / 1'000'000);
-  uv_update_time(&uv_);  // from now, not from the last poll: never early
+  StartNetworkTimer(t);
+  network_[token] = t;
+}
+
+void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
+  uv_update_time(&uv_);  // from now, not from the last poll
   uv_timer_start(
       &t->timer,
       [](uv_timer_t* h) {
         auto* t = reinterpret_cast<NetworkTimer*>(h);
         RealPlatform* self = t->platform;
+        if (self->Now() < t->due) {  // libuv's millisecond clock ran ahead
+          self->StartNetworkTimer(t);
+          return;
+        }
         self->network_.erase(t->token);
         self->Trace("net", platform::TraceEventKind::kIoComplete, t->token);
         self->Post(t->token, absl::OkStatus());
         self->CloseNetworkTimer(t);
       },
-      ms, 0);
-  network_[token] = t;
+      CeilMillis(t->due - Now()), 0);
 }
 
 absl::Status RealPlatform::Cancel(uint64_t token) {

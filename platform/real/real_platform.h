@@ -74,6 +74,7 @@ class RealPlatform : public platform::Platform {
   // From any thread: a completion, in finish order.
   void Post(uint64_t token, absl::Status status);
   void Trace(const char* thread, platform::TraceEventKind event, uint64_t token);
+  void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);
 
   RealConfig config_;
@@ -82,6 +83,7 @@ class RealPlatform : public platform::Platform {
   bool uv_ready_ = false;
   uv_async_t async_{};     // pool completions and the Waker
   uv_timer_t poll_timer_{};  // bounds a Poll's wait
+  bool poll_timed_out_ = false;
   std::shared_ptr<AsyncWaker> waker_;
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // guarded by mu_

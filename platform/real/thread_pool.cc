@@ -47,7 +47,8 @@ ThreadPool::~ThreadPool() {
     stopping_ = true;
     queue_.clear();  // dropped: never run, never reported
   }
-  cv_.notify_all();
+  work_cv_.notify_all();
+  stop_cv_.notify_all();
   for (std::thread& t : threads_) t.join();
 }
 
@@ -56,7 +57,7 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back({token, std::move(work)});
   }
-  cv_.notify_one();
+  work_cv_.notify_one();
 }
 
 absl::Status ThreadPool::Cancel(uint64_t token) {
@@ -90,7 +91,7 @@ bool ThreadPool::RunSegment(const platform::Segment& segment) {
   std::unique_lock<std::mutex> lock(mu_);
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::nanoseconds(segment.duration.nanos());
-  return !cv_.wait_until(lock, deadline, [this] { return stopping_; });
+  return !stop_cv_.wait_until(lock, deadline, [this] { return stopping_; });
 }
 
 void ThreadPool::Worker(int index) {
@@ -99,7 +100,7 @@ void ThreadPool::Worker(int index) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       std::deque<Task>::iterator next;
-      cv_.wait(lock, [&] {
+      work_cv_.wait(lock, [&] {
         if (stopping_) return true;
         next = NextEligible();
         return next != queue_.end();
@@ -132,7 +133,7 @@ void ThreadPool::Worker(int index) {
         std::lock_guard<std::mutex> lock(mu_);
         --slow_running_;
       }
-      cv_.notify_all();  // a freed slow slot may let queued slow work start
+      work_cv_.notify_all();  // a freed slow slot may let queued slow work start
     }
     if (!finished) return;  // the pool is stopping
     if (hooks_.on_done) hooks_.on_done(index, task.token, std::move(status));

@@ -76,7 +76,9 @@ class ThreadPool {
   const int size_;  // set before the threads start: they read it
   PoolHooks hooks_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable work_cv_;  // idle workers wait here for work
+  std::condition_variable stop_cv_;  // kWait segments sleep here
+  // (Two: a notify_one for new work must never land on a sleeping segment.)
   bool stopping_ = false;
   std::deque<Task> queue_;
   int slow_running_ = 0;
