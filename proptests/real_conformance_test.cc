@@ -5,6 +5,9 @@
 // Tagged real_timing: sanitizers slow every callback several times over,
 // which turns the scenarios' margins into races, so the asan and ubsan
 // configs skip this test (.bazelrc), and tsan runs only "threads" tests.
+// Tagged exclusive: `cpu` ops compute in thread CPU time, so a test sharing
+// the cores would stretch them in wall time (some scenarios' margins are a
+// few milliseconds).
 #include <filesystem>
 #include <vector>
 
