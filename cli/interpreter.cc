@@ -145,8 +145,10 @@ absl::Status RunScenario(const Scenario& scenario, platform::Platform& platform,
   // An endless setImmediate chain never lets virtual time advance; on the
   // real platform it would spin; either way the run stops after 100,000.
   runtime::Loop loop(&platform, {.max_immediate_chain = 100'000});
+  runtime::LoopMetrics* const metrics = options.metrics;
   Interpreter interp(&scenario, &loop, out, std::move(options));
   absl::Status s = interp.Run();
+  if (metrics != nullptr) *metrics = *loop.Metrics();  // the loop's own thread: cannot fail
   // A run that stopped early leaves work behind. Shut the loop down while
   // the interpreter its callbacks point to is still alive; left to the
   // loop's destructor, they would run after the interpreter is gone.

@@ -77,6 +77,9 @@ struct RunOptions {
   std::string max_pending_name = "RunOptions::max_pending";
   // Asked before every callback; an error stops the run with that error.
   absl::AnyInvocable<absl::Status()> should_stop;
+  // If set, RunScenario stores the loop's metrics here when the run ends,
+  // whether it succeeded or not (before the loop shuts down).
+  runtime::LoopMetrics* metrics = nullptr;
 };
 
 class Interpreter;

@@ -36,6 +36,7 @@
 #include "cli/command_line.h"
 #include "cli/input_file.h"
 #include "cli/interpreter.h"
+#include "cli/metrics_json.h"
 #include "cli/output_file.h"
 #include "cli/printable.h"
 #include "cli/real_runner.h"
@@ -52,6 +53,9 @@ ABSL_FLAG(int64_t, max_callbacks, scenario::kDefaultMaxCallbacks,
           "stop the run after this many callbacks (0: no limit)");
 ABSL_FLAG(int64_t, max_pending, scenario::kDefaultMaxPending,
           "stop the run when more callbacks than this are pending at once (0: no limit)");
+ABSL_FLAG(bool, metrics, false,
+          "print the run's loop metrics (runtime/loop_metrics.h) as one JSON object on "
+          "stderr when it ends");
 ABSL_FLAG(int64_t, max_input_bytes, 8 << 20, "read at most this many bytes of scenario");
 ABSL_FLAG(bool, allow_special_files, false,
           "read a scenario from a FIFO, device or socket, not only a regular file");
@@ -65,7 +69,7 @@ constexpr int64_t kMaxInputBytesLimit = int64_t{1} << 30;
 
 constexpr char kUsageText[] =
     "usage: twinloop run FILE.json [--platform=sim|real] [--trace=TRACE.jsonl]\n"
-    "                              [--max_callbacks=N] [--max_pending=N]\n"
+    "                              [--max_callbacks=N] [--max_pending=N] [--metrics]\n"
     "       twinloop js FILE.json\n"
     "Runs a scenario on the simulated platform and prints its log lines as it goes,\n"
     "or prints the same program for Node.js. FILE may be - for standard input.\n"
@@ -79,6 +83,8 @@ constexpr char kUsageText[] =
     "                           (default 100000000)\n"
     "  --max_pending=N          (run) stop when more than N callbacks are pending at\n"
     "                           once; 0: no limit (default 1000000)\n"
+    "  --metrics                (run) print the loop's metrics as one JSON object\n"
+    "                           on stderr when the run ends\n"
     "  --max_input_bytes=N      read at most N bytes of scenario (default 8388608)\n"
     "  --allow_special_files    read a FIFO, device or socket, not only a regular file\n"
     "  --flagfile=FILE          read flags from FILE, one per line\n"
@@ -150,8 +156,8 @@ class Cli {
     }
     std::vector<std::string> args(argv + 1, argv + argc);
     absl::StatusOr<scenario::CommandLine> cl = scenario::ApplyCommandLine(
-        args, {{"run", {"platform", "trace", "max_callbacks", "max_pending", "max_input_bytes",
-                        "allow_special_files"}},
+        args, {{"run", {"platform", "trace", "max_callbacks", "max_pending", "metrics",
+                        "max_input_bytes", "allow_special_files"}},
                {"js", {"max_input_bytes", "allow_special_files"}}});
     if (!cl.ok()) return UsageError(std::string(cl.status().message()));
     if (cl->help) {
@@ -290,6 +296,8 @@ class Cli {
                                     platform::TraceSink*, scenario::RunOptions);
     const Runner runner = real ? Runner{scenario::RunOnRealPlatform}
                                : Runner{scenario::RunOnSimulator};
+    runtime::LoopMetrics metrics;
+    const bool want_metrics = absl::GetFlag(FLAGS_metrics);
     const absl::Status run = runner(
         *scenario_, &lines, trace.get(),
         {.max_callbacks = absl::GetFlag(FLAGS_max_callbacks),
@@ -305,9 +313,15 @@ class Cli {
            if (!stdout_->status().ok()) return stdout_->status();
            if (trace_out != nullptr && !trace_out->status().ok()) return trace_out->status();
            return absl::OkStatus();
-         }});
+         },
+         .metrics = want_metrics ? &metrics : nullptr});
 
     const int code = FinishStdout(kOk);
+    // After stdout is flushed, so that a terminal shows them in order.
+    if (want_metrics) {
+      const std::string text = scenario::MetricsJson(metrics) + "\n";
+      if (fwrite(text.data(), 1, text.size(), stderr) == text.size()) fflush(stderr);
+    }
     if (g_signal != 0) {
       if (trace_file != nullptr) trace_file->Abandon();
       Say(absl::StrCat(Shown(path_), ": ", run.message(), "; the output so far was flushed"));

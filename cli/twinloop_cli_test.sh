@@ -283,5 +283,27 @@ check "real trace: exit code" 0 "$rc"
 contains "real trace: header" '"platform":"real"' "$(head -1 "$tmp/real.jsonl")"
 check "real trace: six pool starts" 6 "$(grep -c '"ev":"pool_start"' "$tmp/real.jsonl")"
 
+# --- Metrics --------------------------------------------------------------------
+# On the simulator every number is exact: three waits in poll (to 50, 200 and
+# 300 ms), the 5th and 6th signups queued for 200 ms.
+run run --metrics "$data/signup6.json"
+check "metrics: exit code" 0 "$rc"
+check "metrics: stdout unchanged" 7 "$(wc -l < "$out")"
+check "metrics: one JSON object on stderr" '{"iterations":3,"callbacks":{"main":1,"timers":0,"pending":0,"idle":0,"prepare":0,"poll":7,"check":0,"close":0,"shutdown":0},"next_ticks":0,"microtasks":0,"idle_ms":300.0,"elapsed_ms":300.0,"utilization":0.0,"timer_lag_ms":{"count":0,"p50":0.0,"p99":0.0,"max":0.0},"pool":{"queued":0,"busy":0,"max_queued":2,"max_busy":4},"queue_wait_ms":{"count":6,"p50":0.0,"p99":200.0,"max":200.0}}' "$(cat "$err")"
+run run "$data/signup6.json"
+check "metrics: none unless asked" "" "$(cat "$err")"
+# On the machine only the counts are certain.
+run run --metrics --platform=real "$data/signup6.json"
+check "real metrics: exit code" 0 "$rc"
+contains "real metrics: callbacks" '"callbacks":{"main":1,"timers":0,"pending":0,"idle":0,"prepare":0,"poll":7,' "$(cat "$err")"
+contains "real metrics: pool" '"max_busy":4}' "$(cat "$err")"
+contains "real metrics: queue waits" '"queue_wait_ms":{"count":6,' "$(cat "$err")"
+run run --metrics --max_callbacks=3 "$data/signup6.json"
+check "metrics of a failed run: exit code" 1 "$rc"
+contains "metrics of a failed run: printed first" '"callbacks":{"main":1,"timers":0,"pending":0,"idle":0,"prepare":0,"poll":3,' "$(head -1 "$err")"
+contains "metrics of a failed run: then the error" "run failed: the run reached its budget of 3 callbacks" "$(tail -1 "$err")"
+run js --metrics "$data/js.json"
+check "metrics is a run flag" 2 "$rc"
+
 if [[ $fail -eq 0 ]]; then echo "all CLI checks passed"; fi
 exit $fail

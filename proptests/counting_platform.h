@@ -55,6 +55,7 @@ class CountingPlatform : public platform::Platform {
     ++calls_.cpu;
     return inner_->ConsumeCpu(d);
   }
+  platform::PoolStats pool_stats() override { return inner_->pool_stats(); }
   platform::TraceSink* trace() override { return inner_->trace(); }
 
  private:

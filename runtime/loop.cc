@@ -14,21 +14,6 @@
 
 namespace runtime {
 
-const char* PhaseName(Phase p) {
-  switch (p) {
-    case Phase::kMain: return "main";
-    case Phase::kTimers: return "timers";
-    case Phase::kPending: return "pending";
-    case Phase::kIdle: return "idle";
-    case Phase::kPrepare: return "prepare";
-    case Phase::kPoll: return "poll";
-    case Phase::kCheck: return "check";
-    case Phase::kClose: return "close";
-    case Phase::kShutdown: return "shutdown";
-  }
-  return "?";
-}
-
 Loop::Loop(platform::Platform* platform, LoopOptions options)
     : platform_(platform),
       trace_(platform->trace()),
@@ -36,8 +21,10 @@ Loop::Loop(platform::Platform* platform, LoopOptions options)
       options_(options),
       owner_(std::this_thread::get_id()),
       timers_(this),
-      immediates_([this](bool on) { ToggleImmediateRef(on); }) {
+      immediates_([this](bool on) { ToggleImmediateRef(on); }),
+      histograms_(std::make_unique<Histograms>()) {
   UpdateTime();  // uv_loop_init reads the clock
+  counters_.start = last_read_;
   // Node (src/env.cc, InitializeLibuv) starts an unref'd check handle for
   // immediates before any user code, and keeps a ref'd idle handle active
   // while ref'd immediates are queued, so that poll does not block.
@@ -145,7 +132,10 @@ bool Loop::Invoke(const char* kind, int64_t id, Callback& cb) {
 void Loop::DrainTasks() {
   if (tasks_.empty()) return;
   const TaskQueues::DrainResult r = tasks_.Drain(
-      [this](TaskQueues::Queue q, TaskQueues::Task& t) { return Invoke(QueueName(q), -1, t); },
+      [this](TaskQueues::Queue q, TaskQueues::Task& t) {
+        ++counters_.tasks[static_cast<int>(q)];
+        return Invoke(QueueName(q), -1, t);
+      },
       options_.max_tasks_per_drain);
   if (r == TaskQueues::DrainResult::kLimit) {
     Fail(absl::ResourceExhaustedError(absl::StrCat(
@@ -158,6 +148,7 @@ void Loop::DrainTasks() {
 bool Loop::RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb) {
   if (!error_.ok()) return false;
   phase_ = phase;
+  ++counters_.callbacks[static_cast<int>(phase)];
   // Node: process.nextTick drains before promise microtasks, after every
   // macrotask callback (InternalCallbackScope::Close, runNextTicks).
   if (Invoke(kind, id, cb)) DrainTasks();
@@ -185,6 +176,11 @@ bool Loop::RunTimerCallback(Timeout& timer, Callback& callback) {
   if (!error_.ok()) return false;
   const char* kind = timer.repeats() ? "interval" : "timeout";
   phase_ = Phase::kTimers;
+  ++counters_.callbacks[static_cast<int>(Phase::kTimers)];
+  // Lag, as monitorEventLoopDelay sees it: how far past start + delay (in
+  // the loop's ms time) the callback runs.
+  histograms_->timer_lag.Record(
+      last_read_ - Instant::FromNanos((timer.start_ms() + timer.duration_ms()) * 1'000'000));
   if (tracing()) Trace(platform::TraceEventKind::kTimerFire, kind, static_cast<int64_t>(timer.id()));
   return Invoke(kind, static_cast<int64_t>(timer.id()), callback);
 }
@@ -322,6 +318,7 @@ absl::StatusOr<bool> Loop::Run(RunMode mode) {
     RunTimersPhase();
   }
   while (alive && !stop_ && ok()) {
+    ++counters_.iterations;
     const bool can_sleep = pending_.empty() && idle_.empty();
     RunPending();
     if (ok()) RunWatchers(HandleType::kIdle, Phase::kIdle);
@@ -360,6 +357,41 @@ absl::StatusOr<bool> Loop::Alive() const {
   absl::Status s = CheckUsable("Alive", /*creates_work=*/false);
   if (!s.ok()) return s;
   return AliveNow();
+}
+
+// --- Metrics -----------------------------------------------------------------
+
+namespace {
+
+LatencySummary Summarize(const LatencyHistogram& h) {
+  return {.count = h.count(),
+          .p50 = h.Percentile(50),
+          .p99 = h.Percentile(99),
+          .max = h.max()};
+}
+
+}  // namespace
+
+absl::StatusOr<LoopMetrics> Loop::Metrics() {
+  absl::Status s = CheckThread("Metrics");
+  if (!s.ok()) return s;
+  const Counters& c = counters_;
+  LoopMetrics m;
+  m.iterations = c.iterations;
+  m.callbacks = c.callbacks;
+  m.next_ticks = c.tasks[static_cast<int>(TaskQueues::Queue::kNextTick)];
+  m.microtasks = c.tasks[static_cast<int>(TaskQueues::Queue::kMicrotask)];
+  m.idle = c.idle;
+  m.elapsed = last_read_ - c.start;
+  // Node's eventLoopUtilization: active / (idle + active), 0 until time passed.
+  if (m.elapsed > Duration::Zero()) {
+    m.utilization = static_cast<double>((m.elapsed - std::min(m.idle, m.elapsed)).nanos()) /
+                    static_cast<double>(m.elapsed.nanos());
+  }
+  m.timer_lag = Summarize(histograms_->timer_lag);
+  m.queue_wait = Summarize(histograms_->queue_wait);
+  m.pool = platform_->pool_stats();
+  return m;
 }
 
 // --- Lifecycle ---------------------------------------------------------------

@@ -35,6 +35,7 @@
 #ifndef TWINLOOP_RUNTIME_LOOP_H_
 #define TWINLOOP_RUNTIME_LOOP_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <list>
@@ -52,6 +53,8 @@
 #include "base/time_units.h"
 #include "platform/platform.h"
 #include "runtime/immediate_queue.h"
+#include "runtime/latency_histogram.h"
+#include "runtime/loop_metrics.h"
 #include "runtime/task_queues.h"
 #include "runtime/timer_lists.h"
 
@@ -61,11 +64,6 @@ using base::Duration;
 using base::Instant;
 
 enum class RunMode { kDefault, kOnce, kNoWait };
-
-enum class Phase {
-  kMain, kTimers, kPending, kIdle, kPrepare, kPoll, kCheck, kClose, kShutdown
-};
-const char* PhaseName(Phase p);
 
 enum class HandleType { kIdle, kPrepare, kCheck };
 using HandleId = uint64_t;
@@ -162,6 +160,11 @@ class Loop : private TimerHost {
   // either way. A no-op on a closed loop.
   absl::Status Shutdown();
   bool closed() const { return state_ == State::kClosed; }
+
+  // --- Metrics (runtime/loop_metrics.h): what the loop did so far. Reads no
+  // clock; also works on a closed loop, so a run's totals can be read after
+  // it shut down.
+  absl::StatusOr<LoopMetrics> Metrics();
 
   // --- Any thread: wakes the loop from Poll.
   std::shared_ptr<platform::Waker> waker() const { return waker_; }
@@ -293,6 +296,22 @@ class Loop : private TimerHost {
   size_t delivered_ = 0;
   // Deferred completions: libuv's loop->pending_queue.
   std::deque<platform::Completion> pending_;
+
+  // Metrics: counters inline for the hot paths, the histograms (15 KB)
+  // behind a pointer to keep the Loop small.
+  struct Counters {
+    int64_t iterations = 0;
+    std::array<int64_t, kPhaseCount> callbacks{};
+    std::array<int64_t, 2> tasks{};  // by TaskQueues::Queue
+    Duration idle;
+    Instant start;
+  };
+  struct Histograms {
+    LatencyHistogram timer_lag;
+    LatencyHistogram queue_wait;
+  };
+  Counters counters_;
+  const std::unique_ptr<Histograms> histograms_;
 };
 
 }  // namespace runtime

@@ -195,6 +195,7 @@ class DeferringPlatform : public platform::Platform {
   }
   absl::Status Cancel(uint64_t token) override { return inner_->Cancel(token); }
   absl::StatusOr<Instant> ConsumeCpu(Duration d) override { return inner_->ConsumeCpu(d); }
+  platform::PoolStats pool_stats() override { return inner_->pool_stats(); }
   platform::TraceSink* trace() override { return inner_->trace(); }
 
  private:

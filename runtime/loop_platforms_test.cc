@@ -103,6 +103,18 @@ TEST_P(LoopOnBothPlatforms, OnePoolThreadRunsWorkInOrder) {
   }).ok());
   ASSERT_TRUE(loop_->Run().ok());
   EXPECT_THAT(order_, ElementsAre("1", "2", "3", "4", "5"));
+  // The metrics' counts are deterministic on both platforms; their times
+  // are not on the real one.
+  const LoopMetrics m = loop_->Metrics().value();
+  EXPECT_EQ(m.callbacks[static_cast<int>(Phase::kPoll)], 5);
+  EXPECT_EQ(m.queue_wait.count, 5);
+  EXPECT_GE(m.queue_wait.max, m.queue_wait.p50);
+  EXPECT_EQ(m.pool.max_busy, 1);
+  EXPECT_EQ(m.pool.busy, 0);
+  EXPECT_EQ(m.pool.queued, 0);
+  EXPECT_GE(m.elapsed, m.idle);
+  EXPECT_GE(m.utilization, 0.0);
+  EXPECT_LE(m.utilization, 1.0);
 }
 
 TEST_P(LoopOnBothPlatforms, QueuedWorkCanBeCancelledAndNeverRuns) {

@@ -94,9 +94,13 @@ void Loop::PollPhase(int64_t timeout_ms) {
   if (!HasUndelivered()) {
     polled_.clear();
     delivered_ = 0;
+    const Instant poll_start = last_read_;
     const absl::Status s = platform_->Poll(
         timeout_ms < 0 ? platform::kWaitForever : Duration::Millis(timeout_ms), &polled_);
     UpdateTime();  // uv__io_poll updates the loop time when the wait ends
+    // Node's idle time (uv_metrics_idle_time): the time spent in the wait,
+    // between the two reads uv__io_poll makes anyway.
+    counters_.idle = counters_.idle + (last_read_ - poll_start);
     if (!s.ok()) {
       Fail(s);
       return;
@@ -119,6 +123,10 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
   }
   Request req = std::move(it->second);
   requests_.erase(it);
+  // Work cancelled before it started never waited for a thread to the end.
+  if (req.kind == Request::Kind::kWork && !absl::IsCancelled(c.status)) {
+    histograms_->queue_wait.Record(c.queue_wait);
+  }
   const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";
   Callback cb = [&req, &c] { req.done(std::move(c.status)); };
   RunMacrotask(phase, kind, static_cast<int64_t>(c.token), cb);

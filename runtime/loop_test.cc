@@ -665,6 +665,7 @@ class RoguePlatform : public platform::Platform {
   void StartNetwork(uint64_t, platform::NetworkRoundTrip) override {}
   absl::Status Cancel(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<Instant> ConsumeCpu(Duration) override { return Instant::Epoch(); }
+  platform::PoolStats pool_stats() override { return {}; }
   platform::TraceSink* trace() override { return nullptr; }
 };
 

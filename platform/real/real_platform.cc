@@ -81,10 +81,11 @@ absl::Status RealPlatform::Init() {
                             platform::TraceEventKind::kPoolStart, token);
                     },
                 .on_done =
-                    [this](int thread, uint64_t token, absl::Status status) {
+                    [this](int thread, uint64_t token, absl::Status status,
+                           base::Duration queue_wait) {
                       Trace(absl::StrCat("pool-", thread).c_str(),
                             platform::TraceEventKind::kPoolFinish, token);
-                      Post(token, std::move(status));
+                      Post(token, std::move(status), queue_wait);
                     }});
   return absl::OkStatus();
 }
@@ -116,13 +117,14 @@ void RealPlatform::Trace(const char* thread, platform::TraceEventKind event, uin
                          .id = static_cast<int64_t>(token)});
 }
 
-void RealPlatform::Post(uint64_t token, absl::Status status) {
+void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     platform::Completion& c = done_.emplace_back();
     c.token = token;
     c.status = std::move(status);
     c.time = Now();
+    c.queue_wait = queue_wait;
   }
   uv_async_send(&async_);
 }

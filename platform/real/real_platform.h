@@ -63,6 +63,7 @@ class RealPlatform : public platform::Platform {
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
+  platform::PoolStats pool_stats() override { return pool_->stats(); }
   platform::TraceSink* trace() override { return config_.trace; }
 
  private:
@@ -72,7 +73,8 @@ class RealPlatform : public platform::Platform {
   explicit RealPlatform(RealConfig config);
   absl::Status Init();
   // From any thread: a completion, in finish order.
-  void Post(uint64_t token, absl::Status status);
+  void Post(uint64_t token, absl::Status status,
+            base::Duration queue_wait = base::Duration::Zero());
   void Trace(const char* thread, platform::TraceEventKind event, uint64_t token);
   void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -55,9 +56,18 @@ ThreadPool::~ThreadPool() {
 void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({token, std::move(work)});
+    queue_.push_back({token, std::move(work), std::chrono::steady_clock::now()});
+    max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
   }
   work_cv_.notify_one();
+}
+
+platform::PoolStats ThreadPool::stats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {.queued = static_cast<int64_t>(queue_.size()),
+          .busy = busy_,
+          .max_queued = max_queued_,
+          .max_busy = max_busy_};
 }
 
 absl::Status ThreadPool::Cancel(uint64_t token) {
@@ -97,6 +107,7 @@ bool ThreadPool::RunSegment(const platform::Segment& segment) {
 void ThreadPool::Worker(int index) {
   for (;;) {
     Task task;
+    base::Duration queue_wait;
     {
       std::unique_lock<std::mutex> lock(mu_);
       std::deque<Task>::iterator next;
@@ -109,6 +120,10 @@ void ThreadPool::Worker(int index) {
       task = std::move(*next);
       queue_.erase(next);
       if (task.work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
+      max_busy_ = std::max(max_busy_, ++busy_);
+      queue_wait = base::Duration::Nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::steady_clock::now() - task.enqueued)
+                                             .count());
     }
     if (hooks_.on_start) hooks_.on_start(index, task.token);
     bool finished = true;
@@ -128,15 +143,15 @@ void ThreadPool::Worker(int index) {
         status = absl::InternalError("pool work threw a non-standard exception");
       }
     }
-    if (task.work.kind == platform::PoolWork::Kind::kSlowIo) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        --slow_running_;
-      }
-      work_cv_.notify_all();  // a freed slow slot may let queued slow work start
+    const bool slow = task.work.kind == platform::PoolWork::Kind::kSlowIo;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --busy_;
+      if (slow) --slow_running_;
     }
+    if (slow) work_cv_.notify_all();  // a freed slow slot may let queued slow work start
     if (!finished) return;  // the pool is stopping
-    if (hooks_.on_done) hooks_.on_done(index, task.token, std::move(status));
+    if (hooks_.on_done) hooks_.on_done(index, task.token, std::move(status), queue_wait);
   }
 }
 

@@ -26,6 +26,7 @@
 #ifndef TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 #define TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -43,8 +44,11 @@ namespace platform_real {
 struct PoolHooks {
   // A thread takes a task (for the trace).
   absl::AnyInvocable<void(int thread, uint64_t token) const> on_start;
-  // A task finished: OK, or INTERNAL if its body threw.
-  absl::AnyInvocable<void(int thread, uint64_t token, absl::Status status) const> on_done;
+  // A task finished: OK, or INTERNAL if its body threw; `queue_wait` is how
+  // long it waited for a thread (steady clock, as uv_hrtime).
+  absl::AnyInvocable<void(int thread, uint64_t token, absl::Status status,
+                          base::Duration queue_wait) const>
+      on_done;
 };
 
 class ThreadPool {
@@ -61,11 +65,14 @@ class ThreadPool {
   absl::Status Cancel(uint64_t token);
 
   int size() const { return size_; }
+  // Queue depth and busy threads, now and at most.
+  platform::PoolStats stats();
 
  private:
   struct Task {
     uint64_t token;
     platform::PoolWork work;
+    std::chrono::steady_clock::time_point enqueued;
   };
   void Worker(int index);
   // The first queued task a free thread may take, or end(). Holds mu_.
@@ -82,6 +89,9 @@ class ThreadPool {
   bool stopping_ = false;
   std::deque<Task> queue_;
   int slow_running_ = 0;
+  int64_t busy_ = 0;
+  int64_t max_busy_ = 0;
+  int64_t max_queued_ = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -31,7 +31,7 @@ struct Recorder {
                   events.push_back("start " + std::to_string(token));
                 },
             .on_done =
-                [this](int, uint64_t token, absl::Status s) {
+                [this](int, uint64_t token, absl::Status s, base::Duration) {
                   std::lock_guard<std::mutex> lock(mu);
                   events.push_back("done " + std::to_string(token) + " " +
                                    std::string(absl::StatusCodeToString(s.code())));
@@ -60,6 +60,14 @@ TEST(ThreadPoolTest, OneThreadRunsWorkInSubmissionOrder) {
   std::lock_guard<std::mutex> lock(r.mu);
   EXPECT_THAT(r.events, ElementsAre("start 1", "done 1 OK", "start 2", "done 2 OK", "start 3",
                                     "done 3 OK", "start 4", "done 4 OK", "start 5", "done 5 OK"));
+  // Deterministic whatever the timing: one thread, so at most one busy; the
+  // first task may be taken before the second is queued, so at least 4 and
+  // at most 5 waited at once.
+  const platform::PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.max_busy, 1);
+  EXPECT_GE(stats.max_queued, 4);
+  EXPECT_LE(stats.max_queued, 5);
+  EXPECT_EQ(stats.queued, 0);
 }
 
 TEST(ThreadPoolTest, BodiesRunOnPoolThreadsAfterTheirSegments) {

@@ -38,17 +38,20 @@ SimulatedPlatform::SimulatedPlatform(SimConfig config)
       events_(&clock_),
       cpu_(&events_, config.cores, [this](absl::Status s) { Fault(std::move(s)); }),
       pool_(&events_, &cpu_, config.pool_size, config.trace,
-            [this](uint64_t token, absl::Status s) { Complete(token, std::move(s)); },
+            [this](uint64_t token, absl::Status s, base::Duration queue_wait) {
+              Complete(token, std::move(s), queue_wait);
+            },
             [this](absl::Status s) { Fault(std::move(s)); }),
       latency_(config.seed, config.net_jitter) {}
 
-void SimulatedPlatform::Complete(uint64_t token, absl::Status status) {
+void SimulatedPlatform::Complete(uint64_t token, absl::Status status, base::Duration queue_wait) {
   // In place: a Completion is big enough (it may carry data) that building
   // one and moving it in shows in the simulator's profile.
   platform::Completion& c = ready_.emplace_back();
   c.token = token;
   c.status = std::move(status);
   c.time = clock_.Now();
+  c.queue_wait = queue_wait;
 }
 
 void SimulatedPlatform::Fault(absl::Status status) {

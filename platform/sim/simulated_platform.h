@@ -66,12 +66,14 @@ class SimulatedPlatform : public platform::Platform {
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
+  platform::PoolStats pool_stats() override { return pool_.stats(); }
   platform::TraceSink* trace() override { return config_.trace; }
 
 
  private:
   explicit SimulatedPlatform(SimConfig config);
-  void Complete(uint64_t token, absl::Status status);
+  void Complete(uint64_t token, absl::Status status,
+                base::Duration queue_wait = base::Duration::Zero());
   // Something could not be simulated (it would pass the virtual time
   // limit). The first fault is kept; Poll and ConsumeCpu return it from
   // then on.

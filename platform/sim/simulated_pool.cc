@@ -1,5 +1,6 @@
 #include "platform/sim/simulated_pool.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -19,8 +20,7 @@ SimulatedPool::SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu,
       on_fault_(std::move(on_fault)),
       threads_(size) {}
 
-void SimulatedPool::Trace(int thread, platform::TraceEventKind event, uint64_t token) {
-  if (trace_ == nullptr) return;
+void SimulatedPool::Record(int thread, platform::TraceEventKind event, uint64_t token) {
   trace_->Record({.t_ns = events_->Now().nanos(),
                   .thread = thread < 0 ? "loop" : absl::StrCat("pool-", thread),
                   .event = event,
@@ -29,8 +29,10 @@ void SimulatedPool::Trace(int thread, platform::TraceEventKind event, uint64_t t
 
 void SimulatedPool::Submit(uint64_t token, platform::PoolWork work) {
   Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
-  queue_.push_back({token, std::move(work)});
+  queue_.emplace_back(token, std::move(work), events_->Now());
   Dispatch();
+  // After Dispatch: work a free thread takes at once never waited.
+  max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
 }
 
 absl::Status SimulatedPool::Cancel(uint64_t token) {
@@ -38,7 +40,8 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
     if (it->token == token) {
       queue_.erase(it);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
-      on_complete_(token, absl::CancelledError("work cancelled before it started"));
+      on_complete_(token, absl::CancelledError("work cancelled before it started"),
+                   base::Duration::Zero());
       return absl::OkStatus();
     }
   }
@@ -70,6 +73,8 @@ void SimulatedPool::Dispatch() {
       queue_.erase(next);
       if (threads_[t]->work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
       ++busy_;
+      max_busy_ = std::max<int64_t>(max_busy_, busy_);
+      threads_[t]->queue_wait = events_->Now() - threads_[t]->enqueued;
       started = true;
       Trace(t, platform::TraceEventKind::kPoolStart, threads_[t]->token);
       RunSegments(t, 0);
@@ -117,7 +122,7 @@ void SimulatedPool::Finish(int thread) {
     }
   }
   Trace(thread, platform::TraceEventKind::kPoolFinish, task.token);
-  on_complete_(task.token, std::move(status));
+  on_complete_(task.token, std::move(status), task.queue_wait);
   Dispatch();
 }
 

@@ -30,7 +30,9 @@ namespace platform_sim {
 
 class SimulatedPool {
  public:
-  using OnComplete = absl::AnyInvocable<void(uint64_t token, absl::Status)>;
+  // `queue_wait`: how long the task waited for a thread (zero if cancelled).
+  using OnComplete =
+      absl::AnyInvocable<void(uint64_t token, absl::Status, base::Duration queue_wait)>;
   using OnFault = absl::AnyInvocable<void(absl::Status)>;
 
   // `on_fault` hears of a task whose next segment would end past the virtual
@@ -47,11 +49,19 @@ class SimulatedPool {
   int size() const { return static_cast<int>(threads_.size()); }
   int busy() const { return busy_; }
   size_t queued() const { return queue_.size(); }
+  platform::PoolStats stats() const {
+    return {.queued = static_cast<int64_t>(queue_.size()),
+            .busy = busy_,
+            .max_queued = max_queued_,
+            .max_busy = max_busy_};
+  }
 
  private:
   struct Task {
     uint64_t token;
     platform::PoolWork work;
+    base::Instant enqueued;
+    base::Duration queue_wait;
   };
   void Dispatch();
   // The first queued task a free thread may take.
@@ -60,7 +70,11 @@ class SimulatedPool {
   // the last.
   void RunSegments(int thread, size_t index);
   void Finish(int thread);
-  void Trace(int thread, platform::TraceEventKind event, uint64_t token);
+  // Inline test first: an untraced pool pays no call per event.
+  void Trace(int thread, platform::TraceEventKind event, uint64_t token) {
+    if (trace_ != nullptr) Record(thread, event, token);
+  }
+  void Record(int thread, platform::TraceEventKind event, uint64_t token);
 
   fakeclock::EventQueue* events_;
   SimulatedCpu* cpu_;
@@ -70,6 +84,8 @@ class SimulatedPool {
   std::deque<Task> queue_;
   std::vector<std::optional<Task>> threads_;  // the task each thread runs
   int busy_ = 0;
+  int64_t max_busy_ = 0;
+  int64_t max_queued_ = 0;
   int slow_running_ = 0;  // slow-I/O tasks on threads
   bool dispatching_ = false;
 };

@@ -19,8 +19,9 @@ struct Fixture {
       : cpu(&events, cores, [this](absl::Status s) { faults.push_back(std::move(s)); }),
         pool(
             &events, &cpu, size, &trace,
-            [this](uint64_t token, absl::Status s) {
+            [this](uint64_t token, absl::Status s, Duration queue_wait) {
               done.push_back({token, clock.Now().nanos(), s.code()});
+              waits.push_back(queue_wait);
             },
             [this](absl::Status s) { faults.push_back(std::move(s)); }) {}
   struct Done {
@@ -35,6 +36,7 @@ struct Fixture {
   SimulatedCpu cpu;
   SimulatedPool pool;
   std::vector<Done> done;
+  std::vector<Duration> waits;  // in completion order
   std::vector<absl::Status> faults;
 };
 
@@ -51,6 +53,15 @@ TEST(SimulatedPoolTest, SixHashesOnFourThreadsAndTwoCores) {
   for (const auto& d : f.done) at.push_back(d.at);
   EXPECT_EQ(at, (std::vector<int64_t>{Ms(200), Ms(200), Ms(200),
                                     Ms(200), Ms(300), Ms(300)}));
+  // The 5th and 6th waited for the first four to finish.
+  EXPECT_EQ(f.waits, (std::vector<Duration>{Duration::Zero(), Duration::Zero(), Duration::Zero(),
+                                            Duration::Zero(), Duration::Millis(200),
+                                            Duration::Millis(200)}));
+  const platform::PoolStats stats = f.pool.stats();
+  EXPECT_EQ(stats.max_busy, 4);
+  EXPECT_EQ(stats.max_queued, 2);
+  EXPECT_EQ(stats.busy, 0);
+  EXPECT_EQ(stats.queued, 0);
 }
 
 TEST(SimulatedPoolTest, WaitSegmentsHoldAThreadButNoCore) {
