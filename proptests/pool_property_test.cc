@@ -6,6 +6,8 @@
 #include <map>
 #include <vector>
 
+#include "absl/status/statusor.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -129,6 +131,92 @@ RC_GTEST_PROP(PoolProperty, SaturationAndFluidModelTimes, ()) {
   }
   RC_ASSERT(running == 0);
   RC_ASSERT(queued == 0);
+}
+
+// libuv's slow-I/O cap (src/threadpool.c, nodejs/node#8436), with the
+// pool metrics read against the trace: at every instant at most
+// (pool+1)/2 slow tasks run; no thread idles while a task it may take
+// waits; fast work and slow work each start in submission order; and the
+// loop's metrics (max busy, max queued, max queue wait, count) equal what the
+// trace shows.
+RC_GTEST_PROP(PoolProperty, SlowIoCapAndPoolMetrics, ()) {
+  using Kind = platform::PoolWork::Kind;
+  const int pool = *rc::gen::inRange(1, 9);
+  const int cores = *rc::gen::inRange(1, 5);
+  struct Job {
+    Kind kind;
+    bool cpu;
+    int ms;
+  };
+  const auto job = rc::gen::build<Job>(
+      rc::gen::set(&Job::kind, rc::gen::element(Kind::kCpu, Kind::kFastIo, Kind::kSlowIo)),
+      rc::gen::set(&Job::cpu), rc::gen::set(&Job::ms, rc::gen::inRange(0, 40)));
+  const auto jobs = *rc::gen::resize(16, rc::gen::nonEmpty(rc::gen::container<std::vector<Job>>(job)));
+  SimHarness h({.cores = cores, .pool_size = pool});
+  std::map<int64_t, Kind> kind_of;
+  size_t finished = 0;
+  RC_ASSERT(h.loop->RunScript([&] {
+    for (const Job& j : jobs) {
+      platform::PoolWork w;
+      w.kind = j.kind;
+      w.segments.push_back(
+          {j.cpu ? platform::Segment::Kind::kCpu : platform::Segment::Kind::kWait, j.ms * kMs});
+      absl::StatusOr<runtime::RequestId> id = h.loop->QueueWork(std::move(w), [&](absl::Status s) {
+        RC_ASSERT(s.ok());
+        ++finished;
+      });
+      RC_ASSERT(id.ok());
+      kind_of[static_cast<int64_t>(*id)] = j.kind;
+    }
+  }).ok());
+  RC_ASSERT(h.loop->Run().ok());
+  RC_ASSERT(finished == jobs.size());
+
+  const int cap = platform::SlowIoThreads(pool);
+  std::vector<int64_t> queued;  // tokens, in submission order
+  std::map<int64_t, int64_t> enqueued_ns;
+  int running = 0, running_slow = 0;
+  int64_t max_busy = 0, max_queued = 0, max_wait_ns = 0;
+  int64_t last_slow = -1, last_other = -1;
+  const auto events = h.trace.events();
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    const bool slow = kind_of.count(e.id) > 0 && kind_of[e.id] == Kind::kSlowIo;
+    if (e.event == platform::TraceEventKind::kPoolEnqueue) {
+      queued.push_back(e.id);
+      enqueued_ns[e.id] = e.t_ns;
+    } else if (e.event == platform::TraceEventKind::kPoolStart) {
+      queued.erase(std::find(queued.begin(), queued.end(), e.id));
+      ++running;
+      running_slow += slow;
+      int64_t& last = slow ? last_slow : last_other;
+      RC_ASSERT(e.id > last);  // each class in submission order
+      last = e.id;
+      max_wait_ns = std::max(max_wait_ns, e.t_ns - enqueued_ns[e.id]);
+    } else if (e.event == platform::TraceEventKind::kPoolFinish) {
+      --running;
+      running_slow -= slow;
+    }
+    max_busy = std::max<int64_t>(max_busy, running);
+    RC_ASSERT(running <= pool);
+    RC_ASSERT(running_slow <= cap);
+    const bool instant_ends = i + 1 == events.size() || events[i + 1].t_ns != e.t_ns;
+    if (instant_ends) {
+      max_queued = std::max<int64_t>(max_queued, static_cast<int64_t>(queued.size()));
+      // A free thread leaves waiting only slow work, and only at the cap.
+      if (running < pool) {
+        for (int64_t t : queued) RC_ASSERT(kind_of[t] == Kind::kSlowIo);
+        if (!queued.empty()) RC_ASSERT(running_slow == cap);
+      }
+    }
+  }
+  const runtime::LoopMetrics m = h.loop->Metrics().value();
+  RC_ASSERT(m.queue_wait.count == static_cast<int64_t>(jobs.size()));
+  RC_ASSERT(m.queue_wait.max.nanos() == max_wait_ns);
+  RC_ASSERT(m.pool.max_busy == max_busy);
+  RC_ASSERT(m.pool.max_queued == max_queued);
+  RC_ASSERT(m.pool.busy == 0);
+  RC_ASSERT(m.pool.queued == 0);
 }
 
 }  // namespace
