@@ -32,14 +32,14 @@ std::string Pbkdf2Hasher::Hash(std::string_view password) const {
 }
 
 base::Duration Pbkdf2Hasher::Measure() const {
-  std::array<base::Duration, 3> costs;
+  std::array<base::Duration, 5> costs;
   for (base::Duration& c : costs) {
     const base::Duration start = ThreadCpu();
     Hash("calibration");
     c = ThreadCpu() - start;
   }
   std::sort(costs.begin(), costs.end());
-  return costs[1];
+  return costs[2];
 }
 
 absl::StatusOr<Pbkdf2Hasher> Pbkdf2Hasher::Calibrate(base::Duration target) {
@@ -50,7 +50,9 @@ absl::StatusOr<Pbkdf2Hasher> Pbkdf2Hasher::Calibrate(base::Duration target) {
   // A small count tells the cost per iteration; one correction then lands
   // within a few percent (PBKDF2's cost is linear in the count).
   Pbkdf2Hasher h(2000);
-  for (int round = 0; round < 2; ++round) {
+  // Three rounds: the first ones also warm caches and let the core's clock
+  // settle, which a cold first hash would otherwise put into the count.
+  for (int round = 0; round < 3; ++round) {
     const base::Duration cost = std::max(h.Measure(), base::Duration::Micros(1));
     const double scale = static_cast<double>(target.nanos()) / static_cast<double>(cost.nanos());
     h.iterations_ = std::clamp(static_cast<int>(h.iterations_ * scale), 1, 1 << 30);

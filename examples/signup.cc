@@ -171,7 +171,8 @@ int RunOnTheMachine(int cores, int pool, double hash_ms) {
             << " ms of CPU here.\n";
   std::cout << "Finish times in ms since the signups were queued; measured is the median of "
             << runs << " runs.\n\n";
-  std::cout << "signups  predicted (simulated)            measured                              error\n";
+  std::cout << absl::StrFormat("%-9s%-43s%-45s%s\n", "signups", "predicted (simulated)", "measured",
+                               "error");
   std::vector<double> errors;
   for (int n : *counts) {
     std::string unused;
@@ -197,7 +198,7 @@ int RunOnTheMachine(int cores, int pool, double hash_ms) {
       absl::StrAppend(&error, error.empty() ? "" : " ", absl::StrFormat("%+.0f%%", e));
     }
     std::cout << absl::StrCat(n) << std::string(9 - std::min<size_t>(8, absl::StrCat(n).size()), ' ')
-              << Column(*predicted, 36) << " " << Column(measured, 37) << " " << error << "\n";
+              << Column(*predicted, 42) << " " << Column(measured, 44) << " " << error << "\n";
   }
   if (!errors.empty()) {
     std::sort(errors.begin(), errors.end());
