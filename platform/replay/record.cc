@@ -1,0 +1,589 @@
+#include "platform/replay/record.h"
+
+#include <algorithm>
+#include <climits>
+#include <utility>
+
+#include "absl/base/internal/raw_logging.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+
+namespace platform_replay {
+namespace {
+
+// "twinloop-record\n": readable with `head -c 16`, and not valid JSON, so a
+// trace or a scenario given by mistake is told apart at once.
+constexpr absl::string_view kMagic = "twinloop-record\n";
+constexpr uint8_t kEndMarker = 0;
+constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+uint64_t Fnv(uint64_t h, absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+uint64_t Zig(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t Unzig(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+// Differences of int64 values, computed without overflow (wrapping is
+// undone by the reader's wrapping sum).
+int64_t Delta(int64_t now, int64_t last) {
+  return static_cast<int64_t>(static_cast<uint64_t>(now) - static_cast<uint64_t>(last));
+}
+int64_t Undelta(int64_t delta, int64_t last) {
+  return static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
+}
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+void PutString(std::string* out, absl::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s.data(), s.size());
+}
+void PutFixed64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// Thread names the platforms use: "loop" and "pool-N"; anything else is
+// kept whole.
+void PutThread(std::string* out, const std::string& thread) {
+  if (thread == "loop") {
+    PutVarint(out, 0);
+    return;
+  }
+  if (thread.rfind("pool-", 0) == 0 && thread.size() > 5 && thread.size() <= 9 &&
+      thread.find_first_not_of("0123456789", 5) == std::string::npos &&
+      (thread[5] != '0' || thread.size() == 6)) {
+    PutVarint(out, 2 + std::stoull(thread.substr(5)));
+    return;
+  }
+  PutVarint(out, 1);
+  PutString(out, thread);
+}
+
+class Cursor {
+ public:
+  Cursor(absl::string_view bytes, size_t pos) : bytes_(bytes), pos_(pos) {}
+  size_t pos() const { return pos_; }
+  bool ok() const { return error_.ok(); }
+  const absl::Status& error() const { return error_; }
+  size_t left() const { return bytes_.size() - pos_; }
+
+  void Fail(absl::string_view what) {
+    if (error_.ok()) {
+      error_ = absl::DataLossError(absl::StrCat("the record is corrupt at byte ", pos_, ": ", what));
+    }
+  }
+  uint8_t Byte() {
+    if (!ok()) return 0;
+    if (pos_ >= bytes_.size()) {
+      Truncated();
+      return 0;
+    }
+    return static_cast<uint8_t>(bytes_[pos_++]);
+  }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && ok(); shift += 7) {
+      const uint8_t b = Byte();
+      if (shift == 63 && (b & 0x7e) != 0) {
+        Fail("a number does not fit in 64 bits");
+        return 0;
+      }
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    Fail("a number does not fit in 64 bits");
+    return 0;
+  }
+  int64_t Signed() { return Unzig(Varint()); }
+  // A non-negative int64.
+  int64_t Count(absl::string_view what, uint64_t max) {
+    const uint64_t v = Varint();
+    if (ok() && v > max) {
+      Fail(absl::StrCat(what, " ", v, " is out of range (at most ", max, ")"));
+      return 0;
+    }
+    return static_cast<int64_t>(v);
+  }
+  std::string String(absl::string_view what) {
+    const uint64_t n = Varint();
+    if (!ok()) return {};
+    if (n > left()) {
+      Truncated(what);
+      return {};
+    }
+    std::string s(bytes_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  uint64_t Fixed64() {
+    uint64_t v = 0;
+    for (int i = 0; i < 8 && ok(); ++i) v |= static_cast<uint64_t>(Byte()) << (8 * i);
+    return v;
+  }
+  void Truncated(absl::string_view what = "") {
+    if (error_.ok()) {
+      error_ = absl::DataLossError(absl::StrCat(
+          "the record is truncated at byte ", pos_, what.empty() ? "" : " (in ", what,
+          what.empty() ? "" : ")", "; was the recording interrupted?"));
+    }
+  }
+
+ private:
+  absl::string_view bytes_;
+  size_t pos_;
+  absl::Status error_;
+};
+
+absl::Status StatusFrom(int64_t code, std::string message) {
+  return absl::Status(static_cast<absl::StatusCode>(code), message);
+}
+
+bool ValidCode(uint64_t code) { return code <= 16; }
+
+// Exact milliseconds: "1.234567 ms", "105 ms".
+std::string MsText(int64_t ns) {
+  const bool negative = ns < 0;
+  const uint64_t abs_ns = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  std::string out = absl::StrCat(negative ? "-" : "", abs_ns / 1'000'000);
+  if (const uint64_t frac = abs_ns % 1'000'000; frac != 0) {
+    std::string digits = absl::StrFormat("%06u", frac);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    absl::StrAppend(&out, ".", digits);
+  }
+  return out + " ms";
+}
+std::string Ms(base::Duration d) { return MsText(d.nanos()); }
+std::string At(base::Instant t) { return MsText(t.nanos()); }
+
+const char* WorkKindName(platform::PoolWork::Kind k) {
+  switch (k) {
+    case platform::PoolWork::Kind::kCpu: return "cpu";
+    case platform::PoolWork::Kind::kFastIo: return "fast-io";
+    case platform::PoolWork::Kind::kSlowIo: return "slow-io";
+  }
+  return "?";
+}
+
+}  // namespace
+
+uint64_t ProgramHash(std::string_view text) {
+  return Fnv(kFnvOffset, absl::string_view(text.data(), text.size()));
+}
+
+std::string Input::Describe() const {
+  switch (kind) {
+    case Kind::kNow: return absl::StrCat("now() -> ", At(time));
+    case Kind::kPoll: {
+      std::vector<std::string> done;
+      for (const platform::Completion& c : completions) {
+        done.push_back(absl::StrCat("request ", c.token, " ",
+                                    absl::StatusCodeToString(c.status.code()), " at ", At(c.time),
+                                    c.deferred ? " (deferred)" : ""));
+      }
+      return absl::StrCat("poll(timeout ",
+                          duration == platform::kWaitForever ? "forever" : Ms(duration), ") -> [",
+                          absl::StrJoin(done, ", "), "]");
+    }
+    case Kind::kSubmit: {
+      std::vector<std::string> segs;
+      for (const platform::Segment& s : segments) {
+        segs.push_back(absl::StrCat(s.kind == platform::Segment::Kind::kCpu ? "cpu " : "wait ",
+                                    Ms(s.duration)));
+      }
+      return absl::StrCat("submit pool work ", token, " (", WorkKindName(work_kind), ": ",
+                          absl::StrJoin(segs, ", "), ")");
+    }
+    case Kind::kNetwork:
+      return absl::StrCat("start network round trip ", token, " of ", Ms(duration));
+    case Kind::kCancel:
+      return absl::StrCat("cancel request ", token, " -> ", absl::StatusCodeToString(status.code()));
+    case Kind::kCpu:
+      return absl::StrCat("compute ", Ms(duration), " on the loop thread -> ",
+                          status.ok() ? At(time) : status.ToString());
+    case Kind::kPoolStats:
+      return absl::StrCat("pool stats -> queued ", stats.queued, ", busy ", stats.busy);
+    case Kind::kEvent:
+      return absl::StrCat("platform event ", platform::TraceEventName(event.event), " on ",
+                          event.thread, " id ", event.id, " at ",
+                          At(base::Instant::FromNanos(event.t_ns)));
+  }
+  return "?";
+}
+
+bool SameRequest(const Input& r, const Input& a) {
+  if (r.kind != a.kind) return false;
+  switch (r.kind) {
+    case Input::Kind::kPoll:
+      return r.duration == a.duration;
+    case Input::Kind::kSubmit: {
+      if (r.token != a.token || r.work_kind != a.work_kind ||
+          r.segments.size() != a.segments.size()) {
+        return false;
+      }
+      for (size_t i = 0; i < r.segments.size(); ++i) {
+        if (r.segments[i].kind != a.segments[i].kind ||
+            r.segments[i].duration != a.segments[i].duration) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case Input::Kind::kNetwork:
+      return r.token == a.token && r.duration == a.duration;
+    case Input::Kind::kCancel:
+      return r.token == a.token;
+    case Input::Kind::kCpu:
+      return r.duration == a.duration;
+    case Input::Kind::kNow:
+    case Input::Kind::kPoolStats:
+    case Input::Kind::kEvent:
+      return true;
+  }
+  return false;
+}
+
+// --- Writing -------------------------------------------------------------------
+
+RecordWriter::RecordWriter(const RecordHeader& header, std::function<void(std::string_view)> write)
+    : write_(std::move(write)), hash_(kFnvOffset) {
+  buf_.append(kMagic.data(), kMagic.size());
+  PutVarint(&buf_, kRecordVersion);
+  PutString(&buf_, header.platform);
+  PutVarint(&buf_, static_cast<uint64_t>(header.cores));
+  PutVarint(&buf_, static_cast<uint64_t>(header.pool_size));
+  PutVarint(&buf_, header.seed);
+  PutFixed64(&buf_, header.program_hash);
+  PutString(&buf_, header.program_name);
+  PutString(&buf_, header.program);
+}
+
+void RecordWriter::Append(const Input& in) {
+  if (finished_) return;
+  ++inputs_;
+  std::string& b = buf_;
+  b.push_back(static_cast<char>(in.kind));
+  auto time = [&](base::Instant t) {
+    PutVarint(&b, Zig(Delta(t.nanos(), last_time_.nanos())));
+    last_time_ = t;
+  };
+  auto token = [&](uint64_t t) {
+    PutVarint(&b, Zig(Delta(static_cast<int64_t>(t), static_cast<int64_t>(last_token_))));
+    last_token_ = t;
+  };
+  auto status = [&](const absl::Status& s) {
+    PutVarint(&b, static_cast<uint64_t>(s.code()));
+    if (!s.ok()) PutString(&b, s.message());
+  };
+  switch (in.kind) {
+    case Input::Kind::kNow:
+      time(in.time);
+      break;
+    case Input::Kind::kPoll:
+      PutVarint(&b, in.duration == platform::kWaitForever
+                        ? 0
+                        : 1 + static_cast<uint64_t>(std::max<int64_t>(0, in.duration.nanos())));
+      PutVarint(&b, in.completions.size());
+      for (const platform::Completion& c : in.completions) {
+        token(c.token);
+        PutVarint(&b, (static_cast<uint64_t>(c.status.code()) << 1) | (c.deferred ? 1 : 0));
+        if (!c.status.ok()) PutString(&b, c.status.message());
+        PutVarint(&b, Zig(c.result.value));
+        PutString(&b, c.result.data);
+        time(c.time);
+        PutVarint(&b, Zig(c.queue_wait.nanos()));
+      }
+      break;
+    case Input::Kind::kSubmit:
+      token(in.token);
+      b.push_back(static_cast<char>(in.work_kind));
+      PutVarint(&b, in.segments.size());
+      for (const platform::Segment& s : in.segments) {
+        b.push_back(static_cast<char>(s.kind));
+        PutVarint(&b, Zig(s.duration.nanos()));
+      }
+      break;
+    case Input::Kind::kNetwork:
+      token(in.token);
+      PutVarint(&b, Zig(in.duration.nanos()));
+      break;
+    case Input::Kind::kCancel:
+      token(in.token);
+      status(in.status);
+      break;
+    case Input::Kind::kCpu:
+      PutVarint(&b, Zig(in.duration.nanos()));
+      status(in.status);
+      if (in.status.ok()) time(in.time);
+      break;
+    case Input::Kind::kPoolStats:
+      PutVarint(&b, Zig(in.stats.queued));
+      PutVarint(&b, Zig(in.stats.busy));
+      PutVarint(&b, Zig(in.stats.max_queued));
+      PutVarint(&b, Zig(in.stats.max_busy));
+      break;
+    case Input::Kind::kEvent: {
+      const platform::TraceEvent& e = in.event;
+      const uint8_t flags = (e.phase.empty() ? 0 : 1) | (e.kind.empty() ? 0 : 2) |
+                            (e.detail.empty() ? 0 : 4);
+      b.push_back(static_cast<char>(static_cast<uint8_t>(e.event) | (flags << 5)));
+      PutThread(&b, e.thread);
+      PutVarint(&b, Zig(e.id));
+      time(base::Instant::FromNanos(e.t_ns));
+      if (flags & 1) PutString(&b, e.phase);
+      if (flags & 2) PutString(&b, e.kind);
+      if (flags & 4) PutString(&b, e.detail);
+      break;
+    }
+  }
+  if (buf_.size() >= 64 * 1024) Flush();
+}
+
+void RecordWriter::Flush() {
+  if (buf_.empty()) return;
+  hash_ = Fnv(hash_, buf_);
+  bytes_ += static_cast<int64_t>(buf_.size());
+  write_(std::string_view(buf_));
+  buf_.clear();
+}
+
+void RecordWriter::Finish() {
+  if (finished_) return;
+  buf_.push_back(static_cast<char>(kEndMarker));
+  PutVarint(&buf_, static_cast<uint64_t>(inputs_));
+  Flush();
+  std::string sum;
+  PutFixed64(&sum, hash_);
+  bytes_ += 8;
+  write_(std::string_view(sum));
+  finished_ = true;
+}
+
+// --- Reading -------------------------------------------------------------------
+
+namespace {
+
+// Decodes one input at `c` (the kind byte already read). Returns false with
+// c's error set on bad bytes.
+bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_time,
+                 uint64_t& last_token) {
+  in = Input();
+  if (kind_byte < static_cast<uint8_t>(Input::Kind::kNow) ||
+      kind_byte > static_cast<uint8_t>(Input::Kind::kEvent)) {
+    c.Fail(absl::StrCat("unknown input kind ", kind_byte));
+    return false;
+  }
+  in.kind = static_cast<Input::Kind>(kind_byte);
+  auto time = [&]() {
+    last_time = base::Instant::FromNanos(Undelta(c.Signed(), last_time.nanos()));
+    return last_time;
+  };
+  auto token = [&]() {
+    last_token = static_cast<uint64_t>(Undelta(c.Signed(), static_cast<int64_t>(last_token)));
+    return last_token;
+  };
+  auto status = [&]() -> absl::Status {
+    const uint64_t code = c.Varint();
+    if (!c.ok()) return absl::OkStatus();
+    if (!ValidCode(code)) {
+      c.Fail(absl::StrCat("status code ", code, " is not one of absl's"));
+      return absl::OkStatus();
+    }
+    if (code == 0) return absl::OkStatus();
+    return StatusFrom(static_cast<int64_t>(code), c.String("a status message"));
+  };
+  switch (in.kind) {
+    case Input::Kind::kNow:
+      in.time = time();
+      break;
+    case Input::Kind::kPoll: {
+      const uint64_t timeout = c.Varint();
+      in.duration = timeout == 0 ? platform::kWaitForever
+                                 : base::Duration::Nanos(static_cast<int64_t>((timeout - 1) & INT64_MAX));
+      // Each completion takes at least 6 bytes: no count can pass what is left.
+      const int64_t n = c.Count("a poll's completion count", c.left() / 6);
+      for (int64_t i = 0; i < n && c.ok(); ++i) {
+        platform::Completion& done = in.completions.emplace_back();
+        done.token = token();
+        const uint64_t flags = c.Varint();
+        if (!ValidCode(flags >> 1)) {
+          c.Fail(absl::StrCat("status code ", flags >> 1, " is not one of absl's"));
+          return false;
+        }
+        if ((flags >> 1) != 0) done.status = StatusFrom(static_cast<int64_t>(flags >> 1), c.String("a status message"));
+        done.deferred = (flags & 1) != 0;
+        done.result.value = c.Signed();
+        done.result.data = c.String("a completion's data");
+        done.time = time();
+        done.queue_wait = base::Duration::Nanos(c.Signed());
+      }
+      break;
+    }
+    case Input::Kind::kSubmit: {
+      in.token = token();
+      const uint8_t k = c.Byte();
+      if (c.ok() && k > static_cast<uint8_t>(platform::PoolWork::Kind::kSlowIo)) {
+        c.Fail(absl::StrCat("unknown pool work kind ", k));
+        return false;
+      }
+      in.work_kind = static_cast<platform::PoolWork::Kind>(k);
+      const int64_t n = c.Count("a pool work's segment count", c.left() / 2);
+      for (int64_t i = 0; i < n && c.ok(); ++i) {
+        const uint8_t sk = c.Byte();
+        if (c.ok() && sk > static_cast<uint8_t>(platform::Segment::Kind::kWait)) {
+          c.Fail(absl::StrCat("unknown segment kind ", sk));
+          return false;
+        }
+        in.segments.push_back({static_cast<platform::Segment::Kind>(sk), base::Duration::Nanos(c.Signed())});
+      }
+      break;
+    }
+    case Input::Kind::kNetwork:
+      in.token = token();
+      in.duration = base::Duration::Nanos(c.Signed());
+      break;
+    case Input::Kind::kCancel:
+      in.token = token();
+      in.status = status();
+      break;
+    case Input::Kind::kCpu:
+      in.duration = base::Duration::Nanos(c.Signed());
+      in.status = status();
+      if (c.ok() && in.status.ok()) in.time = time();
+      break;
+    case Input::Kind::kPoolStats:
+      in.stats.queued = c.Signed();
+      in.stats.busy = c.Signed();
+      in.stats.max_queued = c.Signed();
+      in.stats.max_busy = c.Signed();
+      break;
+    case Input::Kind::kEvent: {
+      const uint8_t b = c.Byte();
+      const uint8_t ev = b & 0x1f;
+      if (c.ok() && ev > static_cast<uint8_t>(platform::TraceEventKind::kLoopClose)) {
+        c.Fail(absl::StrCat("unknown trace event kind ", ev));
+        return false;
+      }
+      in.event.event = static_cast<platform::TraceEventKind>(ev);
+      const uint64_t thread = c.Varint();
+      if (thread == 0) {
+        in.event.thread = "loop";
+      } else if (thread == 1) {
+        in.event.thread = c.String("a thread name");
+      } else {
+        in.event.thread = absl::StrCat("pool-", thread - 2);
+      }
+      in.event.id = c.Signed();
+      in.event.t_ns = time().nanos();
+      if (b & 0x20) in.event.phase = c.String("an event's phase");
+      if (b & 0x40) in.event.kind = c.String("an event's kind");
+      if (b & 0x80) in.event.detail = c.String("an event's detail");
+      break;
+    }
+  }
+  return c.ok();
+}
+
+}  // namespace
+
+absl::StatusOr<RecordReader> RecordReader::Open(std::string bytes) {
+  if (bytes.empty()) return absl::InvalidArgumentError("the record is empty");
+  if (static_cast<int64_t>(bytes.size()) > kMaxRecordBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the record is larger than ", kMaxRecordBytes, " bytes"));
+  }
+  if (absl::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
+    return absl::InvalidArgumentError(
+        "not a twinloop record (it does not start with \"twinloop-record\")");
+  }
+  RecordReader r;
+  r.bytes_ = std::move(bytes);
+  Cursor c(r.bytes_, kMagic.size());
+  const uint64_t version = c.Varint();
+  if (c.ok() && version != kRecordVersion) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the record has format version ", version, "; this twinloop reads version ", kRecordVersion));
+  }
+  r.header_.platform = c.String("the header");
+  r.header_.cores = static_cast<int>(c.Count("the core count", 1 << 20));
+  r.header_.pool_size = static_cast<int>(c.Count("the pool size", 1 << 20));
+  r.header_.seed = c.Varint();
+  r.header_.program_hash = c.Fixed64();
+  r.header_.program_name = c.String("the header");
+  r.header_.program = c.String("the header");
+  if (!c.ok()) return c.error();
+  if (r.header_.platform != "sim" && r.header_.platform != "real") {
+    return absl::DataLossError(absl::StrCat("the record is corrupt: its platform is not sim or real"));
+  }
+  r.body_ = c.pos();
+  // The trailer's checksum covers every byte before it.
+  if (r.bytes_.size() < r.body_ + 8) {
+    c.Truncated("the trailer");
+    return c.error();
+  }
+  // Validate every input once, so a bad record fails before anything runs.
+  Input in;
+  base::Instant last_time;
+  uint64_t last_token = 0;
+  int64_t n = 0;
+  for (;;) {
+    const uint8_t kind = c.Byte();
+    if (!c.ok()) return c.error();
+    if (kind == kEndMarker) break;
+    if (!DecodeInput(c, kind, in, last_time, last_token)) return c.error();
+    ++n;
+  }
+  const int64_t count = c.Count("the input count", UINT64_MAX >> 1);
+  if (!c.ok()) return c.error();
+  if (count != n) {
+    return absl::DataLossError(absl::StrCat("the record is corrupt: its trailer counts ", count,
+                                            " inputs, but it holds ", n));
+  }
+  const size_t sum_at = c.pos();
+  const uint64_t sum = c.Fixed64();
+  if (!c.ok()) return c.error();
+  if (c.left() != 0) {
+    return absl::DataLossError(absl::StrCat("the record is corrupt: ", c.left(),
+                                            " bytes follow its end"));
+  }
+  if (sum != Fnv(kFnvOffset, absl::string_view(r.bytes_).substr(0, sum_at))) {
+    return absl::DataLossError("the record is corrupt: its checksum does not match");
+  }
+  r.count_ = n;
+  r.pos_ = r.body_;
+  return r;
+}
+
+const Input* RecordReader::Peek() {
+  if (peeked_) return &current_;
+  if (index_ >= count_) return nullptr;
+  Cursor c(bytes_, pos_);
+  const uint8_t kind = c.Byte();
+  const bool ok = DecodeInput(c, kind, current_, last_time_, last_token_);
+  ABSL_RAW_CHECK(ok, "an input that Open validated failed to decode");
+  pos_ = c.pos();
+  peeked_ = true;
+  return &current_;
+}
+
+const Input* RecordReader::Next() {
+  const Input* in = Peek();
+  if (in == nullptr) return nullptr;
+  peeked_ = false;
+  ++index_;
+  return in;
+}
+
+}  // namespace platform_replay

@@ -1,0 +1,163 @@
+#include "platform/replay/replay_platform.h"
+
+#include <exception>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace platform_replay {
+namespace {
+
+class NoopWaker : public platform::Waker {
+ public:
+  void Wake() override {}
+};
+
+}  // namespace
+
+std::string Divergence::Report() const {
+  std::string out = absl::StrCat("replay diverged at input #", index, "\n  recorded: ", recorded,
+                                 "\n  program:  ", program);
+  if (!context.empty()) {
+    absl::StrAppend(&out, "\n  before it:");
+    for (size_t i = 0; i < context.size(); ++i) {
+      absl::StrAppend(&out, "\n    #", index - static_cast<int64_t>(context.size() - i), " ",
+                      context[i]);
+    }
+  }
+  return out;
+}
+
+ReplayPlatform::ReplayPlatform(RecordReader reader, platform::TraceSink* trace)
+    : reader_(std::move(reader)), trace_(trace), waker_(std::make_shared<NoopWaker>()) {}
+
+void ReplayPlatform::EmitEvents() {
+  if (divergence_) return;
+  for (const Input* in = reader_.Peek(); in != nullptr && in->kind == Input::Kind::kEvent;
+       in = reader_.Peek()) {
+    if (trace_ != nullptr) trace_->Record(in->event);
+    context_.push_back(in->Describe());
+    if (context_.size() > kContext) context_.pop_front();
+    reader_.Next();
+  }
+}
+
+void ReplayPlatform::Diverge(std::string recorded, std::string program) {
+  if (divergence_) return;
+  divergence_ = Divergence{.index = reader_.index(),
+                           .recorded = std::move(recorded),
+                           .program = std::move(program),
+                           .context = {context_.begin(), context_.end()}};
+}
+
+absl::Status ReplayPlatform::DivergedError() const {
+  return absl::AbortedError(absl::StrCat("replay diverged at input #", divergence_->index, ": ",
+                                         divergence_->program, ", but the record holds ",
+                                         divergence_->recorded));
+}
+
+const Input* ReplayPlatform::Match(const Input& asked) {
+  if (divergence_) return nullptr;
+  EmitEvents();
+  const Input* next = reader_.Peek();
+  if (next == nullptr) {
+    Diverge("the end of the record", asked.Describe());
+    return nullptr;
+  }
+  if (!SameRequest(*next, asked)) {
+    Diverge(next->Describe(), asked.Describe());
+    return nullptr;
+  }
+  context_.push_back(next->Describe());
+  if (context_.size() > kContext) context_.pop_front();
+  return reader_.Next();
+}
+
+base::Instant ReplayPlatform::Now() {
+  Input asked;
+  asked.kind = Input::Kind::kNow;
+  const Input* in = Match(asked);
+  if (in != nullptr) last_time_ = in->time;
+  return last_time_;  // after a divergence the clock stands still
+}
+
+absl::Status ReplayPlatform::Poll(base::Duration timeout, std::vector<platform::Completion>* out) {
+  Input asked;
+  asked.kind = Input::Kind::kPoll;
+  asked.duration = timeout;
+  const Input* in = Match(asked);
+  if (in == nullptr) return DivergedError();
+  std::vector<platform::Completion> done = in->completions;
+  for (platform::Completion& c : done) {
+    // The body "runs on the pool thread" before its completion is seen.
+    auto body = bodies_.find(c.token);
+    if (body != bodies_.end()) {
+      absl::AnyInvocable<void()> run = std::move(body->second);
+      bodies_.erase(body);
+      if (run && !absl::IsCancelled(c.status)) {
+        try {
+          run();
+        } catch (...) {
+          // The recorded status says what the body's failure was.
+        }
+      }
+    }
+    if (c.time > last_time_) last_time_ = c.time;
+    out->push_back(std::move(c));
+  }
+  return absl::OkStatus();
+}
+
+void ReplayPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+  Input asked;
+  asked.kind = Input::Kind::kSubmit;
+  asked.token = token;
+  asked.work_kind = work.kind;
+  asked.segments = work.segments;
+  if (Match(asked) != nullptr && work.body) bodies_[token] = std::move(work.body);
+}
+
+void ReplayPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
+  Input asked;
+  asked.kind = Input::Kind::kNetwork;
+  asked.token = token;
+  asked.duration = trip.nominal_latency;
+  Match(asked);
+}
+
+absl::Status ReplayPlatform::Cancel(uint64_t token) {
+  Input asked;
+  asked.kind = Input::Kind::kCancel;
+  asked.token = token;
+  const Input* in = Match(asked);
+  if (in == nullptr) return DivergedError();
+  if (in->status.ok()) bodies_.erase(token);
+  return in->status;
+}
+
+absl::StatusOr<base::Instant> ReplayPlatform::ConsumeCpu(base::Duration duration) {
+  Input asked;
+  asked.kind = Input::Kind::kCpu;
+  asked.duration = duration;
+  const Input* in = Match(asked);
+  if (in == nullptr) return DivergedError();
+  if (!in->status.ok()) return in->status;
+  last_time_ = in->time;
+  return in->time;
+}
+
+platform::PoolStats ReplayPlatform::pool_stats() {
+  Input asked;
+  asked.kind = Input::Kind::kPoolStats;
+  const Input* in = Match(asked);
+  return in == nullptr ? platform::PoolStats{} : in->stats;
+}
+
+void ReplayPlatform::Finish() {
+  EmitEvents();
+  if (divergence_) return;
+  const Input* next = reader_.Peek();
+  if (next != nullptr) Diverge(next->Describe(), "nothing more (the program ended)");
+}
+
+}  // namespace platform_replay
