@@ -33,116 +33,41 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/cli_flags.h"
 #include "cli/command_line.h"
 #include "cli/input_file.h"
 #include "cli/interpreter.h"
 #include "cli/metrics_json.h"
 #include "cli/output_file.h"
 #include "cli/printable.h"
+#include "cli/process_io.h"
 #include "cli/real_runner.h"
+#include "cli/recorded_run.h"
 #include "cli/scenario.h"
 #include "cli/sim_runner.h"
+#include "platform/replay/record.h"
 #include "platform/trace.h"
 
-ABSL_FLAG(std::string, platform, "sim",
-          "where the run happens: sim (virtual time, deterministic) or real (this machine)");
-ABSL_FLAG(std::string, trace, "",
-          "write the run's trace (JSON lines, platform/TRACE.md) to this file; it appears "
-          "only when the run succeeds");
-ABSL_FLAG(int64_t, max_callbacks, scenario::kDefaultMaxCallbacks,
-          "stop the run after this many callbacks (0: no limit)");
-ABSL_FLAG(int64_t, max_pending, scenario::kDefaultMaxPending,
-          "stop the run when more callbacks than this are pending at once (0: no limit)");
-ABSL_FLAG(bool, metrics, false,
-          "print the run's loop metrics (runtime/loop_metrics.h) as one JSON object on "
-          "stderr when it ends");
-ABSL_FLAG(int64_t, max_input_bytes, 8 << 20, "read at most this many bytes of scenario");
-ABSL_FLAG(bool, allow_special_files, false,
-          "read a scenario from a FIFO, device or socket, not only a regular file");
-
 namespace {
+
+using scenario::Say;
+using scenario::Shown;
+using scenario::StdoutLines;
+using scenario::kUsageText;
+using scenario::ReserveStandardDescriptors;
 
 constexpr int kOk = 0;
 constexpr int kFailed = 1;
 constexpr int kUsage = 2;
+constexpr int kDiverged = 3;
 constexpr int64_t kMaxInputBytesLimit = int64_t{1} << 30;
 
-constexpr char kUsageText[] =
-    "usage: twinloop run FILE.json [--platform=sim|real] [--trace=TRACE.jsonl]\n"
-    "                              [--max_callbacks=N] [--max_pending=N] [--metrics]\n"
-    "       twinloop js FILE.json\n"
-    "Runs a scenario on the simulated platform and prints its log lines as it goes,\n"
-    "or prints the same program for Node.js. FILE may be - for standard input.\n"
-    "\n"
-    "flags:\n"
-    "  --platform=sim|real      (run) sim: virtual time, the same every run (default);\n"
-    "                           real: this machine, threads pinned to config.cores\n"
-    "  --trace=FILE             (run) write the run's trace to FILE, which appears\n"
-    "                           only when the run succeeds\n"
-    "  --max_callbacks=N        (run) stop after N callbacks; 0: no limit\n"
-    "                           (default 100000000)\n"
-    "  --max_pending=N          (run) stop when more than N callbacks are pending at\n"
-    "                           once; 0: no limit (default 1000000)\n"
-    "  --metrics                (run) print the loop's metrics as one JSON object\n"
-    "                           on stderr when the run ends\n"
-    "  --max_input_bytes=N      read at most N bytes of scenario (default 8388608)\n"
-    "  --allow_special_files    read a FIFO, device or socket, not only a regular file\n"
-    "  --flagfile=FILE          read flags from FILE, one per line\n"
-    "  --help                   print this and exit\n"
-    "\n"
-    "exit codes: 0 ok, 1 the scenario or the run failed, 2 bad usage.\n";
 
 // Set by SIGINT/SIGTERM; the run stops at its next callback.
 volatile sig_atomic_t g_signal = 0;
 
 void OnSignal(int sig) { g_signal = sig; }
-
-void Say(const std::string& line) {
-  const std::string text = "twinloop: " + line + "\n";
-  // Nothing more can be done if stderr is gone; the exit code still tells.
-  if (fwrite(text.data(), 1, text.size(), stderr) != text.size()) return;
-  fflush(stderr);
-}
-
-std::string Shown(const std::string& text) {
-  return scenario::Printable(text, scenario::kMessageChars);
-}
-
-// Standard descriptors that are closed at start are reserved with
-// /dev/null, so files opened later cannot take their numbers; writing to a
-// closed stdout is still reported, as if it were closed.
-bool ReserveStandardDescriptors() {
-  bool stdout_closed = false;
-  for (int fd = 0; fd <= 2; ++fd) {
-    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
-    if (fd == STDOUT_FILENO) stdout_closed = true;
-    const int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-    if (null >= 0 && null != fd) {
-      dup2(null, fd);
-      close(null);
-    }
-  }
-  return stdout_closed;
-}
-
-class StdoutLines : public scenario::LogSink {
- public:
-  // Real time is shown to the microsecond: nanoseconds there are noise.
-  StdoutLines(scenario::OutputFile* out, bool round_to_us) : out_(out), round_to_us_(round_to_us) {}
-  void Write(const scenario::LogLine& line) override {
-    scenario::LogLine shown = line;
-    if (round_to_us_) {
-      shown.t = base::Instant::FromNanos((line.t.nanos() + 500) / 1000 * 1000);
-    }
-    std::string text = scenario::FormatLogLine(shown);
-    text += '\n';
-    out_->Write(text);
-  }
-
- private:
-  scenario::OutputFile* out_;
-  bool round_to_us_;
-};
 
 class Cli {
  public:
@@ -156,8 +81,10 @@ class Cli {
     }
     std::vector<std::string> args(argv + 1, argv + argc);
     absl::StatusOr<scenario::CommandLine> cl = scenario::ApplyCommandLine(
-        args, {{"run", {"platform", "trace", "max_callbacks", "max_pending", "metrics",
+        args, {{"run", {"platform", "trace", "record", "max_callbacks", "max_pending", "metrics",
                         "max_input_bytes", "allow_special_files"}},
+               {"replay", {"scenario", "trace", "max_callbacks", "max_pending", "metrics",
+                           "max_input_bytes", "allow_special_files"}},
                {"js", {"max_input_bytes", "allow_special_files"}}});
     if (!cl.ok()) return UsageError(std::string(cl.status().message()));
     if (cl->help) {
@@ -166,11 +93,12 @@ class Cli {
     }
     const std::vector<std::string>& pos = cl->positional;
     if (pos.empty()) return UsageError("a command is missing");
-    if (pos[0] != "run" && pos[0] != "js") {
+    if (pos[0] != "run" && pos[0] != "js" && pos[0] != "replay") {
       return UsageError(absl::StrCat("unknown command ", scenario::Quoted(pos[0])));
     }
     if (pos.size() != 2) {
-      return UsageError(absl::StrCat("twinloop ", pos[0], " takes one scenario file, got ",
+      return UsageError(absl::StrCat("twinloop ", pos[0], " takes one ",
+                                     pos[0] == "replay" ? "record" : "scenario", " file, got ",
                                      pos.size() - 1));
     }
     const int64_t max_input = absl::GetFlag(FLAGS_max_input_bytes);
@@ -192,7 +120,9 @@ class Cli {
           "BUILD_WORKING_DIRECTORY is set but empty, so relative paths have no base; unset "
           "it, or set it to the directory they are relative to");
     }
+    if (pos[0] == "replay") return Replay(pos[1]);
     path_ = pos[1];
+    keep_text_ = pos[0] == "run" && !absl::GetFlag(FLAGS_record).empty();
     if (!Load()) return kFailed;
     return pos[0] == "run" ? Run() : Js();
   }
@@ -227,9 +157,55 @@ class Cli {
       return false;
     }
     scenario_ = *std::move(s);
+    if (keep_text_) program_text_ = std::move(input_.text);
     input_.text.clear();
     input_.text.shrink_to_fit();
     return true;
+  }
+
+  // `twinloop replay REC`: the program is --scenario, or the one REC holds.
+  int Replay(const std::string& record_path) {
+    path_ = record_path;
+    what_ = "record";
+    absl::StatusOr<scenario::InputFile> in = scenario::ReadInputFile(
+        UserPath(path_), {.max_bytes = static_cast<size_t>(platform_replay::kMaxRecordBytes),
+                          .allow_special_files = absl::GetFlag(FLAGS_allow_special_files)});
+    if (!in.ok()) {
+      Say(absl::StrCat(Shown(path_), ": ", in.status().message()));
+      return kFailed;
+    }
+    absl::StatusOr<platform_replay::RecordReader> reader =
+        platform_replay::RecordReader::Open(std::move(in->text));
+    if (!reader.ok()) {
+      Say(absl::StrCat(Shown(path_), ": ", reader.status().message()));
+      return kFailed;
+    }
+    input_ = *std::move(in);
+    const platform_replay::RecordHeader& h = reader->header();
+    if (const std::string other = absl::GetFlag(FLAGS_scenario); !other.empty()) {
+      const std::string record = path_;
+      path_ = other;
+      keep_text_ = true;
+      if (!Load()) return kFailed;
+      if (platform_replay::ProgramHash(program_text_) != h.program_hash) {
+        Say(absl::StrCat("replaying ", Shown(other), " against a record of another program (",
+                         Shown(h.program_name), ")"));
+      }
+      path_ = record;
+    } else {
+      if (h.program.empty()) {
+        Say(absl::StrCat(Shown(path_), ": the record holds no scenario (it was not made by "
+                                       "`twinloop run`); give one with --scenario"));
+        return kFailed;
+      }
+      absl::StatusOr<scenario::Scenario> s = scenario::ParseScenario(h.program);
+      if (!s.ok()) {
+        Say(absl::StrCat(Shown(path_), ": the scenario it holds: ", s.status().message()));
+        return kFailed;
+      }
+      scenario_ = *std::move(s);
+    }
+    return Run(*std::move(reader));
   }
 
   // Flushes stdout; a write error turns `code` into a failure.
@@ -252,36 +228,75 @@ class Cli {
     return FinishStdout(kOk);
   }
 
-  int Run() {
+  // An output file for --trace or --record; it must not be the input.
+  std::unique_ptr<scenario::OutputFile> OpenOutput(const char* flag, const std::string& path,
+                                                   int* code) {
+    struct stat st;
+    if (stat(UserPath(path).c_str(), &st) == 0 && st.st_dev == input_.device &&
+        st.st_ino == input_.inode) {
+      *code = UsageError(absl::StrCat("--", flag, "=", Shown(path), " is the ", what_,
+                                      " itself; write the ", flag, " elsewhere"));
+      return nullptr;
+    }
+    absl::StatusOr<std::unique_ptr<scenario::OutputFile>> f =
+        scenario::OutputFile::Create(UserPath(path), path);
+    if (!f.ok()) {
+      Say(absl::StrCat("--", flag, ": ", f.status().message()));
+      *code = kFailed;
+      return nullptr;
+    }
+    return *std::move(f);
+  }
+
+  // `twinloop run`, and `twinloop replay` when `replay` holds the record.
+  int Run(std::optional<platform_replay::RecordReader> replay = std::nullopt) {
+    const std::string platform_name =
+        replay ? replay->header().platform : absl::GetFlag(FLAGS_platform);
     const std::string trace_path = absl::GetFlag(FLAGS_trace);
+    const std::string record_path = replay ? "" : absl::GetFlag(FLAGS_record);
+    if (!trace_path.empty() && trace_path == record_path) {
+      return UsageError("--trace and --record name the same file");
+    }
+    int code = kOk;
     std::unique_ptr<scenario::OutputFile> trace_file;
     std::unique_ptr<platform::JsonLinesTraceWriter> trace;
     if (!trace_path.empty()) {
-      struct stat st;
-      if (stat(UserPath(trace_path).c_str(), &st) == 0 && st.st_dev == input_.device &&
-          st.st_ino == input_.inode) {
-        return UsageError(absl::StrCat("--trace=", Shown(trace_path),
-                                       " is the scenario file itself; write the trace elsewhere"));
-      }
-      absl::StatusOr<std::unique_ptr<scenario::OutputFile>> f =
-          scenario::OutputFile::Create(UserPath(trace_path), trace_path);
-      if (!f.ok()) {
-        Say(absl::StrCat("--trace: ", f.status().message()));
-        return kFailed;
-      }
-      trace_file = *std::move(f);
+      trace_file = OpenOutput("trace", trace_path, &code);
+      if (trace_file == nullptr) return code;
+      // A replay writes the recorded run's header, so its trace is the
+      // recorded run's, byte for byte.
       nlohmann::ordered_json header;
       header["twinloop_trace"] = platform::kTraceVersion;
-      header["platform"] = absl::GetFlag(FLAGS_platform);
+      header["platform"] = platform_name;
       header["cores"] = scenario_->config.cores;
       header["pool_size"] = scenario_->config.pool_size;
       header["seed"] = scenario_->config.seed;
-      header["scenario"] = path_;
+      header["scenario"] = replay ? replay->header().program_name : path_;
       scenario::OutputFile* file = trace_file.get();
       trace = std::make_unique<platform::JsonLinesTraceWriter>(
           [file](const std::string& line) { file->Write(line); },
           header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
+    std::unique_ptr<scenario::OutputFile> record_file;
+    std::unique_ptr<platform_replay::RecordWriter> record;
+    if (!record_path.empty()) {
+      record_file = OpenOutput("record", record_path, &code);
+      if (record_file == nullptr) return code;
+      scenario::OutputFile* file = record_file.get();
+      record = std::make_unique<platform_replay::RecordWriter>(
+          platform_replay::RecordHeader{.platform = platform_name,
+                                        .cores = scenario_->config.cores,
+                                        .pool_size = scenario_->config.pool_size,
+                                        .seed = scenario_->config.seed,
+                                        .program_hash = platform_replay::ProgramHash(program_text_),
+                                        .program_name = path_,
+                                        .program = program_text_},
+          [file](std::string_view bytes) { file->Write(bytes); });
+    }
+    auto abandon = [&] {
+      if (trace_file != nullptr) trace_file->Abandon();
+      if (record_file != nullptr) record_file->Abandon();
+    };
 
     struct sigaction sa {};
     sa.sa_handler = OnSignal;
@@ -289,53 +304,87 @@ class Cli {
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    const bool real = absl::GetFlag(FLAGS_platform) == "real";
-    StdoutLines lines(stdout_.get(), /*round_to_us=*/real);
-    scenario::OutputFile* trace_out = trace_file.get();
-    using Runner = absl::Status (*)(const scenario::Scenario&, scenario::LogSink*,
-                                    platform::TraceSink*, scenario::RunOptions);
-    const Runner runner = real ? Runner{scenario::RunOnRealPlatform}
-                               : Runner{scenario::RunOnSimulator};
+    StdoutLines lines(stdout_.get(), /*round_to_us=*/platform_name == "real");
     runtime::LoopMetrics metrics;
     const bool want_metrics = absl::GetFlag(FLAGS_metrics);
-    const absl::Status run = runner(
-        *scenario_, &lines, trace.get(),
-        {.max_callbacks = absl::GetFlag(FLAGS_max_callbacks),
-         .max_callbacks_name = "--max_callbacks",
-         .max_pending = absl::GetFlag(FLAGS_max_pending),
-         .max_pending_name = "--max_pending",
-         .should_stop = [this, trace_out]() -> absl::Status {
-           if (g_signal != 0) {
-             return absl::CancelledError(
-                 absl::StrCat("interrupted by ", g_signal == SIGINT ? "SIGINT" : "SIGTERM"));
-           }
-           if (!stdout_error_.ok()) return stdout_error_;
-           if (!stdout_->status().ok()) return stdout_->status();
-           if (trace_out != nullptr && !trace_out->status().ok()) return trace_out->status();
-           return absl::OkStatus();
-         },
-         .metrics = want_metrics ? &metrics : nullptr});
+    scenario::RunOptions options{
+        .max_callbacks = absl::GetFlag(FLAGS_max_callbacks),
+        .max_callbacks_name = "--max_callbacks",
+        .max_pending = absl::GetFlag(FLAGS_max_pending),
+        .max_pending_name = "--max_pending",
+        .should_stop = [&]() -> absl::Status {
+          if (g_signal != 0) {
+            return absl::CancelledError(
+                absl::StrCat("interrupted by ", g_signal == SIGINT ? "SIGINT" : "SIGTERM"));
+          }
+          if (!stdout_error_.ok()) return stdout_error_;
+          if (!stdout_->status().ok()) return stdout_->status();
+          if (trace_file != nullptr && !trace_file->status().ok()) return trace_file->status();
+          if (record_file != nullptr && !record_file->status().ok()) return record_file->status();
+          return absl::OkStatus();
+        },
+        .metrics = want_metrics ? &metrics : nullptr};
+    const bool real = platform_name == "real";
+    auto make = [&](platform::TraceSink* sink) {
+      return real ? scenario::MakeRealPlatform(*scenario_, sink)
+                  : scenario::MakeSimulatedPlatform(*scenario_, sink);
+    };
+    std::optional<platform_replay::Divergence> divergence;
+    absl::Status run;
+    if (replay) {
+      run = scenario::RunReplayed(*scenario_, *std::move(replay), trace.get(), &lines,
+                                  std::move(options), &divergence);
+    } else if (record != nullptr) {
+      run = scenario::RunRecorded(*scenario_, make, trace.get(), record.get(), &lines,
+                                  std::move(options));
+      record->Finish();
+    } else {
+      absl::StatusOr<std::unique_ptr<platform::Platform>> p = make(trace.get());
+      run = p.ok() ? scenario::RunScenario(*scenario_, **p, &lines, std::move(options)) : p.status();
+    }
 
-    const int code = FinishStdout(kOk);
+    code = FinishStdout(kOk);
     // After stdout is flushed, so that a terminal shows them in order.
     if (want_metrics) {
       const std::string text = scenario::MetricsJson(metrics) + "\n";
       if (fwrite(text.data(), 1, text.size(), stderr) == text.size()) fflush(stderr);
     }
     if (g_signal != 0) {
-      if (trace_file != nullptr) trace_file->Abandon();
+      abandon();
       Say(absl::StrCat(Shown(path_), ": ", run.message(), "; the output so far was flushed"));
       const int sig = g_signal;
       signal(sig, SIG_DFL);
       raise(sig);
       return 128 + sig;
     }
-    if (code != kOk) return code;  // stdout failed: said already
+    if (code != kOk) {  // stdout failed: said already
+      abandon();
+      return code;
+    }
+    if (divergence) {
+      abandon();
+      std::vector<std::string> report = absl::StrSplit(divergence->Report(), '\n');
+      Say(absl::StrCat(Shown(path_), ": ", report[0]));
+      for (size_t i = 1; i < report.size(); ++i) {
+        Say(scenario::Printable(report[i], 2 * scenario::kMessageChars));
+      }
+      return kDiverged;
+    }
+    // A record of a failed run is kept: it is what a replay is for.
+    if (record_file != nullptr && (run.ok() || run != record_file->status())) {
+      if (absl::Status s = record_file->Commit(); !s.ok()) {
+        if (trace_file != nullptr) trace_file->Abandon();
+        Say(absl::StrCat("--record: ", s.message()));
+        return kFailed;
+      }
+    }
     if (!run.ok()) {
-      if (trace_file != nullptr) trace_file->Abandon();
+      abandon();
       // Errors of the outputs themselves name the output, not the run.
       if (trace_file != nullptr && run == trace_file->status()) {
         Say(absl::StrCat("--trace: ", run.message()));
+      } else if (record_file != nullptr && run == record_file->status()) {
+        Say(absl::StrCat("--record: ", run.message()));
       } else {
         Say(absl::StrCat(Shown(path_), ": run failed: ",
                          scenario::Printable(run.message(), scenario::kMessageChars)));
@@ -353,6 +402,9 @@ class Cli {
   }
 
   std::string path_;
+  std::string what_ = "scenario file";  // what path_ is, for messages
+  bool keep_text_ = false;              // Load keeps the text in program_text_
+  std::string program_text_;
   scenario::InputFile input_;
   std::optional<scenario::Scenario> scenario_;
   std::unique_ptr<scenario::OutputFile> stdout_;

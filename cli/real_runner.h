@@ -10,12 +10,22 @@
 #ifndef TWINLOOP_CLI_REAL_RUNNER_H_
 #define TWINLOOP_CLI_REAL_RUNNER_H_
 
+#include <memory>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "cli/interpreter.h"
 #include "cli/scenario.h"
+#include "platform/platform.h"
 #include "platform/trace.h"
 
 namespace scenario {
+
+// Pins the calling thread (and the threads it starts from now on) to
+// `config.cores` CPUs, then creates the platform. INVALID_ARGUMENT when the
+// scenario asks for more cores than this machine lets the run use.
+absl::StatusOr<std::unique_ptr<platform::Platform>> MakeRealPlatform(const Scenario& s,
+                                                                     platform::TraceSink* trace);
 
 // INVALID_ARGUMENT (and nothing runs) when the scenario asks for more cores
 // than this machine lets the run use.

@@ -8,14 +8,21 @@
 
 namespace scenario {
 
-absl::Status RunOnSimulator(const Scenario& s, LogSink* out, platform::TraceSink* trace,
-                            RunOptions options) {
+absl::StatusOr<std::unique_ptr<platform::Platform>> MakeSimulatedPlatform(
+    const Scenario& s, platform::TraceSink* trace) {
   absl::StatusOr<std::unique_ptr<platform_sim::SimulatedPlatform>> sim =
       platform_sim::SimulatedPlatform::Create({.cores = s.config.cores,
                                                .pool_size = s.config.pool_size,
                                                .seed = s.config.seed,
                                                .net_jitter = base::Duration::MillisRounded(s.config.net_jitter_ms),
                                                .trace = trace});
+  if (!sim.ok()) return sim.status();
+  return std::unique_ptr<platform::Platform>(*std::move(sim));
+}
+
+absl::Status RunOnSimulator(const Scenario& s, LogSink* out, platform::TraceSink* trace,
+                            RunOptions options) {
+  absl::StatusOr<std::unique_ptr<platform::Platform>> sim = MakeSimulatedPlatform(s, trace);
   if (!sim.ok()) return sim.status();
   return RunScenario(s, **sim, out, std::move(options));
 }

@@ -5,15 +5,21 @@
 #ifndef TWINLOOP_CLI_SIM_RUNNER_H_
 #define TWINLOOP_CLI_SIM_RUNNER_H_
 
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cli/interpreter.h"
 #include "cli/scenario.h"
+#include "platform/platform.h"
 #include "platform/trace.h"
 
 namespace scenario {
+
+// A simulated platform configured from the scenario's `config`.
+absl::StatusOr<std::unique_ptr<platform::Platform>> MakeSimulatedPlatform(
+    const Scenario& s, platform::TraceSink* trace);
 
 // Streams log lines to `out` as they happen.
 absl::Status RunOnSimulator(const Scenario& s, LogSink* out, platform::TraceSink* trace,

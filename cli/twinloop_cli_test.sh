@@ -305,5 +305,69 @@ contains "metrics of a failed run: then the error" "run failed: the run reached 
 run js --metrics "$data/js.json"
 check "metrics is a run flag" 2 "$rc"
 
+# --- Record and replay -------------------------------------------------------------
+rec=$tmp/run.rec
+run run --record="$rec" --trace="$tmp/rec.jsonl" "$data/signup6.json"
+check "record: exit code" 0 "$rc"
+cp "$out" "$tmp/recorded.out"
+contains "record: magic" "twinloop-record" "$(head -c 16 "$rec")"
+run replay "$rec" --trace="$tmp/replay.jsonl"
+check "replay: exit code" 0 "$rc"
+check "replay: the same stdout, byte for byte" "$(cat "$tmp/recorded.out")" "$(cat "$out")"
+check "replay: the same trace, byte for byte" "$(cat "$tmp/rec.jsonl")" "$(cat "$tmp/replay.jsonl")"
+check "replay: quiet" "" "$(cat "$err")"
+run run --platform=real --record="$tmp/real.rec" "$data/signup6.json"
+cp "$out" "$tmp/real.out"
+run replay "$tmp/real.rec"
+check "replay of a real run: exit code" 0 "$rc"
+check "replay of a real run: the same stdout" "$(cat "$tmp/real.out")" "$(cat "$out")"
+sed 's/"cpu": 100}, "do": \[{"log": "signup 3"/"cpu": 101}, "do": [{"log": "signup 3"/' "$data/signup6.json" > "$tmp/changed.json"
+run replay "$rec" --scenario="$tmp/changed.json"
+check "divergence: exit code" 3 "$rc"
+check "divergence: report" "twinloop: replaying $tmp/changed.json against a record of another program ($data/signup6.json)
+twinloop: $rec: replay diverged at input #9
+twinloop:   recorded: submit pool work 3 (cpu: cpu 100 ms)
+twinloop:   program:  submit pool work 3 (cpu: cpu 101 ms)
+twinloop:   before it:
+twinloop:     #4 platform event pool_enqueue on loop id 2 at 0 ms
+twinloop:     #5 platform event pool_start on pool-1 id 2 at 0 ms
+twinloop:     #6 submit pool work 2 (cpu: cpu 100 ms)
+twinloop:     #7 platform event pool_enqueue on loop id 3 at 0 ms
+twinloop:     #8 platform event pool_start on pool-2 id 3 at 0 ms" "$(cat "$err")"
+run replay "$rec" --scenario="$data/signup6.json"
+check "replay against the same program given again" 0 "$rc"
+# Bad records: one line, exit 1, no output.
+: > "$tmp/empty.rec"
+run replay "$tmp/empty.rec"
+check "empty record" "1 twinloop: $tmp/empty.rec: the record is empty" "$rc $(cat "$err")"
+run replay "$data/signup6.json"
+check "a scenario given as a record" "1 twinloop: $data/signup6.json: not a twinloop record (it does not start with \"twinloop-record\")" "$rc $(cat "$err")"
+head -c 100 "$rec" > "$tmp/cut.rec"
+run replay "$tmp/cut.rec"
+check "truncated record: exit code" 1 "$rc"
+contains "truncated record: message" "the record is truncated at byte " "$(cat "$err")"
+check "truncated record: one line" 1 "$(wc -l < "$err")"
+python3 -c "import sys; b=bytearray(open(sys.argv[1],'rb').read()); b[-20]^=1; open(sys.argv[2],'wb').write(b)" "$rec" "$tmp/flip.rec"
+run replay "$tmp/flip.rec"
+check "corrupt record: exit code and no output" "1 " "$rc $(cat "$out")"
+contains "corrupt record: message" "the record is corrupt" "$(cat "$err")"
+run replay "$rec" --scenario=/nonexistent.json
+check "replay --scenario missing" "1 twinloop: /nonexistent.json: cannot read: No such file or directory" "$rc $(cat "$err")"
+run run --record="$tmp/x" --trace="$tmp/x" "$data/signup6.json"
+check "record and trace the same file" "2 twinloop: --trace and --record name the same file (twinloop --help for usage)" "$rc $(cat "$err")"
+cp "$data/signup6.json" "$tmp/self.json"
+run run --record="$tmp/self.json" "$tmp/self.json"
+check "record over the scenario" "2 twinloop: --record=$tmp/self.json is the scenario file itself; write the record elsewhere (twinloop --help for usage)" "$rc $(cat "$err")"
+run replay "$rec" --platform=real
+check "replay takes no --platform" 2 "$rc"
+run replay
+check "replay without a record" "2 twinloop: twinloop replay takes one record file, got 0 (twinloop --help for usage)" "$rc $(cat "$err")"
+# A record of a failed run is kept, and replays the same failure.
+run run --record="$tmp/failed.rec" --max_callbacks=3 "$data/signup6.json"
+check "record of a failed run: exit code" 1 "$rc"
+cp "$err" "$tmp/failed.err"
+run replay "$tmp/failed.rec" --max_callbacks=3
+check "replay of a failed run: the same failure" "1 $(sed "s|$data/signup6.json|$tmp/failed.rec|" "$tmp/failed.err")" "$rc $(cat "$err")"
+
 if [[ $fail -eq 0 ]]; then echo "all CLI checks passed"; fi
 exit $fail

@@ -386,10 +386,18 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
     return false;
   }
   in.kind = static_cast<Input::Kind>(kind_byte);
+  auto in_range = [&](int64_t ns, const char* what) {
+    if (c.ok() && (ns < 0 || ns > kMaxRecordedNanos)) {
+      c.Fail(absl::StrCat(what, " ", ns, " ns is outside [0, 10^18] ns"));
+    }
+    return ns;
+  };
   auto time = [&]() {
-    last_time = base::Instant::FromNanos(Undelta(c.Signed(), last_time.nanos()));
+    last_time = base::Instant::FromNanos(
+        in_range(Undelta(c.Signed(), last_time.nanos()), "a time of"));
     return last_time;
   };
+  auto duration = [&](const char* what) { return base::Duration::Nanos(in_range(c.Signed(), what)); };
   auto token = [&]() {
     last_token = static_cast<uint64_t>(Undelta(c.Signed(), static_cast<int64_t>(last_token)));
     return last_token;
@@ -411,7 +419,8 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
     case Input::Kind::kPoll: {
       const uint64_t timeout = c.Varint();
       in.duration = timeout == 0 ? platform::kWaitForever
-                                 : base::Duration::Nanos(static_cast<int64_t>((timeout - 1) & INT64_MAX));
+                                 : base::Duration::Nanos(in_range(
+                                       static_cast<int64_t>((timeout - 1) & INT64_MAX), "a poll timeout of"));
       // Each completion takes at least 6 bytes: no count can pass what is left.
       const int64_t n = c.Count("a poll's completion count", c.left() / 6);
       for (int64_t i = 0; i < n && c.ok(); ++i) {
@@ -427,7 +436,7 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
         done.result.value = c.Signed();
         done.result.data = c.String("a completion's data");
         done.time = time();
-        done.queue_wait = base::Duration::Nanos(c.Signed());
+        done.queue_wait = duration("a queue wait of");
       }
       break;
     }
@@ -446,20 +455,20 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
           c.Fail(absl::StrCat("unknown segment kind ", sk));
           return false;
         }
-        in.segments.push_back({static_cast<platform::Segment::Kind>(sk), base::Duration::Nanos(c.Signed())});
+        in.segments.push_back({static_cast<platform::Segment::Kind>(sk), duration("a segment of")});
       }
       break;
     }
     case Input::Kind::kNetwork:
       in.token = token();
-      in.duration = base::Duration::Nanos(c.Signed());
+      in.duration = duration("a latency of");
       break;
     case Input::Kind::kCancel:
       in.token = token();
       in.status = status();
       break;
     case Input::Kind::kCpu:
-      in.duration = base::Duration::Nanos(c.Signed());
+      in.duration = duration("a CPU duration of");
       in.status = status();
       if (c.ok() && in.status.ok()) in.time = time();
       break;

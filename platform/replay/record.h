@@ -35,6 +35,10 @@ namespace platform_replay {
 inline constexpr int kRecordVersion = 1;
 // Records larger than this are refused before they are read whole.
 inline constexpr int64_t kMaxRecordBytes = int64_t{1} << 30;
+// Every time and duration in a record lies in [0, kMaxRecordedNanos] (the
+// simulator's virtual time limit, about 31.7 years), so a corrupt record
+// cannot feed the loop times its arithmetic was never meant for.
+inline constexpr int64_t kMaxRecordedNanos = 1'000'000'000'000'000'000;
 
 struct RecordHeader {
   std::string platform;      // "sim" or "real"

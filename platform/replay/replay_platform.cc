@@ -33,9 +33,14 @@ ReplayPlatform::ReplayPlatform(RecordReader reader, platform::TraceSink* trace)
 
 void ReplayPlatform::EmitEvents() {
   if (divergence_) return;
-  for (const Input* in = reader_.Peek(); in != nullptr && in->kind == Input::Kind::kEvent;
+  for (const Input* in = reader_.Peek();
+       in != nullptr && (in->kind == Input::Kind::kEvent || in->kind == Input::Kind::kPoolStats);
        in = reader_.Peek()) {
-    if (trace_ != nullptr) trace_->Record(in->event);
+    if (in->kind == Input::Kind::kPoolStats) {
+      stats_ = in->stats;
+    } else if (trace_ != nullptr) {
+      trace_->Record(in->event);
+    }
     context_.push_back(in->Describe());
     if (context_.size() > kContext) context_.pop_front();
     reader_.Next();
@@ -147,10 +152,10 @@ absl::StatusOr<base::Instant> ReplayPlatform::ConsumeCpu(base::Duration duration
 }
 
 platform::PoolStats ReplayPlatform::pool_stats() {
-  Input asked;
-  asked.kind = Input::Kind::kPoolStats;
-  const Input* in = Match(asked);
-  return in == nullptr ? platform::PoolStats{} : in->stats;
+  // An observation, not a request: the latest statistics the record holds
+  // up to here (the recorded run wrote them if it read them).
+  EmitEvents();
+  return stats_;
 }
 
 void ReplayPlatform::Finish() {

@@ -11,6 +11,10 @@
 // ConsumeCpu fail with ABORTED, so the run stops at its next wait. Finish()
 // checks that the program used the whole record.
 //
+// Pool statistics are observations, not requests: a replay may read them
+// or not (metrics on or off) without diverging, and gets the latest the
+// record holds.
+//
 // Pool work bodies run on the loop thread when the record delivers their
 // completion (their status comes from the record, whatever the body does).
 // Events the recorded platform traced are written to `trace` at the point
@@ -85,6 +89,7 @@ class ReplayPlatform : public platform::Platform {
   std::optional<Divergence> divergence_;
   std::deque<std::string> context_;
   base::Instant last_time_;
+  platform::PoolStats stats_;
   absl::flat_hash_map<uint64_t, absl::AnyInvocable<void()>> bodies_;
 };
 

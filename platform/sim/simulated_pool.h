@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -58,6 +59,10 @@ class SimulatedPool {
 
  private:
   struct Task {
+    // A constructor rather than an aggregate: built in place in the queue
+    // (clang 14 has no parenthesised aggregate initialisation).
+    Task(uint64_t t, platform::PoolWork w, base::Instant e)
+        : token(t), work(std::move(w)), enqueued(e) {}
     uint64_t token;
     platform::PoolWork work;
     base::Instant enqueued;
