@@ -117,6 +117,21 @@ class Cursor {
     }
     return static_cast<int64_t>(v);
   }
+  // A count of items of at least `item_bytes` each: more than the bytes
+  // left can hold means the record was cut (or, for an absurd count, is
+  // corrupt).
+  int64_t Items(absl::string_view what, size_t item_bytes) {
+    const uint64_t v = Varint();
+    if (ok() && v > left() / item_bytes) {
+      if (v <= (1u << 20)) {
+        Truncated(what);
+      } else {
+        Fail(absl::StrCat(what, " ", v, " is more than the record can hold"));
+      }
+      return 0;
+    }
+    return static_cast<int64_t>(v);
+  }
   std::string String(absl::string_view what) {
     const uint64_t n = Varint();
     if (!ok()) return {};
@@ -219,6 +234,23 @@ std::string Input::Describe() const {
       return absl::StrCat("platform event ", platform::TraceEventName(event.event), " on ",
                           event.thread, " id ", event.id, " at ",
                           At(base::Instant::FromNanos(event.t_ns)));
+  }
+  return "?";
+}
+
+std::string Input::DescribeRequest() const {
+  switch (kind) {
+    case Kind::kNow: return "now()";
+    case Kind::kPoll:
+      return absl::StrCat("poll(timeout ",
+                          duration == platform::kWaitForever ? "forever" : Ms(duration), ")");
+    case Kind::kCancel: return absl::StrCat("cancel request ", token);
+    case Kind::kCpu: return absl::StrCat("compute ", Ms(duration), " on the loop thread");
+    case Kind::kPoolStats: return "pool stats";
+    case Kind::kSubmit:
+    case Kind::kNetwork:
+    case Kind::kEvent:
+      return Describe();
   }
   return "?";
 }
@@ -422,7 +454,7 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
                                  : base::Duration::Nanos(in_range(
                                        static_cast<int64_t>((timeout - 1) & INT64_MAX), "a poll timeout of"));
       // Each completion takes at least 6 bytes: no count can pass what is left.
-      const int64_t n = c.Count("a poll's completion count", c.left() / 6);
+      const int64_t n = c.Items("a poll's completions", 6);
       for (int64_t i = 0; i < n && c.ok(); ++i) {
         platform::Completion& done = in.completions.emplace_back();
         done.token = token();
@@ -448,7 +480,7 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
         return false;
       }
       in.work_kind = static_cast<platform::PoolWork::Kind>(k);
-      const int64_t n = c.Count("a pool work's segment count", c.left() / 2);
+      const int64_t n = c.Items("a pool work's segments", 2);
       for (int64_t i = 0; i < n && c.ok(); ++i) {
         const uint8_t sk = c.Byte();
         if (c.ok() && sk > static_cast<uint8_t>(platform::Segment::Kind::kWait)) {

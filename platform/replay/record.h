@@ -78,8 +78,11 @@ struct Input {
   platform::PoolStats stats;                   // kPoolStats
   platform::TraceEvent event;                  // kEvent
 
-  // One line for reports: `poll(timeout 5 ms) -> [work 3 OK at 105 ms]`.
+  // One line for reports: `poll(timeout 5 ms) -> [request 3 OK at 105 ms]`.
   std::string Describe() const;
+  // What was asked only, for a call the program made that has no answer
+  // yet: `now()`, `poll(timeout 5 ms)`.
+  std::string DescribeRequest() const;
 };
 
 // Whether a replayed call asks for the same as the recorded one (the answers

@@ -66,11 +66,11 @@ const Input* ReplayPlatform::Match(const Input& asked) {
   EmitEvents();
   const Input* next = reader_.Peek();
   if (next == nullptr) {
-    Diverge("the end of the record", asked.Describe());
+    Diverge("the end of the record", asked.DescribeRequest());
     return nullptr;
   }
   if (!SameRequest(*next, asked)) {
-    Diverge(next->Describe(), asked.Describe());
+    Diverge(next->Describe(), asked.DescribeRequest());
     return nullptr;
   }
   context_.push_back(next->Describe());
