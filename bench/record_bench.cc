@@ -7,6 +7,7 @@
 // 1 ms, all started from one script, each callback starting a nextTick. The
 // recorded side reports bytes per input and inputs per iteration as
 // counters; compare the two sides' times as a ratio (bench/RESULTS.md).
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -39,7 +40,10 @@ int64_t Workload(platform::Platform* p) {
               }, i % 2).IgnoreError();
         }
       }).IgnoreError();
-  loop.Run().IgnoreError();
+  if (absl::StatusOr<bool> run = loop.Run(); !run.ok()) {
+    std::fprintf(stderr, "record_bench: the loop failed: %s\n", run.status().ToString().c_str());
+    return -1;
+  }
   return ran;
 }
 
@@ -51,9 +55,12 @@ void BM_Real_PoolAndTimers(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * (kTasks + kTimers));
 }
 
-void BM_Real_PoolAndTimers_Recorded(benchmark::State& state) {
+// `traced`: the platform traces its own events into the record too (as
+// `twinloop run --record --trace` does), so that a replay's trace has them.
+void Recorded(benchmark::State& state, bool traced) {
   platform_replay::EventCapture capture(nullptr);
-  auto real = platform_real::RealPlatform::Create({.pool_size = 4, .trace = &capture}).value();
+  platform_replay::EventCapture* events = traced ? &capture : nullptr;
+  auto real = platform_real::RealPlatform::Create({.pool_size = 4, .trace = events}).value();
   int64_t bytes = 0, inputs = 0;
   for (auto _ : state) {
     std::string record;
@@ -61,7 +68,7 @@ void BM_Real_PoolAndTimers_Recorded(benchmark::State& state) {
     platform_replay::RecordWriter writer({.platform = "real", .pool_size = 4},
                                          [&](std::string_view b) { record.append(b); });
     platform_replay::WriterSink sink(&writer);
-    platform_replay::RecordingPlatform recording(real.get(), &sink, &capture, nullptr);
+    platform_replay::RecordingPlatform recording(real.get(), &sink, events, nullptr);
     if (Workload(&recording) != 2 * (kTasks + kTimers)) state.SkipWithError("callbacks lost");
     writer.Finish();
     bytes += writer.bytes();
@@ -73,7 +80,15 @@ void BM_Real_PoolAndTimers_Recorded(benchmark::State& state) {
       static_cast<double>(inputs) / static_cast<double>(state.iterations());
 }
 
+void BM_Real_PoolAndTimers_Recorded(benchmark::State& state) { Recorded(state, false); }
+void BM_Real_PoolAndTimers_RecordedWithPlatformEvents(benchmark::State& state) {
+  Recorded(state, true);
+}
+
 BENCHMARK(BM_Real_PoolAndTimers)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Real_PoolAndTimers_Recorded)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Real_PoolAndTimers_RecordedWithPlatformEvents)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -10,6 +10,11 @@
 
 namespace platform_real {
 
+namespace {
+const std::string kLoopThread = "loop";
+const std::string kNetThread = "net";
+}  // namespace
+
 // Wakes the loop from any thread, and does nothing once the platform is
 // gone (a thread may keep the Waker longer than the platform lives).
 class RealPlatform::AsyncWaker : public platform::Waker {
@@ -73,17 +78,18 @@ absl::Status RealPlatform::Init() {
   uv_timer_init(&uv_, &poll_timer_);
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
+  for (int i = 0; i < config_.pool_size; ++i) pool_thread_names_.push_back(absl::StrCat("pool-", i));
   pool_ = std::make_unique<ThreadPool>(
       config_.pool_size,
       PoolHooks{.on_start =
                     [this](int thread, uint64_t token) {
-                      Trace(absl::StrCat("pool-", thread).c_str(),
+                      Trace(pool_thread_names_[thread],
                             platform::TraceEventKind::kPoolStart, token);
                     },
                 .on_done =
                     [this](int thread, uint64_t token, absl::Status status,
                            base::Duration queue_wait) {
-                      Trace(absl::StrCat("pool-", thread).c_str(),
+                      Trace(pool_thread_names_[thread],
                             platform::TraceEventKind::kPoolFinish, token);
                       Post(token, std::move(status), queue_wait);
                     }});
@@ -109,7 +115,8 @@ base::Instant RealPlatform::Now() {
 
 std::shared_ptr<platform::Waker> RealPlatform::waker() { return waker_; }
 
-void RealPlatform::Trace(const char* thread, platform::TraceEventKind event, uint64_t token) {
+void RealPlatform::Trace(const std::string& thread, platform::TraceEventKind event,
+                         uint64_t token) {
   if (config_.trace == nullptr) return;
   config_.trace->Record({.t_ns = Now().nanos(),
                          .thread = thread,
@@ -152,9 +159,17 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
     poll_timed_out_ = false;
     if (!forever) {
       uv_update_time(&uv_);  // libuv's time is stale after callbacks ran
+      // uv_stop as well: libuv runs due timers at the start of uv_run and
+      // then polls with the timers left, so a poll timer that came due just
+      // before (a millisecond boundary passed since uv_update_time) would
+      // fire first and leave the poll waiting with no timeout at all. A
+      // stopped loop polls without waiting (uv_backend_timeout is 0).
       uv_timer_start(
           &poll_timer_,
-          [](uv_timer_t* h) { static_cast<RealPlatform*>(h->data)->poll_timed_out_ = true; },
+          [](uv_timer_t* h) {
+            static_cast<RealPlatform*>(h->data)->poll_timed_out_ = true;
+            uv_stop(h->loop);
+          },
           CeilMillis(deadline - Now()), 0);
     }
     // One pass of libuv: returns once a completion was signalled, a network
@@ -169,7 +184,7 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
 }
 
 void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
-  Trace("loop", platform::TraceEventKind::kPoolEnqueue, token);
+  Trace(kLoopThread, platform::TraceEventKind::kPoolEnqueue, token);
   pool_->Submit(token, std::move(work));
 }
 
@@ -199,7 +214,7 @@ void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
           return;
         }
         self->network_.erase(t->token);
-        self->Trace("net", platform::TraceEventKind::kIoComplete, t->token);
+        self->Trace(kNetThread, platform::TraceEventKind::kIoComplete, t->token);
         self->Post(t->token, absl::OkStatus());
         self->CloseNetworkTimer(t);
       },
@@ -210,13 +225,13 @@ absl::Status RealPlatform::Cancel(uint64_t token) {
   if (auto it = network_.find(token); it != network_.end()) {
     CloseNetworkTimer(it->second);
     network_.erase(it);
-    Trace("net", platform::TraceEventKind::kIoCancel, token);
+    Trace(kNetThread, platform::TraceEventKind::kIoCancel, token);
     Post(token, absl::CancelledError("network round trip cancelled"));
     return absl::OkStatus();
   }
   absl::Status s = pool_->Cancel(token);
   if (!s.ok()) return s;
-  Trace("loop", platform::TraceEventKind::kPoolCancel, token);
+  Trace(kLoopThread, platform::TraceEventKind::kPoolCancel, token);
   Post(token, absl::CancelledError("work cancelled before it started"));
   return absl::OkStatus();
 }

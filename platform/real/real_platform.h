@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -75,7 +76,7 @@ class RealPlatform : public platform::Platform {
   // From any thread: a completion, in finish order.
   void Post(uint64_t token, absl::Status status,
             base::Duration queue_wait = base::Duration::Zero());
-  void Trace(const char* thread, platform::TraceEventKind event, uint64_t token);
+  void Trace(const std::string& thread, platform::TraceEventKind event, uint64_t token);
   void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);
 
@@ -91,6 +92,8 @@ class RealPlatform : public platform::Platform {
   std::vector<platform::Completion> done_;  // guarded by mu_
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
   std::unique_ptr<ThreadPool> pool_;
+  // "pool-0", "pool-1", ...: built once, not per traced event.
+  std::vector<std::string> pool_thread_names_;
 };
 
 }  // namespace platform_real

@@ -88,7 +88,7 @@ bool SameInput(const Input& a, const Input& b) {
     case Input::Kind::kCancel:
       return SameStatus(a.status, b.status);
     case Input::Kind::kCpu:
-      return SameStatus(a.status, b.status) && a.time == b.time;
+      return SameStatus(a.status, b.status) && (!a.status.ok() || a.time == b.time);
     case Input::Kind::kPoolStats:
       return a.stats.queued == b.stats.queued && a.stats.busy == b.stats.busy &&
              a.stats.max_queued == b.stats.max_queued && a.stats.max_busy == b.stats.max_busy;

@@ -40,12 +40,17 @@ int64_t Undelta(int64_t delta, int64_t last) {
   return static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
 }
 
-void PutVarint(std::string* out, uint64_t v) {
+// Encoded into a local buffer and appended once: recording calls it several
+// times per input, and a push_back per byte showed in the profile.
+inline void PutVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  int n = 0;
   while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, static_cast<size_t>(n));
 }
 void PutString(std::string* out, absl::string_view s) {
   PutVarint(out, s.size());
@@ -55,21 +60,19 @@ void PutFixed64(std::string* out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-// Thread names the platforms use: "loop" and "pool-N"; anything else is
-// kept whole.
-void PutThread(std::string* out, const std::string& thread) {
-  if (thread == "loop") {
-    PutVarint(out, 0);
-    return;
+// Thread names the platforms use are "loop" and "pool-N"; N, or -1 for
+// any other name (kept whole in the record).
+int64_t PoolThreadNumber(const std::string& thread) {
+  if (thread.size() <= 5 || thread.size() > 9 || thread.compare(0, 5, "pool-") != 0 ||
+      (thread[5] == '0' && thread.size() > 6)) {
+    return -1;
   }
-  if (thread.rfind("pool-", 0) == 0 && thread.size() > 5 && thread.size() <= 9 &&
-      thread.find_first_not_of("0123456789", 5) == std::string::npos &&
-      (thread[5] != '0' || thread.size() == 6)) {
-    PutVarint(out, 2 + std::stoull(thread.substr(5)));
-    return;
+  int64_t n = 0;
+  for (size_t i = 5; i < thread.size(); ++i) {
+    if (thread[i] < '0' || thread[i] > '9') return -1;
+    n = n * 10 + (thread[i] - '0');
   }
-  PutVarint(out, 1);
-  PutString(out, thread);
+  return n;
 }
 
 class Cursor {
@@ -302,82 +305,182 @@ RecordWriter::RecordWriter(const RecordHeader& header, std::function<void(std::s
   PutString(&buf_, header.program);
 }
 
-void RecordWriter::Append(const Input& in) {
+namespace record_internal {
+
+// Encodes an entry's numbers into a small local buffer and appends them to
+// the record in one go (strings go straight through): recording calls this
+// for every input, and byte-by-byte appends showed in the profile.
+class Encoder {
+ public:
+  explicit Encoder(std::string* out) : out_(out) {}
+  ~Encoder() { Spill(); }
+  void Byte(uint8_t b) {
+    Room(1);
+    *p_++ = static_cast<char>(b);
+  }
+  void Varint(uint64_t v) {
+    Room(10);
+    while (v >= 0x80) {
+      *p_++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p_++ = static_cast<char>(v);
+  }
+  void String(absl::string_view s) {
+    Varint(s.size());
+    Spill();
+    out_->append(s.data(), s.size());
+  }
+
+ private:
+  void Room(size_t n) {
+    if (p_ + n > buf_ + sizeof buf_) Spill();
+  }
+  void Spill() {
+    out_->append(buf_, static_cast<size_t>(p_ - buf_));
+    p_ = buf_;
+  }
+  std::string* out_;
+  char buf_[128];
+  char* p_ = buf_;
+};
+
+}  // namespace record_internal
+
+using record_internal::Encoder;
+
+void RecordWriter::PutTime(Encoder& e, base::Instant t) {
+  e.Varint(Zig(Delta(t.nanos(), last_time_.nanos())));
+  last_time_ = t;
+}
+
+void RecordWriter::PutToken(Encoder& e, uint64_t t) {
+  e.Varint(Zig(Delta(static_cast<int64_t>(t), static_cast<int64_t>(last_token_))));
+  last_token_ = t;
+}
+
+void RecordWriter::AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n) {
   if (finished_) return;
   ++inputs_;
-  std::string& b = buf_;
-  b.push_back(static_cast<char>(in.kind));
-  auto time = [&](base::Instant t) {
-    PutVarint(&b, Zig(Delta(t.nanos(), last_time_.nanos())));
-    last_time_ = t;
-  };
-  auto token = [&](uint64_t t) {
-    PutVarint(&b, Zig(Delta(static_cast<int64_t>(t), static_cast<int64_t>(last_token_))));
-    last_token_ = t;
-  };
-  auto status = [&](const absl::Status& s) {
-    PutVarint(&b, static_cast<uint64_t>(s.code()));
-    if (!s.ok()) PutString(&b, s.message());
-  };
-  switch (in.kind) {
-    case Input::Kind::kNow:
-      time(in.time);
-      break;
-    case Input::Kind::kPoll:
-      PutVarint(&b, in.duration == platform::kWaitForever
-                        ? 0
-                        : 1 + static_cast<uint64_t>(std::max<int64_t>(0, in.duration.nanos())));
-      PutVarint(&b, in.completions.size());
-      for (const platform::Completion& c : in.completions) {
-        token(c.token);
-        PutVarint(&b, (static_cast<uint64_t>(c.status.code()) << 1) | (c.deferred ? 1 : 0));
-        if (!c.status.ok()) PutString(&b, c.status.message());
-        PutVarint(&b, Zig(c.result.value));
-        PutString(&b, c.result.data);
-        time(c.time);
-        PutVarint(&b, Zig(c.queue_wait.nanos()));
+  {
+    Encoder e(&buf_);
+    e.Byte(static_cast<uint8_t>(Input::Kind::kPoll));
+    e.Varint(timeout == platform::kWaitForever
+                 ? 0
+                 : 1 + static_cast<uint64_t>(std::max<int64_t>(0, timeout.nanos())));
+    e.Varint(n);
+    for (size_t i = 0; i < n; ++i) {
+      const platform::Completion& c = done[i];
+      PutToken(e, c.token);
+      e.Varint((static_cast<uint64_t>(c.status.code()) << 1) | (c.deferred ? 1 : 0));
+      if (!c.status.ok()) e.String(c.status.message());
+      e.Varint(Zig(c.result.value));
+      e.String(c.result.data);
+      PutTime(e, c.time);
+      e.Varint(Zig(c.queue_wait.nanos()));
+    }
+  }
+  if (buf_.size() >= 64 * 1024) Flush();
+}
+
+void RecordWriter::AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
+                                const std::vector<platform::Segment>& segments) {
+  if (finished_) return;
+  ++inputs_;
+  {
+    Encoder e(&buf_);
+    e.Byte(static_cast<uint8_t>(Input::Kind::kSubmit));
+    PutToken(e, token);
+    e.Byte(static_cast<uint8_t>(kind));
+    e.Varint(segments.size());
+    for (const platform::Segment& s : segments) {
+      e.Byte(static_cast<uint8_t>(s.kind));
+      e.Varint(Zig(s.duration.nanos()));
+    }
+  }
+  if (buf_.size() >= 64 * 1024) Flush();
+}
+
+void RecordWriter::AppendNow(base::Instant t) {
+  if (finished_) return;
+  ++inputs_;
+  {
+    Encoder e(&buf_);
+    e.Byte(static_cast<uint8_t>(Input::Kind::kNow));
+    PutTime(e, t);
+  }
+  if (buf_.size() >= 64 * 1024) Flush();
+}
+
+void RecordWriter::Append(const Input& in) {
+  if (in.kind == Input::Kind::kNow) {
+    AppendNow(in.time);
+    return;
+  }
+  if (in.kind == Input::Kind::kPoll) {
+    AppendPoll(in.duration, in.completions.data(), in.completions.size());
+    return;
+  }
+  if (in.kind == Input::Kind::kSubmit) {
+    AppendSubmit(in.token, in.work_kind, in.segments);
+    return;
+  }
+  if (finished_) return;
+  ++inputs_;
+  {
+    Encoder e(&buf_);
+    e.Byte(static_cast<uint8_t>(in.kind));
+    auto status = [&](const absl::Status& s) {
+      e.Varint(static_cast<uint64_t>(s.code()));
+      if (!s.ok()) e.String(s.message());
+    };
+    switch (in.kind) {
+      case Input::Kind::kNow:
+        PutTime(e, in.time);
+        break;
+      case Input::Kind::kPoll:
+      case Input::Kind::kSubmit:
+        break;  // above
+      case Input::Kind::kNetwork:
+        PutToken(e, in.token);
+        e.Varint(Zig(in.duration.nanos()));
+        break;
+      case Input::Kind::kCancel:
+        PutToken(e, in.token);
+        status(in.status);
+        break;
+      case Input::Kind::kCpu:
+        e.Varint(Zig(in.duration.nanos()));
+        status(in.status);
+        if (in.status.ok()) PutTime(e, in.time);
+        break;
+      case Input::Kind::kPoolStats:
+        e.Varint(Zig(in.stats.queued));
+        e.Varint(Zig(in.stats.busy));
+        e.Varint(Zig(in.stats.max_queued));
+        e.Varint(Zig(in.stats.max_busy));
+        break;
+      case Input::Kind::kEvent: {
+        const platform::TraceEvent& ev = in.event;
+        const uint8_t flags = (ev.phase.empty() ? 0 : 1) | (ev.kind.empty() ? 0 : 2) |
+                              (ev.detail.empty() ? 0 : 4);
+        e.Byte(static_cast<uint8_t>(static_cast<uint8_t>(ev.event) | (flags << 5)));
+        const int64_t pool = PoolThreadNumber(ev.thread);
+        if (ev.thread == "loop") {
+          e.Varint(0);
+        } else if (pool >= 0) {
+          e.Varint(2 + static_cast<uint64_t>(pool));
+        } else {
+          e.Varint(1);
+          e.String(ev.thread);
+        }
+        e.Varint(Zig(ev.id));
+        PutTime(e, base::Instant::FromNanos(ev.t_ns));
+        if (flags & 1) e.String(ev.phase);
+        if (flags & 2) e.String(ev.kind);
+        if (flags & 4) e.String(ev.detail);
+        break;
       }
-      break;
-    case Input::Kind::kSubmit:
-      token(in.token);
-      b.push_back(static_cast<char>(in.work_kind));
-      PutVarint(&b, in.segments.size());
-      for (const platform::Segment& s : in.segments) {
-        b.push_back(static_cast<char>(s.kind));
-        PutVarint(&b, Zig(s.duration.nanos()));
-      }
-      break;
-    case Input::Kind::kNetwork:
-      token(in.token);
-      PutVarint(&b, Zig(in.duration.nanos()));
-      break;
-    case Input::Kind::kCancel:
-      token(in.token);
-      status(in.status);
-      break;
-    case Input::Kind::kCpu:
-      PutVarint(&b, Zig(in.duration.nanos()));
-      status(in.status);
-      if (in.status.ok()) time(in.time);
-      break;
-    case Input::Kind::kPoolStats:
-      PutVarint(&b, Zig(in.stats.queued));
-      PutVarint(&b, Zig(in.stats.busy));
-      PutVarint(&b, Zig(in.stats.max_queued));
-      PutVarint(&b, Zig(in.stats.max_busy));
-      break;
-    case Input::Kind::kEvent: {
-      const platform::TraceEvent& e = in.event;
-      const uint8_t flags = (e.phase.empty() ? 0 : 1) | (e.kind.empty() ? 0 : 2) |
-                            (e.detail.empty() ? 0 : 4);
-      b.push_back(static_cast<char>(static_cast<uint8_t>(e.event) | (flags << 5)));
-      PutThread(&b, e.thread);
-      PutVarint(&b, Zig(e.id));
-      time(base::Instant::FromNanos(e.t_ns));
-      if (flags & 1) PutString(&b, e.phase);
-      if (flags & 2) PutString(&b, e.kind);
-      if (flags & 4) PutString(&b, e.detail);
-      break;
     }
   }
   if (buf_.size() >= 64 * 1024) Flush();

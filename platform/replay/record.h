@@ -89,11 +89,21 @@ struct Input {
 // are not compared: they are the record's to give).
 bool SameRequest(const Input& recorded, const Input& asked);
 
+namespace record_internal {
+class Encoder;
+}  // namespace record_internal
+
 class RecordWriter {
  public:
   // `write` receives the encoded bytes in chunks; the writer buffers.
   RecordWriter(const RecordHeader& header, std::function<void(std::string_view)> write);
   void Append(const Input& in);
+  // The same as Append of a kPoll or kSubmit input, without building one
+  // (the recording platform's hot paths).
+  void AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n);
+  void AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
+                    const std::vector<platform::Segment>& segments);
+  void AppendNow(base::Instant t);
   // Writes the trailer (input count and checksum) and flushes. Appending
   // after Finish is an error the writer ignores.
   void Finish();
@@ -102,6 +112,8 @@ class RecordWriter {
 
  private:
   void Flush();
+  void PutTime(record_internal::Encoder& e, base::Instant t);
+  void PutToken(record_internal::Encoder& e, uint64_t t);
   std::function<void(std::string_view)> write_;
   std::string buf_;
   uint64_t hash_;

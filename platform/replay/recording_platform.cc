@@ -4,37 +4,61 @@
 
 namespace platform_replay {
 
+void InputSink::AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n) {
+  scratch_.kind = Input::Kind::kPoll;
+  scratch_.duration = timeout;
+  scratch_.completions.assign(done, done + n);
+  Append(scratch_);
+}
+
+void InputSink::AppendSubmit(uint64_t token, const platform::PoolWork& work) {
+  scratch_.kind = Input::Kind::kSubmit;
+  scratch_.token = token;
+  scratch_.work_kind = work.kind;
+  scratch_.segments = work.segments;
+  Append(scratch_);
+}
+
+void InputSink::AppendNow(base::Instant t) {
+  scratch_.kind = Input::Kind::kNow;
+  scratch_.time = t;
+  Append(scratch_);
+}
+
 void EventCapture::Record(platform::TraceEvent e) {
+  if (next_ == nullptr) {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(std::move(e));
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     events_.push_back(e);
   }
-  if (next_ != nullptr) next_->Record(std::move(e));
+  next_->Record(std::move(e));
 }
 
-std::vector<platform::TraceEvent> EventCapture::Take() {
-  std::vector<platform::TraceEvent> out;
+void EventCapture::Take(std::vector<platform::TraceEvent>* out) {
   std::lock_guard<std::mutex> lock(mu_);
-  out.swap(events_);
-  return out;
+  if (events_.empty()) return;
+  out->swap(events_);
 }
 
 void RecordingPlatform::RecordEvents() {
   if (capture_ == nullptr) return;
-  for (platform::TraceEvent& e : capture_->Take()) {
-    Input in;
-    in.kind = Input::Kind::kEvent;
-    in.event = std::move(e);
-    sink_->Append(in);
+  capture_->Take(&events_);
+  for (platform::TraceEvent& e : events_) {
+    scratch_.kind = Input::Kind::kEvent;
+    scratch_.event = std::move(e);
+    sink_->Append(scratch_);
   }
+  events_.clear();
 }
 
 base::Instant RecordingPlatform::Now() {
   const base::Instant t = inner_->Now();
   RecordEvents();
-  scratch_.kind = Input::Kind::kNow;
-  scratch_.time = t;
-  sink_->Append(scratch_);
+  sink_->AppendNow(t);
   return t;
 }
 
@@ -44,65 +68,65 @@ absl::Status RecordingPlatform::Poll(base::Duration timeout, std::vector<platfor
   RecordEvents();
   // A poll that fails ends the run; the failure is the platform's own (a
   // simulator limit) and replays as the same failure from the program.
-  Input in;
-  in.kind = Input::Kind::kPoll;
-  in.duration = timeout;
-  in.completions.assign(out->begin() + static_cast<std::ptrdiff_t>(before), out->end());
-  sink_->Append(in);
+  sink_->AppendPoll(timeout, out->data() + before, out->size() - before);
   return s;
 }
 
 void RecordingPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
-  Input in;
-  in.kind = Input::Kind::kSubmit;
-  in.token = token;
-  in.work_kind = work.kind;
-  in.segments = work.segments;
+  // Events the submission caused come before its entry, so the entry is
+  // written after the call, from what the work asked (kept before it moves).
+  const platform::PoolWork::Kind kind = work.kind;
+  std::vector<platform::Segment> segments;
+  if (capture_ != nullptr) segments = work.segments;
+  if (capture_ == nullptr) {
+    sink_->AppendSubmit(token, work);
+    inner_->SubmitWork(token, std::move(work));
+    return;
+  }
   inner_->SubmitWork(token, std::move(work));
   RecordEvents();
-  sink_->Append(in);
+  platform::PoolWork asked;
+  asked.kind = kind;
+  asked.segments = std::move(segments);
+  sink_->AppendSubmit(token, asked);
 }
 
 void RecordingPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   inner_->StartNetwork(token, trip);
   RecordEvents();
-  Input in;
-  in.kind = Input::Kind::kNetwork;
-  in.token = token;
-  in.duration = trip.nominal_latency;
-  sink_->Append(in);
+  scratch_.kind = Input::Kind::kNetwork;
+  scratch_.token = token;
+  scratch_.duration = trip.nominal_latency;
+  sink_->Append(scratch_);
 }
 
 absl::Status RecordingPlatform::Cancel(uint64_t token) {
   absl::Status s = inner_->Cancel(token);
   RecordEvents();
-  Input in;
-  in.kind = Input::Kind::kCancel;
-  in.token = token;
-  in.status = s;
-  sink_->Append(in);
+  scratch_.kind = Input::Kind::kCancel;
+  scratch_.token = token;
+  scratch_.status = s;
+  sink_->Append(scratch_);
   return s;
 }
 
 absl::StatusOr<base::Instant> RecordingPlatform::ConsumeCpu(base::Duration duration) {
   absl::StatusOr<base::Instant> t = inner_->ConsumeCpu(duration);
   RecordEvents();
-  Input in;
-  in.kind = Input::Kind::kCpu;
-  in.duration = duration;
-  in.status = t.status();
-  if (t.ok()) in.time = *t;
-  sink_->Append(in);
+  scratch_.kind = Input::Kind::kCpu;
+  scratch_.duration = duration;
+  scratch_.status = t.status();
+  scratch_.time = t.ok() ? *t : base::Instant();
+  sink_->Append(scratch_);
   return t;
 }
 
 platform::PoolStats RecordingPlatform::pool_stats() {
   const platform::PoolStats stats = inner_->pool_stats();
   RecordEvents();
-  Input in;
-  in.kind = Input::Kind::kPoolStats;
-  in.stats = stats;
-  sink_->Append(in);
+  scratch_.kind = Input::Kind::kPoolStats;
+  scratch_.stats = stats;
+  sink_->Append(scratch_);
   return stats;
 }
 

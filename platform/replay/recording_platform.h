@@ -3,9 +3,11 @@
 // passing every call through unchanged.
 //
 // The platform's own trace events (pool start and finish, with their
-// thread) go through an EventCapture, which the wrapped platform must be
-// given as its trace sink; they are recorded with the inputs and passed on
-// to the run's trace sink, so a replay writes the same trace.
+// thread) may go through an EventCapture, given to the wrapped platform as
+// its trace sink; they are then recorded with the inputs and passed on to
+// the run's trace sink, so a replay writes the same trace. Without a capture
+// (null) only the inputs are recorded, and a replay traces the loop's events
+// only; tracing the platform's events costs far more than recording inputs.
 //
 //   RecordWriter writer(header, write_bytes);
 //   WriterSink sink(&writer);
@@ -39,12 +41,26 @@ class InputSink {
  public:
   virtual ~InputSink() = default;
   virtual void Append(const Input& in) = 0;
+  // The hot paths, which a writer encodes without building an Input.
+  virtual void AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n);
+  virtual void AppendSubmit(uint64_t token, const platform::PoolWork& work);
+  virtual void AppendNow(base::Instant t);
+
+ private:
+  Input scratch_;
 };
 
 class WriterSink : public InputSink {
  public:
   explicit WriterSink(RecordWriter* writer) : writer_(writer) {}
   void Append(const Input& in) override { writer_->Append(in); }
+  void AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n) override {
+    writer_->AppendPoll(timeout, done, n);
+  }
+  void AppendSubmit(uint64_t token, const platform::PoolWork& work) override {
+    writer_->AppendSubmit(token, work.kind, work.segments);
+  }
+  void AppendNow(base::Instant t) override { writer_->AppendNow(t); }
 
  private:
   RecordWriter* writer_;
@@ -56,8 +72,9 @@ class EventCapture : public platform::TraceSink {
  public:
   explicit EventCapture(platform::TraceSink* next) : next_(next) {}
   void Record(platform::TraceEvent e) override;
-  // The events captured since the last call, in the order they came.
-  std::vector<platform::TraceEvent> Take();
+  // Moves the events captured since the last call, in the order they came,
+  // into the empty `out` (swapping buffers, so neither side reallocates).
+  void Take(std::vector<platform::TraceEvent>* out);
 
  private:
   platform::TraceSink* const next_;
@@ -67,8 +84,9 @@ class EventCapture : public platform::TraceSink {
 
 class RecordingPlatform : public platform::Platform {
  public:
-  // `inner`, `sink` and `capture` must outlive this; `trace` is the run's
-  // trace sink (the one `capture` passes events on to), or null.
+  // `inner`, `sink` and `capture` (may be null) must outlive this; `trace`
+  // is the run's trace sink (the one `capture` passes events on to), or
+  // null.
   RecordingPlatform(platform::Platform* inner, InputSink* sink, EventCapture* capture,
                     platform::TraceSink* trace)
       : inner_(inner), sink_(sink), capture_(capture), trace_(trace) {}
@@ -92,7 +110,11 @@ class RecordingPlatform : public platform::Platform {
   InputSink* const sink_;
   EventCapture* const capture_;
   platform::TraceSink* const trace_;
+  // Reused for every call: an Input holds vectors and strings, and building
+  // one per call showed in the profile. Fields a kind does not use are
+  // ignored by the sink.
   Input scratch_;
+  std::vector<platform::TraceEvent> events_;
 };
 
 }  // namespace platform_replay
