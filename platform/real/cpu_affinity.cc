@@ -9,19 +9,27 @@
 
 namespace platform_real {
 
-int AvailableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return CPU_COUNT(&set);
+namespace {
+
+// The CPUs the process could use when first asked, before any pinning: a
+// run pinned to one core must not leave the next run in the same process
+// (a test, a benchmark) with one core.
+const cpu_set_t& OriginalCpus() {
+  static const cpu_set_t* const original = [] {
+    auto* set = new cpu_set_t;
+    CPU_ZERO(set);
+    if (sched_getaffinity(0, sizeof *set, set) != 0) CPU_SET(0, set);
+    return set;
+  }();
+  return *original;
 }
 
+}  // namespace
+
+int AvailableCpus() { return CPU_COUNT(&OriginalCpus()); }
+
 absl::Status PinToCpus(int cores) {
-  cpu_set_t available;
-  CPU_ZERO(&available);
-  if (sched_getaffinity(0, sizeof available, &available) != 0) {
-    return absl::InternalError(absl::StrCat("sched_getaffinity: ", strerror(errno)));
-  }
+  const cpu_set_t& available = OriginalCpus();
   const int count = CPU_COUNT(&available);
   if (cores < 1 || cores > count) {
     return absl::InvalidArgumentError(absl::StrCat(

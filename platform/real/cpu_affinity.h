@@ -12,11 +12,12 @@
 
 namespace platform_real {
 
-// The CPUs this process may run on.
+// The CPUs this process could run on when twinloop first asked (before any
+// PinToCpus), so that pinning one run does not shrink the next.
 int AvailableCpus();
 
 // INVALID_ARGUMENT if `cores` is more than AvailableCpus(); the first
-// `cores` of them otherwise.
+// `cores` of them otherwise (also when an earlier call pinned fewer).
 absl::Status PinToCpus(int cores);
 
 }  // namespace platform_real
