@@ -16,6 +16,7 @@
 // unreadable record; 3 the replayed program asked for something the record
 // does not hold (its report says what and where).
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -92,8 +93,15 @@ bool Handler(platform::Platform* platform, const std::string& fix, std::string* 
   return true;
 }
 
+// Under `bazel run`, relative paths are the user's (BUILD_WORKING_DIRECTORY).
+std::string UserPath(const std::string& path) {
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || cwd == nullptr || *cwd == '\0') return path;
+  return std::string(cwd) + "/" + path;
+}
+
 int Replay(const std::string& path, const std::string& fix) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(UserPath(path), std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
   if (!in) {
@@ -151,7 +159,7 @@ int main(int argc, char** argv) {
     const bool ok = Handler(&recording, fix, &out);
     writer.Finish();
     if (!record_path.empty()) {
-      std::ofstream f(record_path, std::ios::binary | std::ios::trunc);
+      std::ofstream f(UserPath(record_path), std::ios::binary | std::ios::trunc);
       f << record;
       if (!f) {
         std::cerr << "out_of_order: cannot write " << record_path << "\n";
