@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -293,27 +294,26 @@ bool SameRequest(const Input& r, const Input& a) {
 // --- Writing -------------------------------------------------------------------
 
 RecordWriter::RecordWriter(const RecordHeader& header, std::function<void(std::string_view)> write)
-    : write_(std::move(write)), hash_(kFnvOffset) {
-  buf_.append(kMagic.data(), kMagic.size());
-  PutVarint(&buf_, kRecordVersion);
-  PutString(&buf_, header.platform);
-  PutVarint(&buf_, static_cast<uint64_t>(header.cores));
-  PutVarint(&buf_, static_cast<uint64_t>(header.pool_size));
-  PutVarint(&buf_, header.seed);
-  PutFixed64(&buf_, header.program_hash);
-  PutString(&buf_, header.program_name);
-  PutString(&buf_, header.program);
+    : write_(std::move(write)), block_(new char[kBlockBytes]), hash_(kFnvOffset) {
+  std::string h(kMagic.data(), kMagic.size());
+  PutVarint(&h, kRecordVersion);
+  PutString(&h, header.platform);
+  PutVarint(&h, static_cast<uint64_t>(header.cores));
+  PutVarint(&h, static_cast<uint64_t>(header.pool_size));
+  PutVarint(&h, header.seed);
+  PutFixed64(&h, header.program_hash);
+  PutString(&h, header.program_name);
+  PutString(&h, header.program);
+  WriteRaw(h);
 }
 
 namespace record_internal {
 
-// Encodes an entry's numbers into a small local buffer and appends them to
-// the record in one go (strings go straight through): recording calls this
-// for every input, and byte-by-byte appends showed in the profile.
+// Writes an entry straight into the writer's block.
 class Encoder {
  public:
-  explicit Encoder(std::string* out) : out_(out) {}
-  ~Encoder() { Spill(); }
+  explicit Encoder(RecordWriter* w) : w_(w), p_(w->block_.get() + w->used_) {}
+  ~Encoder() { Sync(); }
   void Byte(uint8_t b) {
     Room(1);
     *p_++ = static_cast<char>(b);
@@ -328,21 +328,30 @@ class Encoder {
   }
   void String(absl::string_view s) {
     Varint(s.size());
-    Spill();
-    out_->append(s.data(), s.size());
+    if (s.empty()) return;  // the usual case: no data, no message
+    if (s.size() <= 256) {
+      Room(s.size());
+      std::memcpy(p_, s.data(), s.size());
+      p_ += s.size();
+      return;
+    }
+    Sync();
+    w_->Flush();
+    w_->WriteRaw(std::string_view(s.data(), s.size()));
+    p_ = w_->block_.get();
   }
 
  private:
+  void Sync() { w_->used_ = static_cast<size_t>(p_ - w_->block_.get()); }
   void Room(size_t n) {
-    if (p_ + n > buf_ + sizeof buf_) Spill();
+    if (p_ + n > w_->block_.get() + RecordWriter::kBlockBytes) {
+      Sync();
+      w_->Flush();
+      p_ = w_->block_.get();
+    }
   }
-  void Spill() {
-    out_->append(buf_, static_cast<size_t>(p_ - buf_));
-    p_ = buf_;
-  }
-  std::string* out_;
-  char buf_[128];
-  char* p_ = buf_;
+  RecordWriter* w_;
+  char* p_;
 };
 
 }  // namespace record_internal
@@ -363,7 +372,7 @@ void RecordWriter::AppendPoll(base::Duration timeout, const platform::Completion
   if (finished_) return;
   ++inputs_;
   {
-    Encoder e(&buf_);
+    Encoder e(this);
     e.Byte(static_cast<uint8_t>(Input::Kind::kPoll));
     e.Varint(timeout == platform::kWaitForever
                  ? 0
@@ -380,7 +389,7 @@ void RecordWriter::AppendPoll(base::Duration timeout, const platform::Completion
       e.Varint(Zig(c.queue_wait.nanos()));
     }
   }
-  if (buf_.size() >= 64 * 1024) Flush();
+  if (used_ >= kFlushBytes) Flush();
 }
 
 void RecordWriter::AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
@@ -388,7 +397,7 @@ void RecordWriter::AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
   if (finished_) return;
   ++inputs_;
   {
-    Encoder e(&buf_);
+    Encoder e(this);
     e.Byte(static_cast<uint8_t>(Input::Kind::kSubmit));
     PutToken(e, token);
     e.Byte(static_cast<uint8_t>(kind));
@@ -398,18 +407,18 @@ void RecordWriter::AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
       e.Varint(Zig(s.duration.nanos()));
     }
   }
-  if (buf_.size() >= 64 * 1024) Flush();
+  if (used_ >= kFlushBytes) Flush();
 }
 
 void RecordWriter::AppendNow(base::Instant t) {
   if (finished_) return;
   ++inputs_;
   {
-    Encoder e(&buf_);
+    Encoder e(this);
     e.Byte(static_cast<uint8_t>(Input::Kind::kNow));
     PutTime(e, t);
   }
-  if (buf_.size() >= 64 * 1024) Flush();
+  if (used_ >= kFlushBytes) Flush();
 }
 
 void RecordWriter::Append(const Input& in) {
@@ -428,7 +437,7 @@ void RecordWriter::Append(const Input& in) {
   if (finished_) return;
   ++inputs_;
   {
-    Encoder e(&buf_);
+    Encoder e(this);
     e.Byte(static_cast<uint8_t>(in.kind));
     auto status = [&](const absl::Status& s) {
       e.Varint(static_cast<uint64_t>(s.code()));
@@ -483,21 +492,31 @@ void RecordWriter::Append(const Input& in) {
       }
     }
   }
-  if (buf_.size() >= 64 * 1024) Flush();
+  if (used_ >= kFlushBytes) Flush();
 }
 
 void RecordWriter::Flush() {
-  if (buf_.empty()) return;
-  hash_ = Fnv(hash_, buf_);
-  bytes_ += static_cast<int64_t>(buf_.size());
-  write_(std::string_view(buf_));
-  buf_.clear();
+  if (used_ == 0) return;
+  const std::string_view bytes(block_.get(), used_);
+  hash_ = Fnv(hash_, absl::string_view(bytes.data(), bytes.size()));
+  bytes_ += static_cast<int64_t>(used_);
+  write_(bytes);
+  used_ = 0;
+}
+
+void RecordWriter::WriteRaw(std::string_view bytes) {
+  hash_ = Fnv(hash_, absl::string_view(bytes.data(), bytes.size()));
+  bytes_ += static_cast<int64_t>(bytes.size());
+  write_(bytes);
 }
 
 void RecordWriter::Finish() {
   if (finished_) return;
-  buf_.push_back(static_cast<char>(kEndMarker));
-  PutVarint(&buf_, static_cast<uint64_t>(inputs_));
+  {
+    Encoder e(this);
+    e.Byte(kEndMarker);
+    e.Varint(static_cast<uint64_t>(inputs_));
+  }
   Flush();
   std::string sum;
   PutFixed64(&sum, hash_);

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,11 +112,20 @@ class RecordWriter {
   int64_t bytes() const { return bytes_; }
 
  private:
+  friend class record_internal::Encoder;
+  // Entries are encoded straight into a fixed block, written out (and
+  // hashed) when it passes kFlushBytes; the slack above that holds any
+  // entry's numbers, so the hot paths test for room once per number at most.
+  static constexpr size_t kFlushBytes = 64 * 1024;
+  static constexpr size_t kBlockBytes = kFlushBytes + 4 * 1024;
   void Flush();
+  // Bytes that go out whole (the header, long strings), hashed on the way.
+  void WriteRaw(std::string_view bytes);
   void PutTime(record_internal::Encoder& e, base::Instant t);
   void PutToken(record_internal::Encoder& e, uint64_t t);
   std::function<void(std::string_view)> write_;
-  std::string buf_;
+  std::unique_ptr<char[]> block_;
+  size_t used_ = 0;
   uint64_t hash_;
   int64_t inputs_ = 0;
   int64_t bytes_ = 0;

@@ -44,8 +44,7 @@ void EventCapture::Take(std::vector<platform::TraceEvent>* out) {
   out->swap(events_);
 }
 
-void RecordingPlatform::RecordEvents() {
-  if (capture_ == nullptr) return;
+void RecordingPlatform::TakeEvents() {
   capture_->Take(&events_);
   for (platform::TraceEvent& e : events_) {
     scratch_.kind = Input::Kind::kEvent;

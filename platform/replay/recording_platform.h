@@ -103,8 +103,12 @@ class RecordingPlatform : public platform::Platform {
 
  private:
   // Records the platform's events captured so far: they come before the
-  // input of the call during (or before) which they happened.
-  void RecordEvents();
+  // input of the call during (or before) which they happened. Inline test
+  // first: an untraced recording pays no call for it.
+  void RecordEvents() {
+    if (capture_ != nullptr) TakeEvents();
+  }
+  void TakeEvents();
 
   platform::Platform* const inner_;
   InputSink* const sink_;
