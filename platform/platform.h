@@ -2,7 +2,8 @@
 //
 // This interface is the only way nondeterminism reaches the core: the time it
 // reads (Now), what Poll returns and in which order, and what each completion
-// says. Record those and a run can be replayed. The simulated platform
+// says. Record those and a run can be replayed: platform/replay wraps any
+// platform to record them and plays them back (platform/RECORD.md). The simulated platform
 // (platform/sim) answers from a virtual clock; the real one (platform/real)
 // from the kernel and threads. The core never includes either.
 //
