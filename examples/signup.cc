@@ -227,15 +227,15 @@ int main(int argc, char** argv) {
     std::cerr << "signup: --platform must be sim or real, got \"" << platform << "\"\n";
     return 2;
   }
+  const absl::StatusOr<std::vector<int>> counts = SignupCounts();
+  if (!counts.ok()) {
+    std::cerr << "signup: " << counts.status().message() << "\n";
+    return 2;
+  }
   std::cout << "A " << cores << "-core machine, a pool of " << pool
             << " threads; each signup hashes a password with " << hash_ms << " ms of CPU.\n\n";
   std::cout << "signups  finish times (virtual ms)\n";
-  for (const std::string& arg : absl::GetFlag(FLAGS_signups)) {
-    int n = 0;
-    if (!absl::SimpleAtoi(arg, &n) || n < 0 || n > 100000) {
-      std::cerr << "signup: --signups takes counts in [0, 100000], got \"" << arg << "\"\n";
-      return 2;
-    }
+  for (int n : *counts) {
     std::string hash;
     absl::StatusOr<std::vector<double>> done = Signups(n, cores, pool, hash_ms, &hash);
     if (!done.ok()) {

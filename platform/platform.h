@@ -75,6 +75,19 @@ struct PoolWork {
 // The most slow-I/O work a pool of `pool_size` threads runs at once.
 inline constexpr int SlowIoThreads(int pool_size) { return (pool_size + 1) / 2; }
 
+// The first task of a FIFO pool queue (of elements with a `work` PoolWork)
+// that a free thread may take under the slow-I/O cap, or queue.end(): slow
+// work past the cap waits, and work behind it may start. Both platforms'
+// pools take work with it.
+template <typename Queue>
+typename Queue::iterator NextEligibleWork(Queue& queue, int slow_running, int pool_size) {
+  if (slow_running < SlowIoThreads(pool_size)) return queue.begin();
+  for (auto it = queue.begin(); it != queue.end(); ++it) {
+    if (it->work.kind != PoolWork::Kind::kSlowIo) return it;
+  }
+  return queue.end();
+}
+
 // A round trip to a remote peer over an open connection: it holds no pool
 // thread. `nominal_latency` is the peer's, as the program describes it; the
 // platform decides what the round trip really takes (the simulator adds its

@@ -83,11 +83,7 @@ absl::Status ThreadPool::Cancel(uint64_t token) {
 }
 
 std::deque<ThreadPool::Task>::iterator ThreadPool::NextEligible() {
-  if (slow_running_ < platform::SlowIoThreads(size())) return queue_.begin();
-  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    if (it->work.kind != platform::PoolWork::Kind::kSlowIo) return it;
-  }
-  return queue_.end();
+  return platform::NextEligibleWork(queue_, slow_running_, size());
 }
 
 bool ThreadPool::RunSegment(const platform::Segment& segment) {

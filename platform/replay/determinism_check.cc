@@ -1,6 +1,5 @@
 #include "platform/replay/determinism_check.h"
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,8 +30,7 @@ class CheckingSink : public InputSink {
       Diverge(want->Describe(), in.Describe());
       return;
     }
-    context_.push_back(want->Describe());
-    if (context_.size() > ReplayPlatform::kContext) context_.pop_front();
+    recent_.Add(*want);
     reader_.Next();
   }
   void Finish() {
@@ -45,14 +43,11 @@ class CheckingSink : public InputSink {
 
  private:
   void Diverge(std::string first, std::string second) {
-    divergence_ = Divergence{.index = reader_.index(),
-                             .recorded = std::move(first),
-                             .program = std::move(second),
-                             .context = {context_.begin(), context_.end()}};
+    divergence_ = recent_.At(reader_.index(), std::move(first), std::move(second));
   }
   RecordReader reader_;
   std::optional<Divergence> divergence_;
-  std::deque<std::string> context_;
+  RecentInputs recent_;
 };
 
 // Runs `run` on a platform from `make`, wrapped to send inputs to `sink`;

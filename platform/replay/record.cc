@@ -41,26 +41,6 @@ int64_t Undelta(int64_t delta, int64_t last) {
   return static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
 }
 
-// Encoded into a local buffer and appended once: recording calls it several
-// times per input, and a push_back per byte showed in the profile.
-inline void PutVarint(std::string* out, uint64_t v) {
-  char buf[10];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, static_cast<size_t>(n));
-}
-void PutString(std::string* out, absl::string_view s) {
-  PutVarint(out, s.size());
-  out->append(s.data(), s.size());
-}
-void PutFixed64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 // Thread names the platforms use are "loop" and "pool-N"; N, or -1 for
 // any other name (kept whole in the record).
 int64_t PoolThreadNumber(const std::string& thread) {
@@ -293,20 +273,6 @@ bool SameRequest(const Input& r, const Input& a) {
 
 // --- Writing -------------------------------------------------------------------
 
-RecordWriter::RecordWriter(const RecordHeader& header, std::function<void(std::string_view)> write)
-    : write_(std::move(write)), block_(new char[kBlockBytes]), hash_(kFnvOffset) {
-  std::string h(kMagic.data(), kMagic.size());
-  PutVarint(&h, kRecordVersion);
-  PutString(&h, header.platform);
-  PutVarint(&h, static_cast<uint64_t>(header.cores));
-  PutVarint(&h, static_cast<uint64_t>(header.pool_size));
-  PutVarint(&h, header.seed);
-  PutFixed64(&h, header.program_hash);
-  PutString(&h, header.program_name);
-  PutString(&h, header.program);
-  WriteRaw(h);
-}
-
 namespace record_internal {
 
 // Writes an entry straight into the writer's block.
@@ -326,8 +292,16 @@ class Encoder {
     }
     *p_++ = static_cast<char>(v);
   }
+  void Fixed64(uint64_t v) {
+    Room(8);
+    for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>((v >> (8 * i)) & 0xff);
+  }
   void String(absl::string_view s) {
     Varint(s.size());
+    Raw(s);
+  }
+  // Bytes without a length.
+  void Raw(absl::string_view s) {
     if (s.empty()) return;  // the usual case: no data, no message
     if (s.size() <= 256) {
       Room(s.size());
@@ -357,6 +331,20 @@ class Encoder {
 }  // namespace record_internal
 
 using record_internal::Encoder;
+
+RecordWriter::RecordWriter(const RecordHeader& header, std::function<void(std::string_view)> write)
+    : write_(std::move(write)), block_(new char[kBlockBytes]), hash_(kFnvOffset) {
+  Encoder e(this);
+  e.Raw(kMagic);
+  e.Varint(kRecordVersion);
+  e.String(header.platform);
+  e.Varint(static_cast<uint64_t>(header.cores));
+  e.Varint(static_cast<uint64_t>(header.pool_size));
+  e.Varint(header.seed);
+  e.Fixed64(header.program_hash);
+  e.String(header.program_name);
+  e.String(header.program);
+}
 
 void RecordWriter::PutTime(Encoder& e, base::Instant t) {
   e.Varint(Zig(Delta(t.nanos(), last_time_.nanos())));
@@ -518,10 +506,11 @@ void RecordWriter::Finish() {
     e.Varint(static_cast<uint64_t>(inputs_));
   }
   Flush();
-  std::string sum;
-  PutFixed64(&sum, hash_);
+  // The checksum covers every byte before it, so it goes out after them.
+  char sum[8];
+  for (int i = 0; i < 8; ++i) sum[i] = static_cast<char>((hash_ >> (8 * i)) & 0xff);
   bytes_ += 8;
-  write_(std::string_view(sum));
+  write_(std::string_view(sum, sizeof sum));
   finished_ = true;
 }
 

@@ -28,6 +28,14 @@ std::string Divergence::Report() const {
   return out;
 }
 
+Divergence RecentInputs::At(int64_t index, std::string recorded, std::string program) const {
+  Divergence d{.index = index, .recorded = std::move(recorded), .program = std::move(program)};
+  for (size_t i = 0; i < size_; ++i) {
+    d.context.push_back(ring_[(next_ + kSize - size_ + i) % kSize].Describe());
+  }
+  return d;
+}
+
 ReplayPlatform::ReplayPlatform(RecordReader reader, platform::TraceSink* trace)
     : reader_(std::move(reader)), trace_(trace), waker_(std::make_shared<NoopWaker>()) {}
 
@@ -41,18 +49,14 @@ void ReplayPlatform::EmitEvents() {
     } else if (trace_ != nullptr) {
       trace_->Record(in->event);
     }
-    context_.push_back(in->Describe());
-    if (context_.size() > kContext) context_.pop_front();
+    recent_.Add(*in);
     reader_.Next();
   }
 }
 
 void ReplayPlatform::Diverge(std::string recorded, std::string program) {
   if (divergence_) return;
-  divergence_ = Divergence{.index = reader_.index(),
-                           .recorded = std::move(recorded),
-                           .program = std::move(program),
-                           .context = {context_.begin(), context_.end()}};
+  divergence_ = recent_.At(reader_.index(), std::move(recorded), std::move(program));
 }
 
 absl::Status ReplayPlatform::DivergedError() const {
@@ -73,8 +77,7 @@ const Input* ReplayPlatform::Match(const Input& asked) {
     Diverge(next->Describe(), asked.DescribeRequest());
     return nullptr;
   }
-  context_.push_back(next->Describe());
-  if (context_.size() > kContext) context_.pop_front();
+  recent_.Add(*next);
   return reader_.Next();
 }
 
@@ -92,8 +95,7 @@ absl::Status ReplayPlatform::Poll(base::Duration timeout, std::vector<platform::
   asked.duration = timeout;
   const Input* in = Match(asked);
   if (in == nullptr) return DivergedError();
-  std::vector<platform::Completion> done = in->completions;
-  for (platform::Completion& c : done) {
+  for (const platform::Completion& c : in->completions) {
     // The body "runs on the pool thread" before its completion is seen.
     auto body = bodies_.find(c.token);
     if (body != bodies_.end()) {
@@ -108,7 +110,7 @@ absl::Status ReplayPlatform::Poll(base::Duration timeout, std::vector<platform::
       }
     }
     if (c.time > last_time_) last_time_ = c.time;
-    out->push_back(std::move(c));
+    out->push_back(c);
   }
   return absl::OkStatus();
 }

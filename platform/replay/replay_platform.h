@@ -26,7 +26,7 @@
 #define TWINLOOP_PLATFORM_REPLAY_REPLAY_PLATFORM_H_
 
 #include <cstdint>
-#include <deque>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,11 +50,30 @@ struct Divergence {
   std::string Report() const;
 };
 
-class ReplayPlatform : public platform::Platform {
+// The last few inputs a replay (or a determinism check) matched, for the
+// context of a divergence report. Inputs are kept as they are and described
+// only when a report is made: formatting every matched input would cost a
+// replay more than replaying it.
+class RecentInputs {
  public:
   // How many matched inputs a divergence report shows before it.
-  static constexpr int kContext = 5;
+  static constexpr size_t kSize = 5;
+  void Add(const Input& in) {
+    ring_[next_] = in;  // reuses the slot's buffers
+    next_ = (next_ + 1) % kSize;
+    if (size_ < kSize) ++size_;
+  }
+  // The divergence at input `index`, with these inputs as its context.
+  Divergence At(int64_t index, std::string recorded, std::string program) const;
 
+ private:
+  std::array<Input, kSize> ring_;
+  size_t next_ = 0;
+  size_t size_ = 0;
+};
+
+class ReplayPlatform : public platform::Platform {
+ public:
   ReplayPlatform(RecordReader reader, platform::TraceSink* trace);
 
   base::Instant Now() override;
@@ -87,7 +106,7 @@ class ReplayPlatform : public platform::Platform {
   platform::TraceSink* const trace_;
   std::shared_ptr<platform::Waker> waker_;
   std::optional<Divergence> divergence_;
-  std::deque<std::string> context_;
+  RecentInputs recent_;
   base::Instant last_time_;
   platform::PoolStats stats_;
   absl::flat_hash_map<uint64_t, absl::AnyInvocable<void()>> bodies_;

@@ -50,12 +50,7 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
 }
 
 std::deque<SimulatedPool::Task>::iterator SimulatedPool::NextEligible() {
-  // libuv's slow-I/O cap: slow work past it waits; work behind it may start.
-  if (slow_running_ < platform::SlowIoThreads(size())) return queue_.begin();
-  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    if (it->work.kind != platform::PoolWork::Kind::kSlowIo) return it;
-  }
-  return queue_.end();
+  return platform::NextEligibleWork(queue_, slow_running_, size());
 }
 
 void SimulatedPool::Dispatch() {
