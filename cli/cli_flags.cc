@@ -8,6 +8,12 @@ ABSL_FLAG(std::string, platform, "sim",
 ABSL_FLAG(std::string, trace, "",
           "write the run's trace (JSON lines, platform/TRACE.md) to this file; it appears "
           "only when the run succeeds");
+ABSL_FLAG(std::string, trace_chrome, "",
+          "write the run as a Chrome trace (Perfetto, chrome://tracing) to this file; it "
+          "appears only when the run succeeds");
+ABSL_FLAG(std::string, svg, "",
+          "write the run as an SVG timeline (a lane for the loop and each pool thread) to "
+          "this file; it appears only when the run succeeds");
 ABSL_FLAG(int64_t, max_callbacks, scenario::kDefaultMaxCallbacks,
           "stop the run after this many callbacks (0: no limit)");
 ABSL_FLAG(int64_t, max_pending, scenario::kDefaultMaxPending,
@@ -28,9 +34,11 @@ namespace scenario {
 
 extern const char kUsageText[] =
     "usage: twinloop run FILE.json [--platform=sim|real] [--trace=TRACE.jsonl]\n"
+    "                              [--trace_chrome=TRACE.json] [--svg=PICTURE.svg]\n"
     "                              [--max_callbacks=N] [--max_pending=N] [--metrics]\n"
     "                              [--record=REC]\n"
-    "       twinloop replay REC [--scenario=FILE.json] [--trace=TRACE.jsonl] [--metrics]\n"
+    "       twinloop replay REC [--scenario=FILE.json] [--trace=TRACE.jsonl]\n"
+    "                           [--trace_chrome=TRACE.json] [--svg=PICTURE.svg] [--metrics]\n"
     "       twinloop js FILE.json\n"
     "Runs a scenario on the simulated platform and prints its log lines as it goes,\n"
     "or prints the same program for Node.js. FILE may be - for standard input.\n"
@@ -38,8 +46,12 @@ extern const char kUsageText[] =
     "flags:\n"
     "  --platform=sim|real      (run) sim: virtual time, the same every run (default);\n"
     "                           real: this machine, threads pinned to config.cores\n"
-    "  --trace=FILE             (run) write the run's trace to FILE, which appears\n"
+    "  --trace=FILE             (run, replay) write the run's trace to FILE, which appears\n"
     "                           only when the run succeeds\n"
+    "  --trace_chrome=FILE      (run, replay) write the run as a Chrome trace, for\n"
+    "                           ui.perfetto.dev or chrome://tracing\n"
+    "  --svg=FILE               (run, replay) write the run as an SVG timeline: the\n"
+    "                           loop, each pool thread, and the queue\n"
     "  --max_callbacks=N        (run) stop after N callbacks; 0: no limit\n"
     "                           (default 100000000)\n"
     "  --max_pending=N          (run) stop when more than N callbacks are pending at\n"

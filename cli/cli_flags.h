@@ -10,6 +10,8 @@
 
 ABSL_DECLARE_FLAG(std::string, platform);
 ABSL_DECLARE_FLAG(std::string, trace);
+ABSL_DECLARE_FLAG(std::string, trace_chrome);
+ABSL_DECLARE_FLAG(std::string, svg);
 ABSL_DECLARE_FLAG(int64_t, max_callbacks);
 ABSL_DECLARE_FLAG(int64_t, max_pending);
 ABSL_DECLARE_FLAG(std::string, record);

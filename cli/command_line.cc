@@ -11,9 +11,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cli/input_file.h"
-#include "cli/printable.h"
+#include "base/printable.h"
 
 namespace scenario {
+
+using ::base::Printable;
+using ::base::Quoted;
+using ::base::kMessageChars;
 namespace {
 
 constexpr size_t kMaxFlagfileBytes = 1 << 20;

@@ -1,6 +1,6 @@
 // twinloop: run scenario files on the simulated platform.
 //
-//   twinloop run FILE.json [--trace=TRACE.jsonl] [--max_callbacks=N]
+//   twinloop run FILE.json [--trace=TRACE.jsonl] [--trace_chrome=F] [--svg=F] [--max_callbacks=N]
 //   twinloop js FILE.json
 //   twinloop --help
 //
@@ -40,12 +40,13 @@
 #include "cli/interpreter.h"
 #include "cli/metrics_json.h"
 #include "cli/output_file.h"
-#include "cli/printable.h"
+#include "base/printable.h"
 #include "cli/process_io.h"
 #include "cli/real_runner.h"
 #include "cli/recorded_run.h"
 #include "cli/scenario.h"
 #include "cli/sim_runner.h"
+#include "cli/timeline_outputs.h"
 #include "platform/replay/record.h"
 #include "platform/trace.h"
 
@@ -81,9 +82,10 @@ class Cli {
     }
     std::vector<std::string> args(argv + 1, argv + argc);
     absl::StatusOr<scenario::CommandLine> cl = scenario::ApplyCommandLine(
-        args, {{"run", {"platform", "trace", "record", "max_callbacks", "max_pending", "metrics",
-                        "max_input_bytes", "allow_special_files"}},
-               {"replay", {"scenario", "trace", "max_callbacks", "max_pending", "metrics",
+        args, {{"run", {"platform", "trace", "trace_chrome", "svg", "record", "max_callbacks",
+                        "max_pending", "metrics", "max_input_bytes", "allow_special_files"}},
+               {"replay", {"scenario", "trace", "trace_chrome", "svg", "max_callbacks",
+                           "max_pending", "metrics",
                            "max_input_bytes", "allow_special_files"}},
                {"js", {"max_input_bytes", "allow_special_files"}}});
     if (!cl.ok()) return UsageError(std::string(cl.status().message()));
@@ -94,7 +96,7 @@ class Cli {
     const std::vector<std::string>& pos = cl->positional;
     if (pos.empty()) return UsageError("a command is missing");
     if (pos[0] != "run" && pos[0] != "js" && pos[0] != "replay") {
-      return UsageError(absl::StrCat("unknown command ", scenario::Quoted(pos[0])));
+      return UsageError(absl::StrCat("unknown command ", base::Quoted(pos[0])));
     }
     if (pos.size() != 2) {
       return UsageError(absl::StrCat("twinloop ", pos[0], " takes one ",
@@ -113,7 +115,7 @@ class Cli {
       }
     }
     if (const std::string p = absl::GetFlag(FLAGS_platform); p != "sim" && p != "real") {
-      return UsageError(absl::StrCat("--platform must be sim or real, got ", scenario::Quoted(p)));
+      return UsageError(absl::StrCat("--platform must be sim or real, got ", base::Quoted(p)));
     }
     if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY"); cwd != nullptr && *cwd == '\0') {
       return UsageError(
@@ -129,7 +131,7 @@ class Cli {
 
  private:
   int UsageError(const std::string& message) {
-    Say(absl::StrCat(scenario::Printable(message, scenario::kMessageChars),
+    Say(absl::StrCat(base::Printable(message, base::kMessageChars),
                      " (twinloop --help for usage)"));
     return kUsage;
   }
@@ -254,8 +256,20 @@ class Cli {
         replay ? replay->header().platform : absl::GetFlag(FLAGS_platform);
     const std::string trace_path = absl::GetFlag(FLAGS_trace);
     const std::string record_path = replay ? "" : absl::GetFlag(FLAGS_record);
-    if (!trace_path.empty() && trace_path == record_path) {
-      return UsageError("--trace and --record name the same file");
+    const std::string chrome_path = absl::GetFlag(FLAGS_trace_chrome);
+    const std::string svg_path = absl::GetFlag(FLAGS_svg);
+    {
+      const std::pair<const char*, const std::string*> outputs[] = {
+          {"trace", &trace_path}, {"record", &record_path},
+          {"trace_chrome", &chrome_path}, {"svg", &svg_path}};
+      for (size_t i = 0; i < std::size(outputs); ++i) {
+        for (size_t j = i + 1; j < std::size(outputs); ++j) {
+          if (!outputs[i].second->empty() && *outputs[i].second == *outputs[j].second) {
+            return UsageError(absl::StrCat("--", outputs[i].first, " and --", outputs[j].first,
+                                           " name the same file"));
+          }
+        }
+      }
     }
     int code = kOk;
     std::unique_ptr<scenario::OutputFile> trace_file;
@@ -293,9 +307,32 @@ class Cli {
                                         .program = program_text_},
           [file](std::string_view bytes) { file->Write(bytes); });
     }
+    std::unique_ptr<scenario::OutputFile> chrome_file, svg_file;
+    if (!chrome_path.empty()) {
+      chrome_file = OpenOutput("trace_chrome", chrome_path, &code);
+      if (chrome_file == nullptr) return code;
+    }
+    if (!svg_path.empty()) {
+      svg_file = OpenOutput("svg", svg_path, &code);
+      if (svg_file == nullptr) return code;
+    }
+    const std::string program = replay ? replay->header().program_name : path_;
+    scenario::TimelineOutputs pictures(
+        std::move(chrome_file), std::move(svg_file),
+        {.process = absl::StrCat("twinloop ", platform_name, replay ? " replay" : "", ": ",
+                                 program),
+         .title = absl::StrCat(program, replay ? " (replayed)" : "", ": ", platform_name, ", ",
+                               scenario_->config.cores, " cores, a pool of ",
+                               scenario_->config.pool_size),
+         .time_unit = platform_name == "real" ? "ms" : "virtual ms"});
+    // The trace file and the pictures see the same events.
+    platform::TeeTraceSink both({trace.get(), pictures.sink()});
+    platform::TraceSink* sink = trace.get();
+    if (pictures.wanted()) sink = &both;
     auto abandon = [&] {
       if (trace_file != nullptr) trace_file->Abandon();
       if (record_file != nullptr) record_file->Abandon();
+      pictures.Abandon();
     };
 
     struct sigaction sa {};
@@ -332,14 +369,14 @@ class Cli {
     std::optional<platform_replay::Divergence> divergence;
     absl::Status run;
     if (replay) {
-      run = scenario::RunReplayed(*scenario_, *std::move(replay), trace.get(), &lines,
+      run = scenario::RunReplayed(*scenario_, *std::move(replay), sink, &lines,
                                   std::move(options), &divergence);
     } else if (record != nullptr) {
-      run = scenario::RunRecorded(*scenario_, make, trace.get(), record.get(), &lines,
+      run = scenario::RunRecorded(*scenario_, make, sink, record.get(), &lines,
                                   std::move(options));
       record->Finish();
     } else {
-      absl::StatusOr<std::unique_ptr<platform::Platform>> p = make(trace.get());
+      absl::StatusOr<std::unique_ptr<platform::Platform>> p = make(sink);
       run = p.ok() ? scenario::RunScenario(*scenario_, **p, &lines, std::move(options)) : p.status();
     }
 
@@ -366,7 +403,7 @@ class Cli {
       std::vector<std::string> report = absl::StrSplit(divergence->Report(), '\n');
       Say(absl::StrCat(Shown(path_), ": ", report[0]));
       for (size_t i = 1; i < report.size(); ++i) {
-        Say(scenario::Printable(report[i], 2 * scenario::kMessageChars));
+        Say(base::Printable(report[i], 2 * base::kMessageChars));
       }
       return kDiverged;
     }
@@ -387,16 +424,21 @@ class Cli {
         Say(absl::StrCat("--record: ", run.message()));
       } else {
         Say(absl::StrCat(Shown(path_), ": run failed: ",
-                         scenario::Printable(run.message(), scenario::kMessageChars)));
+                         base::Printable(run.message(), base::kMessageChars)));
       }
       return kFailed;
     }
     if (trace_file != nullptr) {
       absl::Status s = trace_file->Commit();
       if (!s.ok()) {
+        pictures.Abandon();
         Say(absl::StrCat("--trace: ", s.message()));
         return kFailed;
       }
+    }
+    if (absl::Status s = pictures.Commit(); !s.ok()) {
+      Say(std::string(s.message()));
+      return kFailed;
     }
     return kOk;
   }
@@ -418,7 +460,7 @@ int main(int argc, char** argv) {
     Cli cli;
     return cli.Main(argc, argv);
   } catch (const std::exception& e) {
-    Say(absl::StrCat("internal error: ", scenario::Printable(e.what(), scenario::kMessageChars)));
+    Say(absl::StrCat("internal error: ", base::Printable(e.what(), base::kMessageChars)));
   } catch (...) {
     Say("internal error: an exception that is not a std::exception");
   }

@@ -9,9 +9,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "cli/printable.h"
+#include "base/printable.h"
 
 namespace scenario {
+
+using ::base::Printable;
+using ::base::kMessageChars;
 namespace {
 
 constexpr size_t kBufferBytes = 64 << 10;

@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "cli/printable.h"
+#include "base/printable.h"
 
 namespace scenario {
+
+using ::base::Printable;
+using ::base::kMessageChars;
 
 void Say(const std::string& line) {
   const std::string text = "twinloop: " + line + "\n";

@@ -4,7 +4,7 @@
 // ParseScenario validates everything up front: a malformed file gets one
 // error naming the JSON path and what was expected, e.g.
 // `main[2].timeout: expected a number >= 0`, and nothing runs. Errors are one
-// line: input quoted in them is escaped and cut short (cli/printable.h), and
+// line: input quoted in them is escaped and cut short (base/printable.h), and
 // nesting is limited while parsing, so no input can make the parser or a
 // message unbounded.
 //

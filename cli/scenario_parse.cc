@@ -11,9 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "cli/printable.h"
+#include "base/printable.h"
 
 namespace scenario {
+
+using ::base::Printable;
+using ::base::Quoted;
+using ::base::kMessageChars;
+using ::base::kQuoteChars;
 namespace {
 
 using json = nlohmann::json;

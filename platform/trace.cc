@@ -71,4 +71,15 @@ void JsonLinesTraceWriter::Record(TraceEvent e) {
   write_line_(line);
 }
 
+TeeTraceSink::TeeTraceSink(std::vector<TraceSink*> sinks) {
+  for (TraceSink* s : sinks) {
+    if (s != nullptr) sinks_.push_back(s);
+  }
+}
+
+void TeeTraceSink::Record(TraceEvent e) {
+  for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->Record(e);
+  if (!sinks_.empty()) sinks_.back()->Record(std::move(e));
+}
+
 }  // namespace platform

@@ -96,6 +96,17 @@ class JsonLinesTraceWriter : public TraceSink {
   LineWriter write_line_;
 };
 
+// Passes every event to each of its sinks in order (a trace file and a
+// timeline, say). Null sinks are skipped. Thread-safe when its sinks are.
+class TeeTraceSink : public TraceSink {
+ public:
+  explicit TeeTraceSink(std::vector<TraceSink*> sinks);
+  void Record(TraceEvent e) override;
+
+ private:
+  std::vector<TraceSink*> sinks_;
+};
+
 }  // namespace platform
 
 #endif  // TWINLOOP_PLATFORM_TRACE_H_

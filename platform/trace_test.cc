@@ -49,5 +49,18 @@ TEST(TraceTest, MemorySinkKeepsOrder) {
             "{\"t\":2,\"th\":\"loop\",\"ev\":\"poll\"}\n{\"t\":1,\"th\":\"loop\",\"ev\":\"log\"}\n");
 }
 
+TEST(TraceTest, TeeGivesEverySinkEveryEventInOrder) {
+  MemoryTraceSink a, b;
+  TeeTraceSink tee({&a, nullptr, &b});
+  tee.Record({.t_ns = 1, .thread = "loop", .event = TraceEventKind::kLog, .detail = "x"});
+  tee.Record({.t_ns = 2, .thread = "pool-0", .event = TraceEventKind::kPoolStart, .id = 3});
+  EXPECT_EQ(a.ToJsonLines(), b.ToJsonLines());
+  EXPECT_EQ(a.ToJsonLines(),
+            "{\"t\":1,\"th\":\"loop\",\"ev\":\"log\",\"detail\":\"x\"}\n"
+            "{\"t\":2,\"th\":\"pool-0\",\"ev\":\"pool_start\",\"id\":3}\n");
+  TeeTraceSink none({});
+  none.Record({});  // no sinks: nothing to do, and no crash
+}
+
 }  // namespace
 }  // namespace platform

@@ -8,14 +8,14 @@
 // cut, with an ellipsis, so a 50 MB key cannot make a 50 MB message.
 //
 // Threading: pure functions.
-#ifndef TWINLOOP_CLI_PRINTABLE_H_
-#define TWINLOOP_CLI_PRINTABLE_H_
+#ifndef TWINLOOP_BASE_PRINTABLE_H_
+#define TWINLOOP_BASE_PRINTABLE_H_
 
 #include <cstddef>
 #include <string>
 #include "absl/strings/string_view.h"
 
-namespace scenario {
+namespace base {
 
 // How much of a quoted input value a message shows.
 inline constexpr size_t kQuoteChars = 40;
@@ -28,6 +28,6 @@ std::string Printable(absl::string_view text, size_t max_chars = kQuoteChars);
 // `text` in double quotes, escaped and cut as Printable does.
 std::string Quoted(absl::string_view text, size_t max_chars = kQuoteChars);
 
-}  // namespace scenario
+}  // namespace base
 
-#endif  // TWINLOOP_CLI_PRINTABLE_H_
+#endif  // TWINLOOP_BASE_PRINTABLE_H_

@@ -1,10 +1,10 @@
-#include "cli/printable.h"
+#include "base/printable.h"
 
 #include <cstdint>
 
 #include "absl/strings/str_format.h"
 
-namespace scenario {
+namespace base {
 namespace {
 
 // Length of the valid UTF-8 sequence at the start of `s` (1-4), or 0 if it
@@ -83,4 +83,4 @@ std::string Quoted(absl::string_view text, size_t max_chars) {
   return "\"" + Printable(text, max_chars) + "\"";
 }
 
-}  // namespace scenario
+}  // namespace base

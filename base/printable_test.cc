@@ -1,10 +1,10 @@
-#include "cli/printable.h"
+#include "base/printable.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-namespace scenario {
+namespace base {
 namespace {
 
 TEST(PrintableTest, ControlCharactersAreEscaped) {
@@ -31,4 +31,4 @@ TEST(PrintableTest, LongTextIsCutWithAnEllipsis) {
 }
 
 }  // namespace
-}  // namespace scenario
+}  // namespace base

@@ -1,0 +1,107 @@
+#include "timeline/ascii_timeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/printable.h"
+
+namespace timeline {
+namespace {
+
+constexpr int kNameWidth = 10;
+constexpr std::string_view kMarks =
+    "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+double NiceStep(double raw) {
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (m * p >= raw * (1 - 1e-9)) return m * p;
+  }
+  return 10 * p;
+}
+
+std::string Name(const std::string& s) {
+  std::string n = base::Printable(s, kNameWidth - 1);
+  if (n.size() < kNameWidth) n.append(kNameWidth - n.size(), ' ');
+  return n;
+}
+
+}  // namespace
+
+std::string AsciiTimeline(const Timeline& t, const AsciiOptions& options) {
+  const int cols = std::clamp(options.columns, 10, 1000);
+  // A run that took no time at all is drawn on 0-1 ms.
+  const double end_ms = t.end_ns > 0 ? static_cast<double>(t.end_ns) / 1e6 : 1.0;
+  // About one label every 10 columns, on a round number.
+  const double step_ms = NiceStep(end_ms / std::max(1, cols / 10));
+  const double axis_ms = std::ceil(end_ms / step_ms - 1e-9) * step_ms;
+  auto col = [&](int64_t ns) {
+    return std::clamp(
+        static_cast<int>(std::lround(static_cast<double>(ns) / 1e6 / axis_ms * cols)), 0, cols);
+  };
+  auto mark = [&](size_t task_index) { return kMarks[task_index % kMarks.size()]; };
+
+  std::string axis(kNameWidth + cols + 12, ' ');
+  for (double ms = 0; ms <= axis_ms * (1 + 1e-9); ms += step_ms) {
+    const std::string label = absl::StrFormat("%.6g", ms);
+    const size_t at = kNameWidth + static_cast<size_t>(std::lround(ms / axis_ms * cols));
+    axis.replace(at, label.size(), label);
+  }
+  axis.erase(axis.find_last_not_of(' ') + 1);
+  std::string out = absl::StrCat(axis, " ", options.time_unit, "\n");
+
+  for (size_t lane = 1; lane < t.lanes.size(); ++lane) {
+    std::string row(cols, ' ');
+    bool any = false;
+    for (size_t i = 0; i < t.tasks.size(); ++i) {
+      const PoolTask& task = t.tasks[i];
+      if (task.lane != static_cast<int>(lane) || task.start_ns < 0) continue;
+      any = true;
+      const int a = col(task.start_ns);
+      const int b = std::max(a + 1, col(task.finish_ns >= 0 ? task.finish_ns : t.end_ns));
+      for (int c = a; c < b && c < cols; ++c) row[c] = mark(i);
+    }
+    if (!any && t.lanes[lane].rfind("pool-", 0) != 0) continue;  // net: nothing to draw
+    row.erase(row.find_last_not_of(' ') + 1);
+    absl::StrAppend(&out, Name(t.lanes[lane]), row, "\n");
+  }
+  // The queue: first free row at the wait's start.
+  std::vector<std::string> rows;
+  std::vector<int> row_free;
+  for (size_t i = 0; i < t.tasks.size(); ++i) {
+    const PoolTask& task = t.tasks[i];
+    const int a = col(task.enqueue_ns);
+    const int b = col(task.start_ns >= 0 ? task.start_ns : t.end_ns);
+    if (b <= a) continue;
+    size_t r = 0;
+    while (r < rows.size() && row_free[r] > a) ++r;
+    if (r == rows.size()) {
+      rows.emplace_back(cols, ' ');
+      row_free.push_back(0);
+    }
+    rows[r][a] = mark(i);
+    for (int c = a + 1; c < b && c < cols; ++c) rows[r][c] = '~';
+    row_free[r] = b;
+  }
+  for (std::string& r : rows) {
+    r.erase(r.find_last_not_of(' ') + 1);
+    absl::StrAppend(&out, Name("queue"), r, "\n");
+  }
+  std::string legend;
+  for (size_t i = 0; i < t.tasks.size() && i < kMarks.size(); ++i) {
+    const PoolTask& task = t.tasks[i];
+    absl::StrAppend(&legend, legend.empty() ? "" : ", ", std::string(1, mark(i)), "=",
+                    task.label.empty() ? absl::StrCat("work ", task.id)
+                                       : base::Printable(task.label, 24));
+  }
+  if (t.tasks.size() > kMarks.size()) absl::StrAppend(&legend, ", ... (marks repeat)");
+  if (!legend.empty()) {
+    absl::StrAppend(&out, Name(""), legend, rows.empty() ? "" : "; ~ waiting in the queue", "\n");
+  }
+  return out;
+}
+
+}  // namespace timeline
