@@ -316,7 +316,8 @@ class Cli {
       svg_file = OpenOutput("svg", svg_path, &code);
       if (svg_file == nullptr) return code;
     }
-    const std::string program = replay ? replay->header().program_name : path_;
+    std::string program = replay ? replay->header().program_name : path_;
+    program = program.substr(program.find_last_of('/') + 1);  // npos + 1 == 0
     scenario::TimelineOutputs pictures(
         std::move(chrome_file), std::move(svg_file),
         {.process = absl::StrCat("twinloop ", platform_name, replay ? " replay" : "", ": ",
