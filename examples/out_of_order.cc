@@ -30,6 +30,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "examples/example_files.h"
 #include "platform/real/real_platform.h"
 #include "platform/replay/record.h"
 #include "platform/replay/recording_platform.h"
@@ -93,12 +94,7 @@ bool Handler(platform::Platform* platform, const std::string& fix, std::string* 
   return true;
 }
 
-// Under `bazel run`, relative paths are the user's (BUILD_WORKING_DIRECTORY).
-std::string UserPath(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || cwd == nullptr || *cwd == '\0') return path;
-  return std::string(cwd) + "/" + path;
-}
+using examples::UserPath;
 
 int Replay(const std::string& path, const std::string& fix) {
   std::ifstream in(UserPath(path), std::ios::binary);
