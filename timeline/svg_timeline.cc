@@ -96,7 +96,11 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
   std::vector<Wait> waits;
   for (const PoolTask& task : t.tasks) {
     const int64_t until = task.start_ns >= 0 ? task.start_ns : t.end_ns;
-    if (until > task.enqueue_ns) waits.push_back({&task, task.enqueue_ns, until});
+    // A wait under a pixel shows nothing and would take a row; the task's
+    // tooltip still gives it.
+    if (x_of(until) - x_of(task.enqueue_ns) >= 1) {
+      waits.push_back({&task, task.enqueue_ns, until});
+    }
   }
   std::stable_sort(waits.begin(), waits.end(),
                    [](const Wait& a, const Wait& b) { return a.start_ns < b.start_ns; });

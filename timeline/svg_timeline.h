@@ -1,7 +1,8 @@
 // A self-contained SVG picture of a Timeline, in the style of the drawings
 // people make to explain Node's thread pool: a lane for the loop and one per
 // pool thread, a bar per task, each task's wait in the queue drawn hatched in
-// a queue lane (one row per overlapping wait), and a millisecond axis.
+// a queue lane (one row per overlapping wait; a wait under a pixel wide is
+// left out, and its task's tooltip gives it), and a millisecond axis.
 //
 // Structure a test (or a script) can rely on: bars are <rect> elements with
 // class "task", "queued", "callback", "cpu" or "poll" and `data-id`; axis

@@ -109,6 +109,20 @@ TEST(SvgTimelineTest, HundredTasksScaleTheQueueAndDropLabelsThatDoNotFit) {
   EXPECT_EQ(labels, bar_px >= 3 * 6.6 + 6 ? 100 : 0);
 }
 
+TEST(SvgTimelineTest, WaitsUnderAPixelTakeNoRow) {
+  // Real runs: tasks wait microseconds for a thread that is already free.
+  Timeline t{.lanes = {"loop", "pool-0", "pool-1"}, .end_ns = 300'000'000};
+  t.tasks.push_back({.id = 1, .enqueue_ns = 0, .start_ns = 5'000, .finish_ns = 200'000'000,
+                     .lane = 1});
+  t.tasks.push_back({.id = 2, .enqueue_ns = 0, .start_ns = 100'000'000,
+                     .finish_ns = 300'000'000, .lane = 2});
+  const std::string svg = SvgTimeline(t, {});
+  auto waits = Elements(svg, "queued");
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_EQ(waits[0]["data-id"], "2");
+  EXPECT_THAT(svg, ::testing::HasSubstr("<title>work 1: queued at 0 ms, waited 0.005 ms"));
+}
+
 TEST(SvgTimelineTest, TextIsEscapedAndValidUtf8) {
   Timeline t{.lanes = {"loop", "pool-0"}, .end_ns = 10'000'000};
   t.tasks.push_back({.id = 1, .enqueue_ns = 0, .start_ns = 0, .finish_ns = 10'000'000,
