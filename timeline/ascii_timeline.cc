@@ -15,14 +15,6 @@ constexpr int kNameWidth = 10;
 constexpr std::string_view kMarks =
     "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-double NiceStep(double raw) {
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (m * p >= raw * (1 - 1e-9)) return m * p;
-  }
-  return 10 * p;
-}
-
 std::string Name(const std::string& s) {
   std::string n = base::Printable(s, kNameWidth - 1);
   if (n.size() < kNameWidth) n.append(kNameWidth - n.size(), ' ');
@@ -36,7 +28,7 @@ std::string AsciiTimeline(const Timeline& t, const AsciiOptions& options) {
   // A run that took no time at all is drawn on 0-1 ms.
   const double end_ms = t.end_ns > 0 ? static_cast<double>(t.end_ns) / 1e6 : 1.0;
   // About one label every 10 columns, on a round number.
-  const double step_ms = NiceStep(end_ms / std::max(1, cols / 10));
+  const double step_ms = NiceTickStep(end_ms / std::max(1, cols / 10));
   const double axis_ms = std::ceil(end_ms / step_ms - 1e-9) * step_ms;
   auto col = [&](int64_t ns) {
     return std::clamp(
@@ -94,8 +86,7 @@ std::string AsciiTimeline(const Timeline& t, const AsciiOptions& options) {
   for (size_t i = 0; i < t.tasks.size() && i < kMarks.size(); ++i) {
     const PoolTask& task = t.tasks[i];
     absl::StrAppend(&legend, legend.empty() ? "" : ", ", std::string(1, mark(i)), "=",
-                    task.label.empty() ? absl::StrCat("work ", task.id)
-                                       : base::Printable(task.label, 24));
+                    base::Printable(task.name(), 24));
   }
   if (t.tasks.size() > kMarks.size()) absl::StrAppend(&legend, ", ... (marks repeat)");
   if (!legend.empty()) {

@@ -41,10 +41,6 @@ Json Complete(const std::string& name, const char* cat, int lane, int64_t start_
   return e;
 }
 
-std::string TaskName(const PoolTask& task) {
-  return task.label.empty() ? "work " + std::to_string(task.id) : task.label;
-}
-
 }  // namespace
 
 void WriteChromeTrace(const Timeline& t, const ChromeTraceOptions& options,
@@ -81,7 +77,7 @@ void WriteChromeTrace(const Timeline& t, const ChromeTraceOptions& options,
     }
   }
   for (const PoolTask& task : t.tasks) {
-    const std::string name = TaskName(task);
+    const std::string name = task.name();
     if (task.start_ns >= 0) {
       // The wait in the queue, then the hand-over to the thread that took it.
       Json begin{{"name", "queued: " + name}, {"cat", "queue"}, {"ph", "b"},

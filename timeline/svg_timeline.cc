@@ -43,15 +43,6 @@ std::string Ms(int64_t ns) {
   return absl::StrFormat("%.6g", static_cast<double>(ns) / 1e6);
 }
 
-// The smallest of 1, 2, 5 x 10^k at or above `raw`.
-double NiceStep(double raw) {
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (m * p >= raw * (1 - 1e-9)) return m * p;
-  }
-  return 10 * p;
-}
-
 class Picture {
  public:
   void Add(std::string s) {
@@ -70,10 +61,6 @@ struct Wait {
   int row = 0;
 };
 
-std::string TaskName(const PoolTask& task) {
-  return task.label.empty() ? absl::StrCat("work ", task.id) : task.label;
-}
-
 }  // namespace
 
 std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
@@ -81,7 +68,7 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
   const double plot_w = width - kLeft - kRight;
   // A run that took no time at all is drawn on 0-1 ms.
   const double end_ms = t.end_ns > 0 ? static_cast<double>(t.end_ns) / 1e6 : 1.0;
-  const double step_ms = NiceStep(end_ms / std::max(1.0, std::floor(plot_w / 80)));
+  const double step_ms = NiceTickStep(end_ms / std::max(1.0, std::floor(plot_w / 80)));
   const double axis_ms = std::ceil(end_ms / step_ms - 1e-9) * step_ms;
   const double px_per_ms = plot_w / axis_ms;
   auto x_of = [&](int64_t ns) { return kLeft + static_cast<double>(ns) / 1e6 * px_per_ms; };
@@ -262,20 +249,20 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
     const double y = lanes_y + lane_px * static_cast<double>(pos - other_lanes.begin());
     const int64_t end_ns = task.finish_ns >= 0 ? task.finish_ns : t.end_ns;
     bar("task", task.id, x_of(task.start_ns), x_of(end_ns), y + 3, lane_px - 6, "#59a14f",
-        absl::StrCat(TaskName(task), ": queued at ", Ms(task.enqueue_ns), " ms, waited ",
+        absl::StrCat(task.name(), ": queued at ", Ms(task.enqueue_ns), " ms, waited ",
                      Ms(task.queue_wait_ns()), " ms, ran ", Ms(task.start_ns), "-", Ms(end_ns),
                      " ms on ", t.lanes[task.lane], task.finish_ns < 0 ? " (unfinished)" : ""),
-        TaskName(task), absl::StrCat("#", task.id));
+        task.name(), absl::StrCat("#", task.id));
   }
   // Queue waits.
   for (const Wait& w : waits) {
     const double y = queue_y + 3 + row_px * w.row;
     const PoolTask& task = *w.task;
     bar("queued", task.id, x_of(w.start_ns), x_of(w.end_ns), y, row_px - 1, "url(#hatch)",
-        absl::StrCat(TaskName(task), ": waited in the queue ", Ms(w.start_ns), "-",
+        absl::StrCat(task.name(), ": waited in the queue ", Ms(w.start_ns), "-",
                      Ms(w.end_ns), " ms",
                      task.start_ns >= 0 ? "" : task.cancelled ? " (cancelled)" : " (never ran)"),
-        TaskName(task), absl::StrCat("#", task.id));
+        task.name(), absl::StrCat("#", task.id));
   }
   // Network completions: a tick on their lane.
   for (const Instant& i : t.instants) {

@@ -1,6 +1,7 @@
 #include "timeline/timeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -28,6 +29,18 @@ bool LaneBefore(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::string PoolTask::name() const {
+  return label.empty() ? absl::StrCat("work ", id) : label;
+}
+
+double NiceTickStep(double raw) {
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * p >= raw * (1 - 1e-9)) return m * p;
+  }
+  return 10 * p;
+}
 
 int Timeline::LaneIndex(const std::string& name) const {
   for (size_t i = 0; i < lanes.size(); ++i) {

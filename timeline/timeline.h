@@ -61,6 +61,8 @@ struct PoolTask {
   std::string label;      // first log line of its completion callback
 
   int64_t queue_wait_ns() const { return start_ns < 0 ? -1 : start_ns - enqueue_ns; }
+  // What pictures call it: its label, or "work <id>".
+  std::string name() const;
 };
 
 struct Instant {
@@ -82,6 +84,10 @@ struct Timeline {
   // Index of a lane by name, or -1.
   int LaneIndex(const std::string& name) const;
 };
+
+// An axis step for a span that should show about `raw` per tick: the
+// smallest of 1, 2 and 5 times a power of ten at or above `raw`.
+double NiceTickStep(double raw);
 
 class TimelineBuilder : public platform::TraceSink {
  public:

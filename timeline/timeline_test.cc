@@ -104,6 +104,17 @@ TEST(TimelineTest, UnmatchedEventsAreIgnored) {
   EXPECT_EQ(t.end_ns, 3);
 }
 
+TEST(TimelineTest, NiceTickSteps) {
+  EXPECT_DOUBLE_EQ(NiceTickStep(1), 1);
+  EXPECT_DOUBLE_EQ(NiceTickStep(1.5), 2);
+  EXPECT_DOUBLE_EQ(NiceTickStep(3), 5);
+  EXPECT_DOUBLE_EQ(NiceTickStep(7), 10);
+  EXPECT_DOUBLE_EQ(NiceTickStep(37.5), 50);
+  EXPECT_DOUBLE_EQ(NiceTickStep(0.012), 0.02);
+  EXPECT_EQ(PoolTask{.id = 4}.name(), "work 4");
+  EXPECT_EQ(PoolTask{.id = 4, .label = "x"}.name(), "x");
+}
+
 TEST(TimelineTest, MemoryIsBounded) {
   TimelineBuilder b;
   for (int64_t i = 0; i < TimelineBuilder::kMaxItems + 10; ++i) {
