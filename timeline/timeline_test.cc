@@ -111,8 +111,8 @@ TEST(TimelineTest, NiceTickSteps) {
   EXPECT_DOUBLE_EQ(NiceTickStep(7), 10);
   EXPECT_DOUBLE_EQ(NiceTickStep(37.5), 50);
   EXPECT_DOUBLE_EQ(NiceTickStep(0.012), 0.02);
-  EXPECT_EQ(PoolTask{.id = 4}.name(), "work 4");
-  EXPECT_EQ(PoolTask{.id = 4, .label = "x"}.name(), "x");
+  EXPECT_EQ((PoolTask{.id = 4}.name()), "work 4");
+  EXPECT_EQ((PoolTask{.id = 4, .label = "x"}.name()), "x");
 }
 
 TEST(TimelineTest, MemoryIsBounded) {
