@@ -1,62 +1,152 @@
 #!/usr/bin/env bash
-# compare.sh: runs loop_bench and prints twinloop/reference time ratios.
+# compare.sh: builds the benchmarks optimised, runs every pair (twinloop's
+# real platform against raw libuv in one binary, the simulator against its
+# targets, Node where `node` is on PATH), and prints one table.
 #
-#   ./bazelw run --config=opt //bench:compare -- --benchmark_min_time=0.2
-#   bench/compare.sh --benchmark_repetitions=5   # after building //bench:loop_bench
+#   bench/compare.sh                    # from the repository root
+#   bench/compare.sh --repetitions=5    # medians of 5 (default 3)
 #
-# Arguments go to the benchmark binary. With --benchmark_repetitions, the
-# medians are compared. A ratio above 1 means twinloop is slower; the wall
-# times (real_time) are compared, as every benchmark uses UseRealTime.
+# Ratios are throughputs, twinloop over the reference: above 1 means
+# twinloop is faster. The machines are noisy: compare ratios, not times.
+# bench/RESULTS.md records the latest table and what dominates each row.
 set -euo pipefail
-
-here=$(dirname "$0")
-bin=${LOOP_BENCH:-}
-for candidate in "$here/loop_bench" "$here/../bazel-bin/bench/loop_bench"; do
-  if [[ -z "$bin" && -x "$candidate" ]]; then bin=$candidate; fi
+cd "$(dirname "$0")/.."
+reps=3
+for arg in "$@"; do
+  case "$arg" in
+    --repetitions=*) reps=${arg#*=} ;;
+    *) echo "compare.sh: unknown argument $arg (only --repetitions=N)" >&2; exit 2 ;;
+  esac
 done
-if [[ -z "$bin" ]]; then
-  echo "compare.sh: loop_bench not found; build it: ./bazelw build --config=opt //bench:loop_bench" >&2
-  exit 1
+[[ "$reps" =~ ^[1-9][0-9]?$ ]] || { echo "compare.sh: --repetitions takes 1-99" >&2; exit 2; }
+
+./bazelw build --config=opt //bench:real_bench //bench:sim_bench //bench:loop_bench >&2
+bin=$(./bazelw info --config=opt bazel-bin 2>/dev/null)/bench
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+flags=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
+       --benchmark_out_format=json)
+echo "compare.sh: real platform against libuv..." >&2
+"$bin/real_bench" "${flags[@]}" --benchmark_out="$out/real.json" >/dev/null
+echo "compare.sh: simulator..." >&2
+"$bin/sim_bench" "${flags[@]}" --benchmark_out="$out/sim.json" >/dev/null
+echo "compare.sh: loop core on the simulator against libuv..." >&2
+"$bin/loop_bench" "${flags[@]}" --benchmark_out="$out/loop.json" >/dev/null
+if command -v node >/dev/null 2>&1; then
+  echo "compare.sh: node $(node --version)..." >&2
+  for js in bench/node/*.js; do node "$js"; done >"$out/node.jsonl"
+else
+  echo "compare.sh: node is not on PATH: no Node column" >&2
+  : >"$out/node.jsonl"
 fi
 
-json=$(mktemp)
-trap 'rm -f "$json"' EXIT
-"$bin" --benchmark_out="$json" --benchmark_out_format=json "$@" >&2
+python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
 
-python3 - "$json" <<'EOF'
-import json, sys
+def medians(name):
+    runs = json.load(open(os.path.join(out, name)))["benchmarks"]
+    got = {}
+    for r in runs:
+        if r.get("error_occurred"):
+            continue
+        if r.get("aggregate_name", "median") != "median":
+            continue
+        key = r["run_name"].split("/")[0] + ("/" + r["run_name"].split("/")[1]
+                                             if r["run_name"].split("/")[1:2] and
+                                             r["run_name"].split("/")[1].isdigit() else "")
+        got[key] = r
+    return got
 
-# (twinloop benchmark, reference benchmark, what the pair compares)
-PAIRS = [
-    ("BM_Twinloop_Immediates", "BM_Libuv_CheckHandle", "setImmediate vs Node's check+idle design in libuv"),
-    ("BM_Twinloop_Immediates", "BM_Libuv_CheckHandlePerCallback", "setImmediate vs one uv_check_t per callback"),
-    ("BM_Twinloop_TimersSameDelay", "BM_Libuv_Timers", "N timers fired in one timers phase"),
-    ("BM_Twinloop_Timers", "BM_Libuv_Timers", "delays 1..N (N iterations, virtual time) vs one phase: upper bound"),
-    ("BM_Twinloop_TimerStartStop", "BM_Libuv_TimerStartStop", "start+stop N timers, delays 1..N"),
-    ("BM_Twinloop_NextTickDrain", "BM_Baseline_DequeDrain", "nextTick drain vs std::deque<std::function>"),
-    ("BM_Twinloop_PoolWork", "BM_Libuv_QueueWork", "empty pool work: simulated pool vs real threads"),
-]
-SCALE = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
+real, sim, loop = medians("real.json"), medians("sim.json"), medians("loop.json")
+node = {}
+for line in open(os.path.join(out, "node.jsonl")):
+    if line.strip():
+        d = json.loads(line)
+        node[d["workload"]] = d
 
-with open(sys.argv[1]) as f:
-    runs = json.load(f)["benchmarks"]
-have_median = any(r.get("aggregate_name") == "median" for r in runs)
-times = {}  # (base name, args) -> microseconds per iteration
-for r in runs:
-    if "error_occurred" in r and r["error_occurred"]:
-        continue
-    if have_median != (r.get("aggregate_name") == "median"):
-        continue
-    base, _, args = r["run_name"].replace("/real_time", "").partition("/")
-    times[(base, args)] = r["real_time"] * SCALE[r["time_unit"]]
+rows = []
+def fmt(v, unit):
+    if v is None: return "-"
+    if unit == "/s":
+        for s, f in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+            if v >= f: return f"{v / f:.2f}{s}/s"
+        return f"{v:.0f}/s"
+    return f"{v:.3g} {unit}"
+
+def row(workload, tw, uv, nd, unit, ratio, target, higher=True):
+    if ratio is None:
+        status = "not measured"
+    elif higher:
+        status = "met" if ratio >= target else f"missed by {(target - ratio) / target * 100:.0f}%"
+    else:
+        status = "met" if ratio <= target else f"missed by {(ratio - target) / target * 100:.0f}%"
+    tgt = ("≥ " if higher else "< ") + (f"{target}×" if unit != "s" and unit != "B" else f"{target} {unit}")
+    shown = "-" if ratio is None or unit in ("s", "B") else f"{ratio:.2f}×"
+    rows.append((workload, fmt(tw, unit), fmt(uv, unit), fmt(nd, unit), shown, tgt, status))
+
+def ips(d, k):
+    return d[k]["items_per_second"] if k in d else None
+
+def c(d, k, counter):
+    return d[k][counter] if k in d and counter in d[k] else None
+
+tw_disp, uv_disp = c(real, "BM_Twinloop_MillionTimers", "dispatch_ns_per_timer"), c(real, "BM_Libuv_MillionTimers", "dispatch_ns_per_timer")
+nd = node.get("million_timers", {}).get("dispatch_ns_per_timer")
+rows_ns = lambda v: None if v is None else 1e9 / v  # per timer -> timers/s
+row("million_timers: dispatch", rows_ns(tw_disp), rows_ns(uv_disp), rows_ns(nd), "/s",
+    uv_disp / tw_disp if tw_disp and uv_disp else None, 1.0)
+tw_st, uv_st = c(real, "BM_Twinloop_MillionTimers", "start_ns_per_timer"), c(real, "BM_Libuv_MillionTimers", "start_ns_per_timer")
+nd = node.get("million_timers", {}).get("start_ns_per_timer")
+row("million_timers: start", rows_ns(tw_st), rows_ns(uv_st), rows_ns(nd), "/s",
+    uv_st / tw_st if tw_st and uv_st else None, 1.0)
+for name, tw, uv, nk, target in [
+        ("loop_count", "BM_Twinloop_LoopCount", "BM_Libuv_LoopCount", None, 1.0),
+        ("immediate chain", "BM_Twinloop_ImmediateChain", "BM_Libuv_ImmediateChain", "immediate_chain", 1.0),
+        ("async, 1 sender", "BM_Twinloop_Async/1", "BM_Libuv_Async/1", None, 0.9),
+        ("async, 4 senders", "BM_Twinloop_Async/4", "BM_Libuv_Async/4", None, 0.9),
+        ("queue_work: round trips", "BM_Twinloop_QueueWorkRoundTrip", "BM_Libuv_QueueWorkRoundTrip", "queue_work_round_trip", 0.9),
+        ("queue_work: batch of 10000", "BM_Twinloop_QueueWorkBatch", "BM_Libuv_QueueWorkBatch", None, 0.9)]:
+    t, u = ips(real, tw), ips(real, uv)
+    n = node.get(nk, {}).get("ops_per_s") if nk else None
+    row(name, t, u, n, "/s", t / u if t and u else None, target)
+t = ips(real, "BM_Twinloop_ImmediateChain"); n = node.get("immediate_chain", {}).get("ops_per_s")
+row("immediate chain vs Node", t, None, n, "/s", t / n if t and n else None, 10)
+t = ips(real, "BM_Twinloop_NextTickMicrotask"); n = node.get("nexttick_microtask", {}).get("ops_per_s")
+row("nextTick + microtask drain vs Node", t, None, n, "/s", t / n if t and n else None, 10)
+rows.append(("ping_pong (TCP)", "-", "-", "-", "-", "≥ 0.9×", "not built: needs TCP (issue 9)"))
+for name, k in [("simulator: timer callbacks", "BM_SimTimers"), ("simulator: immediates", "BM_SimImmediates"),
+                ("simulator: pool tasks", "BM_SimPoolTasks")]:
+    t = ips(sim, k)
+    status = "not measured" if t is None else "met" if t >= 10e6 else f"missed by {(10e6 - t) / 10e6 * 100:.0f}%"
+    rows.append((name, fmt(t, "/s"), "-", "-", "-", "≥ 10M/s", status))
+def wall_s(d, k):
+    return d[k]["real_time"] / 1000 if k in d else None  # ms -> s
+v = wall_s(sim, "BM_SimVirtualHour")
+row("simulator: one virtual hour (3.6 M requests)", v, None, None, "s", v, 1.0, higher=False)
+v = wall_s(sim, "BM_SimMillionTimers")
+row("simulator: 1 M timers in virtual time", v, None, None, "s", v, 0.5, higher=False)
+v = c(real, "BM_Twinloop_MillionTimers", "rss_bytes_per_timer"); u = c(real, "BM_Libuv_MillionTimers", "rss_bytes_per_timer")
+row("memory per pending timer: real", v, u, None, "B", v, 100, higher=False)
+v = c(sim, "BM_SimMillionTimers", "rss_bytes_per_timer")
+row("memory per pending timer: simulator", v, None, None, "B", v, 100, higher=False)
+
+print("| workload | twinloop | libuv | Node | ratio | target | |")
+print("|---|---:|---:|---:|---:|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
 
 print()
-print("| twinloop | reference | args | twinloop us | reference us | ratio | compares |")
-print("|---|---|---|---:|---:|---:|---|")
-for tw, ref, what in PAIRS:
-    for (base, args), t in sorted(times.items()):
-        if base != tw or (ref, args) not in times:
-            continue
-        r = times[(ref, args)]
-        print(f"| {tw[3:]} | {ref[3:]} | {args} | {t:.1f} | {r:.1f} | {t / r:.2f} | {what} |")
-EOF
+print("Loop core on the simulator against raw libuv (bench/loop_bench.cc; time ratio, below 1 is faster):")
+print()
+print("| twinloop | reference | ratio |")
+print("|---|---|---:|")
+for tw, ref in [("BM_Twinloop_Immediates", "BM_Libuv_CheckHandle"), ("BM_Twinloop_TimersSameDelay", "BM_Libuv_Timers"),
+                ("BM_Twinloop_Timers", "BM_Libuv_Timers"), ("BM_Twinloop_TimerStartStop", "BM_Libuv_TimerStartStop"),
+                ("BM_Twinloop_NextTickDrain", "BM_Baseline_DequeDrain"), ("BM_Twinloop_PoolWork", "BM_Libuv_QueueWork")]:
+    a = next((v for k, v in loop.items() if k.startswith(tw + "/") or k == tw), None)
+    b = next((v for k, v in loop.items() if k.startswith(ref + "/") or k == ref), None)
+    if a and b:
+        print(f"| {tw[3:]} | {ref[3:]} | {a['real_time'] / b['real_time']:.2f} |")
+PY

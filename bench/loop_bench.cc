@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "platform/platform.h"
 #include "platform/sim/simulated_platform.h"
@@ -34,26 +35,12 @@ namespace {
 
 constexpr int64_t kN = 10'000;
 
-// --- Helpers -----------------------------------------------------------------
-
-bool Ok(benchmark::State& state, const absl::Status& s) {
-  if (s.ok()) return true;
-  state.SkipWithError(s.ToString().c_str());
-  return false;
-}
-
-bool UvOk(benchmark::State& state, int rc, const char* what) {
-  if (rc == 0) return true;
-  state.SkipWithError((std::string(what) + ": " + uv_strerror(rc)).c_str());
-  return false;
-}
-
-bool CountIs(benchmark::State& state, int64_t ran, int64_t want) {
-  if (ran == want) return true;
-  state.SkipWithError(("ran " + std::to_string(ran) + " callbacks, expected " +
-                       std::to_string(want)).c_str());
-  return false;
-}
+using bench::CountIs;
+using bench::Ok;
+using bench::RunToEnd;
+using bench::UvLoop;
+using bench::UvOk;
+using bench::UvRunToEnd;
 
 // A simulated platform (default SimConfig: 2 cores, pool of 4, no trace) and
 // a loop on it. The loop is heap-allocated because it cannot move.
@@ -68,48 +55,6 @@ std::optional<Twin> NewTwin(benchmark::State& state) {
   Twin t{std::move(*sim), nullptr};
   t.loop = std::make_unique<runtime::Loop>(t.sim.get());
   return t;
-}
-
-// Runs the loop until nothing keeps it alive, as node does before exiting.
-bool RunToEnd(benchmark::State& state, runtime::Loop& loop) {
-  absl::StatusOr<bool> alive = loop.Run();
-  if (!Ok(state, alive.status())) return false;
-  if (*alive) {
-    state.SkipWithError("twinloop: loop still alive after Run()");
-    return false;
-  }
-  return true;
-}
-
-// A raw libuv loop. Declare handles before it: the destructor closes every
-// handle still open, so they must still exist then.
-class UvLoop {
- public:
-  UvLoop() : rc_(uv_loop_init(&loop_)) {}
-  ~UvLoop() {
-    if (rc_ != 0) return;
-    uv_walk(&loop_, [](uv_handle_t* h, void*) {
-      if (!uv_is_closing(h)) uv_close(h, nullptr);
-    }, nullptr);
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    uv_loop_close(&loop_);
-  }
-  UvLoop(const UvLoop&) = delete;
-  UvLoop& operator=(const UvLoop&) = delete;
-
-  int init_status() const { return rc_; }
-  uv_loop_t* get() { return &loop_; }
-
- private:
-  uv_loop_t loop_;
-  int rc_;
-};
-
-// Runs a libuv loop until nothing keeps it alive.
-bool UvRunToEnd(benchmark::State& state, uv_loop_t* loop) {
-  if (uv_run(loop, UV_RUN_DEFAULT) == 0) return true;
-  state.SkipWithError("libuv: loop still alive after uv_run");
-  return false;
 }
 
 void Configure(benchmark::internal::Benchmark* b) {

@@ -3,6 +3,8 @@
 #include <time.h>
 
 #include <algorithm>
+#include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -17,20 +19,24 @@ const std::string kNetThread = "net";
 
 // Wakes the loop from any thread, and does nothing once the platform is
 // gone (a thread may keep the Waker longer than the platform lives).
+//
+// Senders share the lock (uv_async_send is thread-safe and coalesces), so
+// many threads waking at once do not queue behind one another; only Detach
+// takes it alone.
 class RealPlatform::AsyncWaker : public platform::Waker {
  public:
   explicit AsyncWaker(uv_async_t* async) : async_(async) {}
   void Wake() override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
     if (async_ != nullptr) uv_async_send(async_);
   }
   void Detach() {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::shared_mutex> lock(mu_);
     async_ = nullptr;
   }
 
  private:
-  std::mutex mu_;
+  std::shared_mutex mu_;
   uv_async_t* async_;
 };
 
@@ -148,9 +154,17 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
   };
   take();
   if (!out->empty() || timeout <= base::Duration::Zero()) {
-    // Let due network timers fire and the async drain, without waiting.
-    uv_run(&uv_, UV_RUN_NOWAIT);
-    take();
+    // Let due network timers fire, without waiting. With no network timer
+    // running or closing, libuv has nothing to do but an epoll_wait of zero
+    // (the pool's completions are already in done_; a Waker's signal only
+    // matters to a poll that blocks, and the next one will see it), so the
+    // system call is skipped: an idle handle or a chain of immediates spins
+    // the loop without entering the kernel (libuv makes the call on every
+    // iteration, as its loop always watches its own async descriptor).
+    if (!network_.empty() || closing_network_timers_ > 0) {
+      uv_run(&uv_, UV_RUN_NOWAIT);
+      take();
+    }
     return absl::OkStatus();
   }
   const bool forever = timeout == platform::kWaitForever;
@@ -190,8 +204,12 @@ void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
 
 void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
   uv_timer_stop(&timer->timer);
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer->timer),
-           [](uv_handle_t* h) { delete reinterpret_cast<NetworkTimer*>(h); });
+  ++closing_network_timers_;
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer->timer), [](uv_handle_t* h) {
+    auto* t = reinterpret_cast<NetworkTimer*>(h);
+    --t->platform->closing_network_timers_;
+    delete t;
+  });
 }
 
 void RealPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {

@@ -91,6 +91,7 @@ class RealPlatform : public platform::Platform {
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // guarded by mu_
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
+  int64_t closing_network_timers_ = 0;  // closed, close callback not yet run
   std::unique_ptr<ThreadPool> pool_;
   // "pool-0", "pool-1", ...: built once, not per traced event.
   std::vector<std::string> pool_thread_names_;

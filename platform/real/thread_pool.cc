@@ -54,12 +54,16 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back({token, std::move(work), std::chrono::steady_clock::now()});
     max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
+    // As libuv's post() (src/threadpool.c): signal only when a worker is
+    // idle; a busy one takes the task when it finishes its own.
+    wake = idle_ > 0;
   }
-  work_cv_.notify_one();
+  if (wake) work_cv_.notify_one();
 }
 
 platform::PoolStats ThreadPool::stats() {
@@ -107,11 +111,14 @@ void ThreadPool::Worker(int index) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       std::deque<Task>::iterator next;
-      work_cv_.wait(lock, [&] {
-        if (stopping_) return true;
+      for (;;) {
+        if (stopping_) break;
         next = NextEligible();
-        return next != queue_.end();
-      });
+        if (next != queue_.end()) break;
+        ++idle_;
+        work_cv_.wait(lock);
+        --idle_;
+      }
       if (stopping_) return;
       task = std::move(*next);
       queue_.erase(next);

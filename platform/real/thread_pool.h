@@ -89,6 +89,7 @@ class ThreadPool {
   bool stopping_ = false;
   std::deque<Task> queue_;
   int slow_running_ = 0;
+  int idle_ = 0;  // workers waiting on work_cv_: Submit wakes one only then
   int64_t busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;

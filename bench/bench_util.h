@@ -1,0 +1,55 @@
+// What every benchmark binary here shares: error reporting that turns a
+// failure into a skipped benchmark (never a fast wrong number), a raw libuv
+// loop that cleans up after itself, running a loop to its end, and the
+// process's CPU time and resident memory.
+//
+// Threading: call from the benchmark's thread.
+#ifndef TWINLOOP_BENCH_BENCH_UTIL_H_
+#define TWINLOOP_BENCH_BENCH_UTIL_H_
+
+#include <uv.h>
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "benchmark/benchmark.h"
+#include "runtime/loop.h"
+
+namespace bench {
+
+bool Ok(benchmark::State& state, const absl::Status& s);
+bool UvOk(benchmark::State& state, int rc, const char* what);
+bool CountIs(benchmark::State& state, int64_t ran, int64_t want);
+
+// Runs the loop until nothing keeps it alive, as node does before exiting.
+bool RunToEnd(benchmark::State& state, runtime::Loop& loop);
+// Runs a libuv loop until nothing keeps it alive.
+bool UvRunToEnd(benchmark::State& state, uv_loop_t* loop);
+
+// A raw libuv loop. Declare handles before it: the destructor closes every
+// handle still open, so they must still exist then.
+class UvLoop {
+ public:
+  UvLoop();
+  ~UvLoop();
+  UvLoop(const UvLoop&) = delete;
+  UvLoop& operator=(const UvLoop&) = delete;
+
+  int init_status() const { return rc_; }
+  uv_loop_t* get() { return &loop_; }
+
+ private:
+  uv_loop_t loop_;
+  int rc_;
+};
+
+// CPU time of the whole process (every thread), in seconds.
+double ProcessCpuSeconds();
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds();
+// Resident memory now, in bytes (/proc/self/statm).
+int64_t ResidentBytes();
+
+}  // namespace bench
+
+#endif  // TWINLOOP_BENCH_BENCH_UTIL_H_

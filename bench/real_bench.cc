@@ -1,0 +1,471 @@
+// real_bench: twinloop's *real* platform next to raw libuv doing the same
+// work, in one binary, so both sides of a pair share the machine's state.
+// bench/compare.sh runs it and prints the ratios (twinloop throughput over
+// libuv's; above 1 means twinloop is faster).
+//
+// Pairs (issue #12):
+// - MillionTimers: after libuv's benchmark-million-timers: 1,000,000 timers
+//   whose timeouts step by 1 ms every 1000 timers, all fired, then closed.
+//   The time reported is the process's CPU time for start + dispatch +
+//   close (the timeouts themselves take about a second of wall time that is
+//   nobody's cost); counters give each part per timer and the resident
+//   memory per pending timer.
+// - LoopCount: empty loop iterations with an idle handle on both sides.
+// - ImmediateChain: a setImmediate that queues the next one, N deep, against
+//   the same chain on Node's libuv design (a check handle runs one queued
+//   callback per iteration, an idle handle keeps poll from blocking).
+// - QueueWorkRoundTrip: one pool round trip at a time (submit, the pool runs
+//   an empty task, `after` runs on the loop), pool of 4 on both sides;
+//   counters give p50/p99 submit-to-after latency.
+// - QueueWorkBatch: N submitted at once, then run to the end.
+// - Async: S threads each send M wakeups to a loop blocked in its poll
+//   (uv_async_send against the platform's Waker, which is uv_async_send on
+//   the real platform's private loop), 1 and 4 senders.
+// - NextTickMicrotask: N nextTicks and N microtasks drained after one
+//   callback (there is no libuv counterpart; compare.sh holds it against
+//   Node).
+//
+// Every benchmark checks that all its callbacks ran and skips with an error
+// otherwise.
+#include <uv.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "bench/bench_util.h"
+#include "benchmark/benchmark.h"
+#include "platform/real/real_platform.h"
+#include "runtime/loop.h"
+
+namespace {
+
+using bench::CountIs;
+using bench::Ok;
+using bench::RunToEnd;
+using bench::UvLoop;
+using bench::UvOk;
+using bench::UvRunToEnd;
+
+constexpr int kPoolSize = 4;  // libuv's default, so both pools match
+
+struct RealTwin {
+  std::unique_ptr<platform_real::RealPlatform> platform;
+  std::unique_ptr<runtime::Loop> loop;
+};
+
+std::optional<RealTwin> NewRealTwin(benchmark::State& state) {
+  auto real = platform_real::RealPlatform::Create({.pool_size = kPoolSize});
+  if (!Ok(state, real.status())) return std::nullopt;
+  RealTwin t{std::move(*real), nullptr};
+  t.loop = std::make_unique<runtime::Loop>(t.platform.get());
+  return t;
+}
+
+// --- MillionTimers ------------------------------------------------------------
+
+constexpr int64_t kMillion = 1'000'000;
+
+// Timeout of timer i: 1 ms more every 1000 timers, as benchmark-million-timers.
+int64_t MillionTimeoutMs(int64_t i) { return 1 + i / 1000; }
+
+struct MillionParts {
+  double start_s = 0, dispatch_s = 0, close_s = 0;
+  int64_t rss_bytes = 0;
+};
+
+void ReportMillion(benchmark::State& state, const MillionParts& p) {
+  state.SetIterationTime(p.start_s + p.dispatch_s + p.close_s);
+  state.counters["start_ns_per_timer"] = p.start_s * 1e9 / kMillion;
+  state.counters["dispatch_ns_per_timer"] = p.dispatch_s * 1e9 / kMillion;
+  state.counters["close_ns_per_timer"] = p.close_s * 1e9 / kMillion;
+  state.counters["rss_bytes_per_timer"] = static_cast<double>(p.rss_bytes) / kMillion;
+}
+
+void BM_Twinloop_MillionTimers(benchmark::State& state) {
+  for (auto _ : state) {
+    std::optional<RealTwin> twin = NewRealTwin(state);
+    if (!twin) return;
+    runtime::Loop& loop = *twin->loop;
+    int64_t fired = 0;
+    MillionParts p;
+    const int64_t rss0 = bench::ResidentBytes();
+    double t0 = bench::ProcessCpuSeconds();
+    absl::Status script = loop.RunScript([&] {
+      for (int64_t i = 0; i < kMillion; ++i) {
+        absl::StatusOr<runtime::Timer> t =
+            loop.SetTimeout([&fired] { ++fired; }, static_cast<double>(MillionTimeoutMs(i)));
+        if (!t.ok()) throw std::runtime_error(std::string(t.status().message()));
+      }
+    });
+    if (!Ok(state, script)) return;
+    double t1 = bench::ProcessCpuSeconds();
+    p.rss_bytes = bench::ResidentBytes() - rss0;
+    p.start_s = t1 - t0;
+    if (!RunToEnd(state, loop) || !CountIs(state, fired, kMillion)) return;
+    double t2 = bench::ProcessCpuSeconds();
+    p.dispatch_s = t2 - t1;
+    twin->loop.reset();  // the timers' memory goes with the loop
+    p.close_s = bench::ProcessCpuSeconds() - t2;
+    ReportMillion(state, p);
+  }
+}
+
+void BM_Libuv_MillionTimers(benchmark::State& state) {
+  for (auto _ : state) {
+    int64_t fired = 0;
+    MillionParts p;
+    const int64_t rss0 = bench::ResidentBytes();
+    double t0 = bench::ProcessCpuSeconds();
+    auto timers = std::make_unique<uv_timer_t[]>(kMillion);
+    UvLoop uv;
+    if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+    for (int64_t i = 0; i < kMillion; ++i) {
+      uv_timer_init(uv.get(), &timers[i]);
+      timers[i].data = &fired;
+      uv_timer_start(
+          &timers[i], [](uv_timer_t* t) { ++*static_cast<int64_t*>(t->data); },
+          static_cast<uint64_t>(MillionTimeoutMs(i)), 0);
+    }
+    double t1 = bench::ProcessCpuSeconds();
+    p.rss_bytes = bench::ResidentBytes() - rss0;
+    p.start_s = t1 - t0;
+    if (!UvRunToEnd(state, uv.get()) || !CountIs(state, fired, kMillion)) return;
+    double t2 = bench::ProcessCpuSeconds();
+    p.dispatch_s = t2 - t1;
+    for (int64_t i = 0; i < kMillion; ++i) uv_close(reinterpret_cast<uv_handle_t*>(&timers[i]), nullptr);
+    uv_run(uv.get(), UV_RUN_DEFAULT);
+    timers.reset();
+    p.close_s = bench::ProcessCpuSeconds() - t2;
+    ReportMillion(state, p);
+  }
+}
+
+// --- LoopCount ------------------------------------------------------------------
+
+constexpr int64_t kIterations = 200'000;
+
+void BM_Twinloop_LoopCount(benchmark::State& state) {
+  std::optional<RealTwin> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  absl::StatusOr<runtime::HandleId> idle = loop.NewHandle(runtime::HandleType::kIdle);
+  if (!Ok(state, idle.status())) return;
+  int64_t count = 0;
+  for (auto _ : state) {
+    count = 0;
+    if (!Ok(state, loop.StartHandle(*idle, [&] {
+          if (++count == kIterations) loop.StopHandle(*idle).IgnoreError();
+        }))) {
+      return;
+    }
+    if (!RunToEnd(state, loop) || !CountIs(state, count, kIterations)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kIterations);
+}
+
+void BM_Libuv_LoopCount(benchmark::State& state) {
+  struct Ctx {
+    int64_t count = 0;
+  } ctx;
+  uv_idle_t idle;
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  uv_idle_init(uv.get(), &idle);
+  idle.data = &ctx;
+  for (auto _ : state) {
+    ctx.count = 0;
+    uv_idle_start(&idle, [](uv_idle_t* h) {
+      if (++static_cast<Ctx*>(h->data)->count == kIterations) uv_idle_stop(h);
+    });
+    if (!UvRunToEnd(state, uv.get()) || !CountIs(state, ctx.count, kIterations)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kIterations);
+}
+
+// --- ImmediateChain ------------------------------------------------------------
+
+void BM_Twinloop_ImmediateChain(benchmark::State& state) {
+  std::optional<RealTwin> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  int64_t ran = 0;
+  std::function<void()> next = [&] {
+    if (++ran < kIterations) loop.SetImmediate(next).IgnoreError();
+  };
+  for (auto _ : state) {
+    ran = 0;
+    if (!Ok(state, loop.SetImmediate(next).status())) return;
+    if (!RunToEnd(state, loop) || !CountIs(state, ran, kIterations)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kIterations);
+}
+
+// Node's setImmediate on libuv: a check handle runs the immediates queued
+// before the phase began; an idle handle, active while any are queued,
+// makes poll return at once. Here the queue holds a count of one link.
+void BM_Libuv_ImmediateChain(benchmark::State& state) {
+  struct Ctx {
+    int64_t ran = 0;
+    int64_t queued = 0;
+    uv_idle_t idle;
+  } ctx;
+  uv_check_t check;
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  uv_check_init(uv.get(), &check);
+  uv_idle_init(uv.get(), &ctx.idle);
+  check.data = &ctx;
+  for (auto _ : state) {
+    ctx.ran = 0;
+    ctx.queued = 1;
+    uv_idle_start(&ctx.idle, [](uv_idle_t*) {});
+    uv_check_start(&check, [](uv_check_t* h) {
+      Ctx& c = *static_cast<Ctx*>(h->data);
+      for (int64_t n = std::exchange(c.queued, 0); n > 0; --n) {
+        if (++c.ran < kIterations) ++c.queued;  // the callback queues the next
+      }
+      if (c.queued == 0) {
+        uv_idle_stop(&c.idle);
+        uv_check_stop(h);
+      }
+    });
+    if (!UvRunToEnd(state, uv.get()) || !CountIs(state, ctx.ran, kIterations)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kIterations);
+}
+
+// --- QueueWork ------------------------------------------------------------------
+
+constexpr int64_t kRoundTrips = 20'000;
+
+void ReportLatency(benchmark::State& state, std::vector<double>& latency_us) {
+  std::sort(latency_us.begin(), latency_us.end());
+  if (latency_us.empty()) return;
+  state.counters["p50_us"] = latency_us[latency_us.size() / 2];
+  state.counters["p99_us"] = latency_us[latency_us.size() * 99 / 100];
+}
+
+double NowUs() {
+  return std::chrono::duration<double, std::micro>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void BM_Twinloop_QueueWorkRoundTrip(benchmark::State& state) {
+  std::optional<RealTwin> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  std::vector<double> latency_us;
+  latency_us.reserve(kRoundTrips * 8);
+  int64_t done = 0;
+  double submitted_at = 0;
+  std::function<void()> submit = [&] {
+    submitted_at = NowUs();
+    loop.QueueWork(platform::PoolWork{}, [&](absl::Status s) {
+          if (!s.ok()) return;
+          latency_us.push_back(NowUs() - submitted_at);
+          if (++done < kRoundTrips) submit();
+        }).IgnoreError();
+  };
+  for (auto _ : state) {
+    done = 0;
+    if (!Ok(state, loop.RunScript([&] { submit(); }))) return;
+    if (!RunToEnd(state, loop) || !CountIs(state, done, kRoundTrips)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kRoundTrips);
+  ReportLatency(state, latency_us);
+}
+
+struct UvRoundTrips {
+  uv_work_t req;
+  int64_t done = 0;
+  double submitted_at = 0;
+  std::vector<double> latency_us;
+  uv_loop_t* loop = nullptr;
+  void Submit() {
+    submitted_at = NowUs();
+    uv_queue_work(loop, &req, [](uv_work_t*) {}, [](uv_work_t* r, int status) {
+      UvRoundTrips& self = *static_cast<UvRoundTrips*>(r->data);
+      if (status != 0) return;
+      self.latency_us.push_back(NowUs() - self.submitted_at);
+      if (++self.done < kRoundTrips) self.Submit();
+    });
+  }
+};
+
+void BM_Libuv_QueueWorkRoundTrip(benchmark::State& state) {
+  UvRoundTrips trips;
+  trips.req.data = &trips;
+  trips.latency_us.reserve(kRoundTrips * 8);
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  trips.loop = uv.get();
+  for (auto _ : state) {
+    trips.done = 0;
+    trips.Submit();
+    if (!UvRunToEnd(state, uv.get()) || !CountIs(state, trips.done, kRoundTrips)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kRoundTrips);
+  ReportLatency(state, trips.latency_us);
+}
+
+constexpr int64_t kBatch = 10'000;
+
+void BM_Twinloop_QueueWorkBatch(benchmark::State& state) {
+  std::optional<RealTwin> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  int64_t ran = 0;
+  for (auto _ : state) {
+    ran = 0;
+    absl::Status script = loop.RunScript([&] {
+      for (int64_t i = 0; i < kBatch; ++i) {
+        loop.QueueWork(platform::PoolWork{}, [&ran](absl::Status s) { ran += s.ok(); })
+            .IgnoreError();
+      }
+    });
+    if (!Ok(state, script) || !RunToEnd(state, loop) || !CountIs(state, ran, kBatch)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
+void BM_Libuv_QueueWorkBatch(benchmark::State& state) {
+  int64_t ran = 0;
+  std::vector<uv_work_t> reqs(kBatch);
+  for (uv_work_t& r : reqs) r.data = &ran;
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  for (auto _ : state) {
+    ran = 0;
+    for (uv_work_t& r : reqs) {
+      uv_queue_work(uv.get(), &r, [](uv_work_t*) {}, [](uv_work_t* r, int status) {
+        *static_cast<int64_t*>(r->data) += status == 0;
+      });
+    }
+    if (!UvRunToEnd(state, uv.get()) || !CountIs(state, ran, kBatch)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
+// --- Async ------------------------------------------------------------------------
+
+constexpr int64_t kWakeups = 100'000;
+
+// The loop thread polls (blocking) until every sender is done and it has
+// seen a wakeup after that; senders call Wake as fast as they can. Wakeups
+// coalesce on both sides, as uv_async_send's do.
+void BM_Twinloop_Async(benchmark::State& state) {
+  const int senders = static_cast<int>(state.range(0));
+  auto real = platform_real::RealPlatform::Create({.pool_size = 1});
+  if (!Ok(state, real.status())) return;
+  std::shared_ptr<platform::Waker> waker = (*real)->waker();
+  std::vector<platform::Completion> out;
+  int64_t polls = 0;
+  for (auto _ : state) {
+    std::atomic<int> finished{0};
+    std::vector<std::thread> threads;
+    for (int s = 0; s < senders; ++s) {
+      threads.emplace_back([&] {
+        for (int64_t i = 0; i < kWakeups / senders; ++i) waker->Wake();
+        finished.fetch_add(1);
+        waker->Wake();
+      });
+    }
+    while (finished.load() < senders) {
+      if (!Ok(state, (*real)->Poll(base::Duration::Max(), &out))) return;
+      ++polls;
+    }
+    for (std::thread& t : threads) t.join();
+  }
+  state.SetItemsProcessed(state.iterations() * (kWakeups / senders) * senders);
+  state.counters["polls_per_iteration"] = static_cast<double>(polls) / state.iterations();
+}
+
+void BM_Libuv_Async(benchmark::State& state) {
+  const int senders = static_cast<int>(state.range(0));
+  struct Ctx {
+    std::atomic<int> finished{0};
+    int senders = 0;
+    int64_t calls = 0;
+  } ctx;
+  ctx.senders = senders;
+  uv_async_t async;
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  for (auto _ : state) {
+    ctx.finished = 0;
+    async.data = &ctx;
+    uv_async_init(uv.get(), &async, [](uv_async_t* h) {
+      Ctx& c = *static_cast<Ctx*>(h->data);
+      ++c.calls;
+      if (c.finished.load() == c.senders) uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
+    });
+    std::vector<std::thread> threads;
+    for (int s = 0; s < senders; ++s) {
+      threads.emplace_back([&] {
+        for (int64_t i = 0; i < kWakeups / senders; ++i) uv_async_send(&async);
+        ctx.finished.fetch_add(1);
+        uv_async_send(&async);
+      });
+    }
+    uv_run(uv.get(), UV_RUN_DEFAULT);
+    for (std::thread& t : threads) t.join();
+  }
+  state.SetItemsProcessed(state.iterations() * (kWakeups / senders) * senders);
+  state.counters["polls_per_iteration"] = static_cast<double>(ctx.calls) / state.iterations();
+}
+
+// --- NextTickMicrotask ---------------------------------------------------------
+
+constexpr int64_t kTicks = 100'000;
+
+void BM_Twinloop_NextTickMicrotask(benchmark::State& state) {
+  std::optional<RealTwin> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  int64_t ran = 0;
+  for (auto _ : state) {
+    ran = 0;
+    absl::Status script = loop.RunScript([&] {
+      for (int64_t i = 0; i < kTicks; ++i) {
+        loop.NextTick([&ran] { ++ran; }).IgnoreError();
+        loop.QueueMicrotask([&ran] { ++ran; }).IgnoreError();
+      }
+    });
+    if (!Ok(state, script) || !CountIs(state, ran, 2 * kTicks)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * 2 * kTicks);
+}
+
+void Million(benchmark::internal::Benchmark* b) {
+  b->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+}
+void Real(benchmark::internal::Benchmark* b) {
+  b->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+BENCHMARK(BM_Twinloop_MillionTimers)->Apply(Million);
+BENCHMARK(BM_Libuv_MillionTimers)->Apply(Million);
+BENCHMARK(BM_Twinloop_LoopCount)->Apply(Real);
+BENCHMARK(BM_Libuv_LoopCount)->Apply(Real);
+BENCHMARK(BM_Twinloop_ImmediateChain)->Apply(Real);
+BENCHMARK(BM_Libuv_ImmediateChain)->Apply(Real);
+BENCHMARK(BM_Twinloop_QueueWorkRoundTrip)->Apply(Real);
+BENCHMARK(BM_Libuv_QueueWorkRoundTrip)->Apply(Real);
+BENCHMARK(BM_Twinloop_QueueWorkBatch)->Apply(Real);
+BENCHMARK(BM_Libuv_QueueWorkBatch)->Apply(Real);
+BENCHMARK(BM_Twinloop_Async)->Arg(1)->Arg(4)->Apply(Real);
+BENCHMARK(BM_Libuv_Async)->Arg(1)->Arg(4)->Apply(Real);
+BENCHMARK(BM_Twinloop_NextTickMicrotask)->Apply(Real);
+
+}  // namespace
