@@ -1,9 +1,8 @@
 #include "bench/bench_util.h"
 
+#include <malloc.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <string>
 
 namespace bench {
@@ -68,13 +67,9 @@ double Seconds(clockid_t clock) {
 double ProcessCpuSeconds() { return Seconds(CLOCK_PROCESS_CPUTIME_ID); }
 double ThreadCpuSeconds() { return Seconds(CLOCK_THREAD_CPUTIME_ID); }
 
-int64_t ResidentBytes() {
-  FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return -1;
-  long size = 0, resident = 0;
-  const int got = std::fscanf(f, "%ld %ld", &size, &resident);
-  std::fclose(f);
-  return got == 2 ? static_cast<int64_t>(resident) * sysconf(_SC_PAGESIZE) : -1;
+int64_t HeapBytes() {
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<int64_t>(m.uordblks + m.hblkhd);
 }
 
 }  // namespace bench

@@ -47,8 +47,10 @@ class UvLoop {
 double ProcessCpuSeconds();
 // CPU time of the calling thread, in seconds.
 double ThreadCpuSeconds();
-// Resident memory now, in bytes (/proc/self/statm).
-int64_t ResidentBytes();
+// Bytes the program holds from malloc now (glibc's mallinfo2: arena bytes
+// in use plus mmapped blocks). Unlike resident memory, it does not miss
+// memory that an earlier repetition freed and this one reuses.
+int64_t HeapBytes();
 
 }  // namespace bench
 
