@@ -325,7 +325,8 @@ class Cli {
          .title = absl::StrCat(program, replay ? " (replayed)" : "", ": ", platform_name, ", ",
                                scenario_->config.cores, " cores, a pool of ",
                                scenario_->config.pool_size),
-         .time_unit = platform_name == "real" ? "ms" : "virtual ms"});
+         .time_unit = platform_name == "real" ? "ms" : "virtual ms"},
+        scenario_->config.pool_size);
     // The trace file and the pictures see the same events.
     platform::TeeTraceSink both({trace.get(), pictures.sink()});
     platform::TraceSink* sink = trace.get();

@@ -9,8 +9,12 @@
 namespace scenario {
 
 TimelineOutputs::TimelineOutputs(std::unique_ptr<OutputFile> chrome,
-                                 std::unique_ptr<OutputFile> svg, PictureTitles titles)
-    : chrome_(std::move(chrome)), svg_(std::move(svg)), titles_(std::move(titles)) {}
+                                 std::unique_ptr<OutputFile> svg, PictureTitles titles,
+                                 int pool_size)
+    : chrome_(std::move(chrome)),
+      svg_(std::move(svg)),
+      titles_(std::move(titles)),
+      builder_(pool_size) {}
 
 absl::Status TimelineOutputs::Commit() {
   if (!wanted()) return absl::OkStatus();
@@ -18,19 +22,26 @@ absl::Status TimelineOutputs::Commit() {
   if (chrome_ != nullptr) {
     timeline::WriteChromeTrace(t, {.process_name = titles_.process},
                                [this](std::string_view piece) { chrome_->Write(piece); });
-    if (absl::Status s = chrome_->Commit(); !s.ok()) {
-      Abandon();
-      return absl::Status(s.code(), absl::StrCat("--trace_chrome: ", s.message()));
-    }
-    chrome_.reset();
   }
   if (svg_ != nullptr) {
     svg_->Write(timeline::SvgTimeline(t, {.title = titles_.title, .time_unit = titles_.time_unit}));
-    if (absl::Status s = svg_->Commit(); !s.ok()) {
+  }
+  // Flush both, then rename both: a full disk leaves neither file behind.
+  for (auto [flag, file] : {std::pair{"--trace_chrome", chrome_.get()},
+                            std::pair{"--svg", svg_.get()}}) {
+    if (file == nullptr) continue;
+    if (absl::Status s = file->Flush(); !s.ok()) {
       Abandon();
-      return absl::Status(s.code(), absl::StrCat("--svg: ", s.message()));
+      return absl::Status(s.code(), absl::StrCat(flag, ": ", s.message()));
     }
-    svg_.reset();
+  }
+  for (auto [flag, file] : {std::pair{"--trace_chrome", &chrome_}, std::pair{"--svg", &svg_}}) {
+    if (*file == nullptr) continue;
+    if (absl::Status s = (*file)->Commit(); !s.ok()) {
+      Abandon();
+      return absl::Status(s.code(), absl::StrCat(flag, ": ", s.message()));
+    }
+    file->reset();
   }
   return absl::OkStatus();
 }

@@ -26,17 +26,19 @@ struct PictureTitles {
 
 class TimelineOutputs {
  public:
-  // Either file may be null (not asked for).
+  // Either file may be null (not asked for). Every one of the pool's
+  // `pool_size` threads gets a lane, also one that never ran a task.
   TimelineOutputs(std::unique_ptr<OutputFile> chrome, std::unique_ptr<OutputFile> svg,
-                  PictureTitles titles);
+                  PictureTitles titles, int pool_size);
 
   // Where the platform's and the loop's trace events go; null when no
   // picture was asked for.
   platform::TraceSink* sink() { return wanted() ? &builder_ : nullptr; }
   bool wanted() const { return chrome_ != nullptr || svg_ != nullptr; }
 
-  // Draws the pictures and commits the files. An error says which flag's
-  // file failed ("--svg: ...").
+  // Draws the pictures and commits the files: both are written and flushed
+  // before either is renamed into place, so a write error leaves neither.
+  // An error says which flag's file failed ("--svg: ...").
   absl::Status Commit();
   void Abandon();
 

@@ -113,7 +113,11 @@ absl::StatusOr<Result> Run(int cores, int pool, const std::vector<double>& arriv
   if (!run.ok()) return run.status();
   std::sort(latencies_ms.begin(), latencies_ms.end());
   Result r;
-  r.throughput = static_cast<double>(requests) / ((last_ms - first_ms) / 1000);
+  // With no time between the first arrival and the last finish (no work
+  // at all), a rate is not defined: shown as 0.
+  r.throughput = last_ms > first_ms
+                     ? static_cast<double>(requests) / ((last_ms - first_ms) / 1000)
+                     : 0;
   r.p50_ms = Percentile(latencies_ms, 0.50);
   r.p99_ms = Percentile(latencies_ms, 0.99);
   return r;

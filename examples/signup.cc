@@ -90,7 +90,7 @@ struct SignupRun {
 
 // `n` concurrent signups on a simulated machine, traced into a timeline.
 absl::StatusOr<SignupRun> Signups(int n, int cores, int pool, double hash_ms) {
-  timeline::TimelineBuilder trace;
+  timeline::TimelineBuilder trace(pool);
   absl::StatusOr<std::unique_ptr<platform_sim::SimulatedPlatform>> sim =
       platform_sim::SimulatedPlatform::Create({.cores = cores, .pool_size = pool, .trace = &trace});
   if (!sim.ok()) return sim.status();

@@ -15,6 +15,9 @@ Times are virtual ms since the signups were queued.
 
           0           20          40          60          80          100 ms
 pool-0    111111111111111111111111111111111111111111111111111111111111
+pool-1
+pool-2
+pool-3
           1=signup 1
 
 2 signups at once: all done at 100 ms
@@ -25,6 +28,8 @@ pool-0    111111111111111111111111111111111111111111111111111111111111
           0           20          40          60          80          100 ms
 pool-0    111111111111111111111111111111111111111111111111111111111111
 pool-1    222222222222222222222222222222222222222222222222222222222222
+pool-2
+pool-3
           1=signup 1, 2=signup 2
 
 4 signups at once: all done at 200 ms

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +15,7 @@ namespace timeline {
 namespace {
 
 constexpr int kNameWidth = 10;
+constexpr size_t kMaxQueueRows = 16;
 constexpr std::string_view kMarks =
     "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -57,31 +61,41 @@ std::string AsciiTimeline(const Timeline& t, const AsciiOptions& options) {
       for (int c = a; c < b && c < cols; ++c) row[c] = mark(i);
     }
     if (!any && t.lanes[lane].rfind("pool-", 0) != 0) continue;  // net: nothing to draw
-    row.erase(row.find_last_not_of(' ') + 1);
-    absl::StrAppend(&out, Name(t.lanes[lane]), row, "\n");
+    std::string line = Name(t.lanes[lane]) + row;
+    line.erase(line.find_last_not_of(' ') + 1);  // an idle thread: its name only
+    absl::StrAppend(&out, line, "\n");
   }
-  // The queue: first free row at the wait's start.
+  // The queue: each wait takes the row free the longest (a min-heap), at
+  // most kMaxQueueRows rows; the waits that do not fit are counted.
   std::vector<std::string> rows;
-  std::vector<int> row_free;
+  using FreeRow = std::pair<int, size_t>;  // (free from column, row)
+  std::priority_queue<FreeRow, std::vector<FreeRow>, std::greater<FreeRow>> free_rows;
+  int64_t not_drawn = 0;
   for (size_t i = 0; i < t.tasks.size(); ++i) {
     const PoolTask& task = t.tasks[i];
     const int a = col(task.enqueue_ns);
-    const int b = col(task.start_ns >= 0 ? task.start_ns : t.end_ns);
+    const int b = col(task.wait_end_ns() >= 0 ? task.wait_end_ns() : t.end_ns);
     if (b <= a) continue;
-    size_t r = 0;
-    while (r < rows.size() && row_free[r] > a) ++r;
-    if (r == rows.size()) {
+    size_t r;
+    if (!free_rows.empty() && free_rows.top().first <= a) {
+      r = free_rows.top().second;
+      free_rows.pop();
+    } else if (rows.size() < kMaxQueueRows) {
+      r = rows.size();
       rows.emplace_back(cols, ' ');
-      row_free.push_back(0);
+    } else {
+      ++not_drawn;
+      continue;
     }
     rows[r][a] = mark(i);
     for (int c = a + 1; c < b && c < cols; ++c) rows[r][c] = '~';
-    row_free[r] = b;
+    free_rows.push({b, r});
   }
   for (std::string& r : rows) {
     r.erase(r.find_last_not_of(' ') + 1);
     absl::StrAppend(&out, Name("queue"), r, "\n");
   }
+  if (not_drawn > 0) absl::StrAppend(&out, Name(""), "(", not_drawn, " more waiting)\n");
   std::string legend;
   for (size_t i = 0; i < t.tasks.size() && i < kMarks.size(); ++i) {
     const PoolTask& task = t.tasks[i];

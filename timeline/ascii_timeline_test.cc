@@ -27,6 +27,18 @@ TEST(AsciiTimelineTest, TwoSignupsNoQueue) {
             "          1=signup 1, 2=signup 2\n");
 }
 
+TEST(AsciiTimelineTest, AtMostSixteenQueueRows) {
+  // 40 signups on a pool of 4: 36 wait at once; 16 rows are drawn.
+  const std::string text = AsciiTimeline(SignupTimeline(40), {.columns = 40});
+  size_t rows = 0;
+  for (size_t at = text.find("\nqueue "); at != std::string::npos;
+       at = text.find("\nqueue ", at + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 16u);
+  EXPECT_NE(text.find("          (20 more waiting)\n"), std::string::npos) << text;
+}
+
 TEST(AsciiTimelineTest, EmptyTimelineIsJustTheAxis) {
   EXPECT_EQ(AsciiTimeline(Timeline{.lanes = {"loop"}}, {.columns = 10}),
             "          0         1 ms\n");

@@ -79,28 +79,32 @@ void WriteChromeTrace(const Timeline& t, const ChromeTraceOptions& options,
   for (const PoolTask& task : t.tasks) {
     const std::string name = task.name();
     if (task.start_ns >= 0) {
-      // The wait in the queue, then the hand-over to the thread that took it.
-      Json begin{{"name", "queued: " + name}, {"cat", "queue"}, {"ph", "b"},
-                 {"ts", Micros(task.enqueue_ns)}, {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}};
-      out.Add(begin);
-      Json end{{"name", "queued: " + name}, {"cat", "queue"}, {"ph", "e"},
-               {"ts", Micros(task.start_ns)}, {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}};
-      out.Add(end);
-      out.Add({{"name", "queue"}, {"cat", "queue"}, {"ph", "s"}, {"ts", Micros(task.enqueue_ns)},
-               {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}});
-      out.Add({{"name", "queue"}, {"cat", "queue"}, {"ph", "f"}, {"bp", "e"},
-               {"ts", Micros(task.start_ns)}, {"pid", kPid}, {"tid", Tid(task.lane)},
-               {"id", task.id}});
+      // The task's slice first: a flow's end binds to the slice open on its
+      // thread at that moment ("bp":"e"), so the slice must already be there.
       const int64_t end_ns = task.finish_ns >= 0 ? task.finish_ns : t.end_ns;
       Json e = Complete(name, "task", task.lane, task.start_ns, end_ns);
       e["args"]["id"] = task.id;
       e["args"]["queue_wait_ms"] = static_cast<double>(task.queue_wait_ns()) / 1e6;
       if (task.finish_ns < 0) e["args"]["unfinished"] = true;
       out.Add(e);
+      // The wait in the queue, then the hand-over to the thread that took it.
+      out.Add({{"name", "queued: " + name}, {"cat", "queue"}, {"ph", "b"},
+               {"ts", Micros(task.enqueue_ns)}, {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}});
+      out.Add({{"name", "queued: " + name}, {"cat", "queue"}, {"ph", "e"},
+               {"ts", Micros(task.start_ns)}, {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}});
+      out.Add({{"name", "queue"}, {"cat", "queue"}, {"ph", "s"}, {"ts", Micros(task.enqueue_ns)},
+               {"pid", kPid}, {"tid", Tid(0)}, {"id", task.id}});
+      out.Add({{"name", "queue"}, {"cat", "queue"}, {"ph", "f"}, {"bp", "e"},
+               {"ts", Micros(task.start_ns)}, {"pid", kPid}, {"tid", Tid(task.lane)},
+               {"id", task.id}});
     } else {
-      const char* what = task.cancelled ? "cancelled" : "never started";
-      out.Add({{"name", std::string(what) + ": " + name}, {"cat", "queue"}, {"ph", "i"},
-               {"s", "t"}, {"ts", Micros(task.enqueue_ns)}, {"pid", kPid}, {"tid", Tid(0)}});
+      // Never ran: an instant where it left the queue (cancelled) or where
+      // it was queued (the run ended first).
+      const bool cancelled = task.cancel_ns >= 0;
+      out.Add({{"name", std::string(cancelled ? "cancelled: " : "never started: ") + name},
+               {"cat", "queue"}, {"ph", "i"}, {"s", "t"},
+               {"ts", Micros(cancelled ? task.cancel_ns : task.enqueue_ns)}, {"pid", kPid},
+               {"tid", Tid(0)}});
     }
   }
   for (const Instant& i : t.instants) {

@@ -7,8 +7,9 @@
 // task's queue wait, plus a flow ("s" -> "f") from the loop, where the task
 // was queued, to the pool thread that took it; thread-scoped instant events
 // ("i") for log labels, errors and network completions; metadata ("M")
-// naming the process and each thread. Threads: tid 1 is the loop, tid 2+N is
-// pool-N, any further lane (net) follows.
+// naming the process and each thread. Threads are the timeline's lanes in
+// order: tid 1 is the loop, then the pool threads (tid 2+N is pool-N when the
+// builder was given the pool's size), then any further lane (net).
 //
 // Threading: pure functions of a Timeline.
 #ifndef TWINLOOP_TIMELINE_CHROME_TRACE_H_

@@ -69,6 +69,18 @@ TEST(ChromeTraceTest, SixSignupsAsSlices) {
     flow_ends.push_back(e["tid"]);
   }
   EXPECT_THAT(flow_ends, ElementsAre(2, 3, 4, 5, 2, 3));
+  // A flow's end binds to the slice open on its thread ("bp":"e"), so each
+  // task's slice comes first in the file.
+  const Json& events = doc["traceEvents"];
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i]["ph"] != "f") continue;
+    bool slice_before = false;
+    for (size_t j = 0; j < i; ++j) {
+      slice_before |= events[j]["ph"] == "X" && events[j]["tid"] == events[i]["tid"] &&
+                      events[j]["ts"] == events[i]["ts"] && events[j]["args"]["id"] == events[i]["id"];
+    }
+    EXPECT_TRUE(slice_before) << events[i].dump();
+  }
   for (const Json& e : EventsWith(doc, "s")) EXPECT_EQ(e["tid"], 1);
 
   // The loop thread: callbacks by kind with their phase, polls, log instants.
@@ -92,11 +104,12 @@ TEST(ChromeTraceTest, SixSignupsAsSlices) {
 TEST(ChromeTraceTest, LabelsThatAreNotUtf8StillGiveJson) {
   Timeline t{.lanes = {"loop"}};
   t.instants.push_back({.kind = Instant::Kind::kLog, .lane = 0, .t_ns = 1500, .name = "a\xff\"b"});
-  t.tasks.push_back({.id = 3, .enqueue_ns = 0, .cancelled = true, .label = "x"});
+  t.tasks.push_back({.id = 3, .enqueue_ns = 0, .cancelled = true, .cancel_ns = 2000, .label = "x"});
   const Json doc = Json::parse(ChromeTraceJson(t, {}));
   const std::vector<Json> instants = EventsWith(doc, "i");
   ASSERT_EQ(instants.size(), 2u);
   EXPECT_EQ(instants[0]["name"], "cancelled: x");
+  EXPECT_EQ(instants[0]["ts"], 2.0);  // where it left the queue
   EXPECT_EQ(instants[1]["name"], "a\xef\xbf\xbd\"b");
   EXPECT_EQ(instants[1]["ts"], 1.5);
 }

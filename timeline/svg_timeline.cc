@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,7 @@ constexpr double kRight = 28;
 constexpr double kTop = 64;      // title and legend above
 constexpr double kCharPx = 6.6;  // 11 px monospace: 0.6 em per character
 constexpr double kLoopLanePx = 26;
+constexpr size_t kMaxQueueRows = 48;
 
 // Text from a run (labels, lane names) as XML character data: control
 // characters and invalid UTF-8 escaped by base::Printable, markup escaped.
@@ -25,7 +28,15 @@ std::string Xml(absl::string_view text, size_t max_chars = 200) {
   std::string s = base::Printable(text, max_chars);
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    // U+FFFE and U+FFFF are valid UTF-8 but not XML characters.
+    if (c == '\xef' && i + 2 < s.size() && s[i + 1] == '\xbf' &&
+        (s[i + 2] == '\xbe' || s[i + 2] == '\xbf')) {
+      out += s[i + 2] == '\xbe' ? "\\u{fffe}" : "\\u{ffff}";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -79,10 +90,13 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
   const double lane_px =
       other_lanes.size() <= 16 ? 26 : std::max(8.0, 416.0 / static_cast<double>(other_lanes.size()));
 
-  // Queue waits, one row per overlap (first row free at the wait's start).
+  // Queue waits, one row per overlap: each takes the row that has been free
+  // longest (a min-heap of rows by the time they free up), so a thousand
+  // waits cost n log n. Past kMaxQueueRows rows the rest are counted, not
+  // drawn: the picture stays readable and bounded.
   std::vector<Wait> waits;
   for (const PoolTask& task : t.tasks) {
-    const int64_t until = task.start_ns >= 0 ? task.start_ns : t.end_ns;
+    const int64_t until = task.wait_end_ns() >= 0 ? task.wait_end_ns() : t.end_ns;
     // A wait under a pixel shows nothing and would take a row; the task's
     // tooltip still gives it.
     if (x_of(until) - x_of(task.enqueue_ns) >= 1) {
@@ -91,14 +105,29 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
   }
   std::stable_sort(waits.begin(), waits.end(),
                    [](const Wait& a, const Wait& b) { return a.start_ns < b.start_ns; });
+  using FreeRow = std::pair<int64_t, int>;  // (free from, row)
+  std::priority_queue<FreeRow, std::vector<FreeRow>, std::greater<FreeRow>> free_rows;
   std::vector<int64_t> row_free;
+  int64_t not_drawn = 0;
+  std::vector<Wait> drawn;
   for (Wait& w : waits) {
-    size_t r = 0;
-    while (r < row_free.size() && row_free[r] > w.start_ns) ++r;
-    if (r == row_free.size()) row_free.push_back(0);
-    row_free[r] = w.end_ns;
-    w.row = static_cast<int>(r);
+    int row = -1;
+    if (!free_rows.empty() && free_rows.top().first <= w.start_ns) {
+      row = free_rows.top().second;
+      free_rows.pop();
+    } else if (row_free.size() < kMaxQueueRows) {
+      row = static_cast<int>(row_free.size());
+      row_free.push_back(0);
+    } else {
+      ++not_drawn;
+      continue;
+    }
+    row_free[row] = w.end_ns;
+    free_rows.push({w.end_ns, row});
+    w.row = row;
+    drawn.push_back(w);
   }
+  waits = std::move(drawn);
   const size_t rows = row_free.size();
   const double row_px = rows <= 8 ? 16 : std::max(3.0, 128.0 / static_cast<double>(rows));
   const double queue_px = rows == 0 ? 0 : static_cast<double>(rows) * row_px + 6;
@@ -225,13 +254,13 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
           bar("callback", s.id, x0, x1, loop_y + inset, kLoopLanePx - 2 * inset, "#4e79a7",
               absl::StrCat(s.name, " callback (", s.phase, " phase), ", Ms(s.start_ns), "-",
                            Ms(s.end_ns), " ms"),
-              s.name, "");
+              "", "");
           break;
         case LoopSlice::Kind::kCpu:
           bar("cpu", s.id, x0, x1, loop_y + inset + 2, kLoopLanePx - 2 * inset - 4, "#e15759",
               absl::StrCat("computing on the loop thread, ", Ms(s.start_ns), "-", Ms(s.end_ns),
                            " ms"),
-              "cpu", "");
+              "", "");
           break;
         case LoopSlice::Kind::kPoll:
           bar("poll", s.id, x0, x1, loop_y + kLoopLanePx / 2 - 3, 6, "#d9d9d9",
@@ -242,13 +271,17 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
       }
     }
   }
-  // Pool tasks.
+  // Pool tasks; on each lane, what falls in one pixel column is drawn once.
+  std::vector<double> lane_right(t.lanes.size(), -1);
   for (const PoolTask& task : t.tasks) {
     if (task.start_ns < 0 || task.lane < 1) continue;
     const auto pos = std::find(other_lanes.begin(), other_lanes.end(), task.lane);
     const double y = lanes_y + lane_px * static_cast<double>(pos - other_lanes.begin());
     const int64_t end_ns = task.finish_ns >= 0 ? task.finish_ns : t.end_ns;
-    bar("task", task.id, x_of(task.start_ns), x_of(end_ns), y + 3, lane_px - 6, "#59a14f",
+    const double x0 = x_of(task.start_ns), x1 = x_of(end_ns);
+    if (x1 - x0 < 1 && x0 < lane_right[task.lane]) continue;
+    lane_right[task.lane] = std::max(x0 + 1, x1);
+    bar("task", task.id, x0, x1, y + 3, lane_px - 6, "#59a14f",
         absl::StrCat(task.name(), ": queued at ", Ms(task.enqueue_ns), " ms, waited ",
                      Ms(task.queue_wait_ns()), " ms, ran ", Ms(task.start_ns), "-", Ms(end_ns),
                      " ms on ", t.lanes[task.lane], task.finish_ns < 0 ? " (unfinished)" : ""),
@@ -261,7 +294,7 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
     bar("queued", task.id, x_of(w.start_ns), x_of(w.end_ns), y, row_px - 1, "url(#hatch)",
         absl::StrCat(task.name(), ": waited in the queue ", Ms(w.start_ns), "-",
                      Ms(w.end_ns), " ms",
-                     task.start_ns >= 0 ? "" : task.cancelled ? " (cancelled)" : " (never ran)"),
+                     task.start_ns >= 0 ? "" : task.cancel_ns >= 0 ? " (cancelled)" : " (never ran)"),
         task.name(), absl::StrCat("#", task.id));
   }
   // Network completions: a tick on their lane.
@@ -273,6 +306,12 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
                           "fill=\"#9c755f\"><title>%s done at %s ms</title></rect>",
                           Num(x_of(i.t_ns) - 1), Num(y + 3), Num(lane_px - 6), Xml(i.name),
                           Ms(i.t_ns)));
+  }
+  if (not_drawn > 0) {
+    p.Add(absl::StrFormat("<text class=\"note\" x=\"%s\" y=\"%s\" text-anchor=\"end\" "
+                          "fill=\"#7a3d00\"><title>%d more queue waits overlap these and are "
+                          "not drawn</title>+%d more</text>",
+                          Num(kLeft - 8), Num(queue_y + queue_px / 2 + 14), not_drawn, not_drawn));
   }
   if (t.dropped > 0) {
     p.Add(absl::StrFormat("<text class=\"note\" x=\"%s\" y=\"%s\" fill=\"#b00000\">%d items "

@@ -1,5 +1,7 @@
 #include "timeline/svg_timeline.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
@@ -85,10 +87,11 @@ TEST(SvgTimelineTest, HundredTasksScaleTheQueueAndDropLabelsThatDoNotFit) {
   const std::string svg = SvgTimeline(SignupTimeline(100, 10), {.width_px = 960});
   auto tasks = Elements(svg, "task");
   ASSERT_EQ(tasks.size(), 100u);
+  // 96 waits overlap at 0 ms: the first 48 get a row each, thinner than at
+  // 2 rows and none overlapping another; the rest are counted.
   auto waits = Elements(svg, "queued");
-  ASSERT_EQ(waits.size(), 96u);
-  // 96 waits overlap at 0 ms: 96 rows, each thinner than at 2 rows, none
-  // overlapping another.
+  ASSERT_EQ(waits.size(), 48u);
+  EXPECT_THAT(svg, ::testing::HasSubstr(">+48 more</text>"));
   std::vector<double> ys;
   for (auto& w : waits) ys.push_back(Num(w["y"]));
   std::sort(ys.begin(), ys.end());
@@ -96,17 +99,41 @@ TEST(SvgTimelineTest, HundredTasksScaleTheQueueAndDropLabelsThatDoNotFit) {
     EXPECT_GE(ys[i] - ys[i - 1], Num(waits[0]["height"])) << i;
   }
   EXPECT_LT(Num(waits[0]["height"]), 4);
-  // Each task bar is 5 ms of a 500 ms axis: too narrow for "signup 17",
-  // wide enough for "#17" only when it fits; no label is wider than its bar.
-  const std::regex label(R"re(<text class="bar-label" x="([0-9.]+)"[^>]*>([^<]*)</text>)re");
+  // Each task bar is 20 ms (10 ms hashes, two to a core) of a 500 ms axis,
+  // 34 px: too narrow for "signup 17",
+  // so a bar shows "#17" or nothing; every label fits inside its own bar
+  // (11 px monospace: 6.6 px a character, 3 px either side).
+  std::map<std::string, std::pair<double, double>> bar_span;  // id -> [x, x + width]
+  for (auto& t : tasks) bar_span[t["data-id"]] = {Num(t["x"]), Num(t["x"]) + Num(t["width"])};
+  const std::regex label(R"re(<text class="bar-label" x="([0-9.]+)"[^>]*>#([0-9]+)</text>)re");
+  const std::regex any_label(R"re(<text class="bar-label")re");
   int labels = 0;
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), label);
        it != std::sregex_iterator(); ++it) {
     ++labels;
-    EXPECT_THAT((*it)[2].str(), ::testing::Not(::testing::HasSubstr("signup")));
+    const double center = std::stod((*it)[1]);
+    const std::string id = (*it)[2];
+    const double half = (6.6 * static_cast<double>(id.size() + 1) + 6) / 2;
+    ASSERT_TRUE(bar_span.count(id)) << id;
+    EXPECT_GE(center - half, bar_span[id].first - 0.01) << id;
+    EXPECT_LE(center + half, bar_span[id].second + 0.01) << id;
   }
-  const double bar_px = Num(tasks[0]["width"]);
-  EXPECT_EQ(labels, bar_px >= 3 * 6.6 + 6 ? 100 : 0);
+  EXPECT_EQ(labels, std::distance(std::sregex_iterator(svg.begin(), svg.end(), any_label),
+                                  std::sregex_iterator()));
+  EXPECT_FALSE(std::regex_search(svg, std::regex(R"re(class="bar-label"[^>]*>signup)re")));
+}
+
+TEST(SvgTimelineTest, ACancelledWaitEndsWhenItWasCancelled) {
+  Timeline t{.lanes = {"loop", "pool-0"}, .end_ns = 100'000'000};
+  t.tasks.push_back({.id = 1, .enqueue_ns = 0, .start_ns = 0, .finish_ns = 100'000'000,
+                     .lane = 1});
+  t.tasks.push_back({.id = 2, .enqueue_ns = 0, .cancelled = true, .cancel_ns = 5'000'000});
+  const std::string svg = SvgTimeline(t, {});
+  auto waits = Elements(svg, "queued");
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_NEAR(Num(waits[0]["x"]) + Num(waits[0]["width"]), TickX(svg, "0") +
+                  (TickX(svg, "10") - TickX(svg, "0")) / 2, 0.01);
+  EXPECT_THAT(svg, ::testing::HasSubstr("waited in the queue 0-5 ms (cancelled)"));
 }
 
 TEST(SvgTimelineTest, WaitsUnderAPixelTakeNoRow) {
@@ -127,8 +154,8 @@ TEST(SvgTimelineTest, TextIsEscapedAndValidUtf8) {
   Timeline t{.lanes = {"loop", "pool-0"}, .end_ns = 10'000'000};
   t.tasks.push_back({.id = 1, .enqueue_ns = 0, .start_ns = 0, .finish_ns = 10'000'000,
                      .lane = 1, .label = "<a&b\"\xff>"});
-  const std::string svg = SvgTimeline(t, {.title = "x<y"});
-  EXPECT_THAT(svg, ::testing::HasSubstr(">x&lt;y</text>"));
+  const std::string svg = SvgTimeline(t, {.title = "x<y\xef\xbf\xbf"});
+  EXPECT_THAT(svg, ::testing::HasSubstr(">x&lt;y\\u{ffff}</text>"));  // not an XML character
   EXPECT_THAT(svg, ::testing::HasSubstr("&lt;a&amp;b&quot;\\xff&gt;"));
   EXPECT_THAT(svg, ::testing::Not(::testing::HasSubstr("\xff")));
 }

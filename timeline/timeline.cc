@@ -49,6 +49,11 @@ int Timeline::LaneIndex(const std::string& name) const {
   return -1;
 }
 
+TimelineBuilder::TimelineBuilder(int pool_size) {
+  t_.lanes.push_back("loop");
+  for (int i = 0; i < pool_size && i < 1024; ++i) t_.lanes.push_back(absl::StrCat("pool-", i));
+}
+
 int TimelineBuilder::Lane(const std::string& thread) {
   if (t_.lanes.empty()) t_.lanes.push_back("loop");
   const int i = t_.LaneIndex(thread);
@@ -164,6 +169,7 @@ void TimelineBuilder::Record(platform::TraceEvent e) {
         task.finish_ns = e.t_ns;
       } else {
         task.cancelled = true;
+        task.cancel_ns = e.t_ns;
       }
       break;
     }
@@ -177,6 +183,13 @@ Timeline TimelineBuilder::Finish() {
   if (t_.lanes.empty()) t_.lanes.push_back("loop");
   const int64_t end = t_.end_ns;
   ClosePoll(end);
+  if (cpu_start_ns_ >= 0 && Keep()) {  // a run stopped while the loop computed
+    t_.loop_slices.push_back({.kind = LoopSlice::Kind::kCpu,
+                              .start_ns = cpu_start_ns_,
+                              .end_ns = end,
+                              .depth = static_cast<int>(callbacks_.size()),
+                              .name = "cpu"});
+  }
   while (!callbacks_.empty()) {  // a run stopped inside a callback
     Open open = std::move(callbacks_.back());
     callbacks_.pop_back();

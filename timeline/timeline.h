@@ -58,9 +58,12 @@ struct PoolTask {
   int64_t finish_ns = -1; // -1: not finished when the run ended
   int lane = -1;          // index into Timeline::lanes; -1 until started
   bool cancelled = false;
+  int64_t cancel_ns = -1; // when it was cancelled (pool_cancel), or -1
   std::string label;      // first log line of its completion callback
 
   int64_t queue_wait_ns() const { return start_ns < 0 ? -1 : start_ns - enqueue_ns; }
+  // When it stopped waiting in the queue: started, cancelled, or (-1) never.
+  int64_t wait_end_ns() const { return start_ns >= 0 ? start_ns : cancel_ns; }
   // What pictures call it: its label, or "work <id>".
   std::string name() const;
 };
@@ -92,6 +95,9 @@ double NiceTickStep(double raw);
 class TimelineBuilder : public platform::TraceSink {
  public:
   static constexpr int64_t kMaxItems = 2'000'000;
+
+  // `pool_size` threads get lanes pool-0.. up front (0: only those seen).
+  explicit TimelineBuilder(int pool_size = 0);
 
   void Record(platform::TraceEvent e) override;
   // The timeline so far; anything still open ends at the last time seen.

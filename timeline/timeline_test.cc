@@ -93,6 +93,25 @@ TEST(TimelineTest, NestingCpuAndLanesInNumberOrder) {
   EXPECT_EQ(t.instants[0].name, "net 4");
 }
 
+TEST(TimelineTest, EveryPoolThreadHasALaneWhenThePoolSizeIsKnown) {
+  TimelineBuilder b(/*pool_size=*/3);
+  b.Record({.t_ns = 0, .thread = "loop", .event = TraceEventKind::kPoolEnqueue, .id = 1});
+  b.Record({.t_ns = 0, .thread = "loop", .event = TraceEventKind::kPoolEnqueue, .id = 2});
+  b.Record({.t_ns = 1, .thread = "pool-2", .event = TraceEventKind::kPoolStart, .id = 1});
+  b.Record({.t_ns = 2, .thread = "loop", .event = TraceEventKind::kPoolCancel, .id = 2});
+  b.Record({.t_ns = 3, .thread = "loop", .event = TraceEventKind::kCpuBegin});
+  const Timeline t = b.Finish();
+  EXPECT_THAT(t.lanes, ElementsAre("loop", "pool-0", "pool-1", "pool-2"));
+  EXPECT_EQ(t.tasks[0].lane, 3);
+  EXPECT_EQ(t.tasks[1].cancel_ns, 2);
+  EXPECT_EQ(t.tasks[1].wait_end_ns(), 2);
+  // A run stopped while the loop computed: the cpu slice ends at the end.
+  ASSERT_EQ(t.loop_slices.size(), 1u);
+  EXPECT_EQ(t.loop_slices[0].name, "cpu");
+  EXPECT_EQ(t.loop_slices[0].start_ns, 3);
+  EXPECT_EQ(t.loop_slices[0].end_ns, 3);
+}
+
 TEST(TimelineTest, UnmatchedEventsAreIgnored) {
   TimelineBuilder b;
   b.Record({.t_ns = 1, .thread = "loop", .event = TraceEventKind::kCallbackEnd});

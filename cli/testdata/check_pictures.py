@@ -129,9 +129,9 @@ def check_png(svg_path, png_path):
         cy = int(float(r.get("y")) + 3)
         check(near(pixel(cx, cy), green), "task %s drawn %s at (%d,%d), not green" %
               (r.get("data-id"), pixel(cx, cy), cx, cy))
-    # After 200 ms, pool-2 and pool-3 are idle: white.
+    # After 200 ms, pool-2 and pool-3 are idle: white (225 ms, between grid lines).
     r3 = bars("task")[2]
-    cx, cy = int((ticks["200"] + ticks["300"]) / 2), int(float(r3.get("y")) + 3)
+    cx, cy = int((ticks["200"] + ticks["250"]) / 2), int(float(r3.get("y")) + 3)
     check(near(pixel(cx, cy), white), "pool-2 after 200 ms drawn %s" % (pixel(cx, cy),))
     # The queue is hatched: orange and light orange in one bar.
     w = bars("queued")[0]
