@@ -13,9 +13,10 @@
 namespace examples {
 
 absl::StatusOr<std::vector<double>> RunRealSignups(int n, int pool_size,
-                                                   const Pbkdf2Hasher& hasher) {
+                                                   const Pbkdf2Hasher& hasher,
+                                                   platform::TraceSink* trace) {
   absl::StatusOr<std::unique_ptr<platform_real::RealPlatform>> real =
-      platform_real::RealPlatform::Create({.pool_size = pool_size});
+      platform_real::RealPlatform::Create({.pool_size = pool_size, .trace = trace});
   if (!real.ok()) return real.status();
   runtime::Loop loop(real->get());
   std::vector<double> done;
@@ -28,9 +29,10 @@ absl::StatusOr<std::vector<double>> RunRealSignups(int n, int pool_size,
       work.kind = platform::PoolWork::Kind::kCpu;
       work.body = [&hasher, i] { hasher.Hash(absl::StrCat("password", i)); };
       absl::StatusOr<runtime::RequestId> id =
-          loop.QueueWork(std::move(work), [&](absl::Status s) {
+          loop.QueueWork(std::move(work), [&, i](absl::Status s) {
             if (!s.ok() && failed.ok()) failed = s;
             done.push_back((*loop.HrTime() - start).millis());
+            if (trace != nullptr) loop.Log(absl::StrCat("signup ", i + 1)).IgnoreError();
           });
       if (!id.ok()) throw std::runtime_error(std::string(id.status().message()));
     }

@@ -11,13 +11,16 @@
 
 #include "absl/status/statusor.h"
 #include "examples/pbkdf2_hasher.h"
+#include "platform/trace.h"
 
 namespace examples {
 
 // Each signup's finish time in wall milliseconds since they were queued,
-// in the order they finished.
+// in the order they finished. `trace`, when given, gets the run's events
+// (for a picture of it).
 absl::StatusOr<std::vector<double>> RunRealSignups(int n, int pool_size,
-                                                   const Pbkdf2Hasher& hasher);
+                                                   const Pbkdf2Hasher& hasher,
+                                                   platform::TraceSink* trace = nullptr);
 
 // The median, rank by rank, of several runs' finish times (each in finish
 // order): the k-th value is the median of every run's k-th finish.

@@ -3,8 +3,11 @@
 #include "examples/real_signups.h"
 
 #include <algorithm>
+#include <string>
 
 #include <gtest/gtest.h>
+
+#include "timeline/timeline.h"
 
 namespace examples {
 namespace {
@@ -35,6 +38,23 @@ TEST(RealSignupsTest, EverySignupFinishesInOrderOfFinishing) {
   ASSERT_EQ(done->size(), 6u);
   EXPECT_TRUE(std::is_sorted(done->begin(), done->end()));
   EXPECT_GE(done->front(), 0.0);
+}
+
+TEST(RealSignupsTest, ATracedRunDrawsEverySignupOnAPoolLane) {
+  const Pbkdf2Hasher h = Pbkdf2Hasher::WithIterations(1000);
+  timeline::TimelineBuilder picture(4);
+  ASSERT_TRUE(RunRealSignups(6, 4, h, &picture).ok());
+  const timeline::Timeline t = picture.Finish();
+  ASSERT_EQ(t.tasks.size(), 6u);
+  std::vector<std::string> labels;
+  for (const timeline::PoolTask& task : t.tasks) {
+    EXPECT_GE(task.lane, 1);
+    EXPECT_GE(task.finish_ns, task.start_ns);
+    labels.push_back(task.label);
+  }
+  std::sort(labels.begin(), labels.end());
+  EXPECT_EQ(labels, (std::vector<std::string>{"signup 1", "signup 2", "signup 3", "signup 4",
+                                              "signup 5", "signup 6"}));
 }
 
 TEST(RealSignupsTest, MedianByRank) {

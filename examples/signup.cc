@@ -15,8 +15,9 @@
 //   ./bazelw run //examples:signup -- --svg=signup.svg --trace_chrome=signup.json
 //   ./bazelw run //examples:signup -- --platform=real
 //
-// --svg and --trace_chrome draw the last count of --requests (6 by default):
-// open the SVG in a browser, the trace in ui.perfetto.dev.
+// --svg and --trace_chrome draw the last count of --requests (6 by default),
+// simulated, or with --platform=real its last measured run: open the SVG in
+// a browser, the trace in ui.perfetto.dev.
 //
 // With --platform=real the hash is real PBKDF2-HMAC-SHA512, its iteration
 // count calibrated so that one costs about --hash_ms of CPU here; the run's
@@ -239,11 +240,6 @@ int RunOnTheMachine(const std::vector<int>& counts, int cores, int pool, double 
     std::cerr << "signup: --runs must be in [1, 100], got " << runs << "\n";
     return 2;
   }
-  if (!absl::GetFlag(FLAGS_svg).empty() || !absl::GetFlag(FLAGS_trace_chrome).empty()) {
-    std::cerr << "signup: --svg and --trace_chrome draw the simulated run; for a real one, "
-                 "use `twinloop run --platform=real --svg=...`\n";
-    return 2;
-  }
   // Before any thread starts: the pool's threads inherit the mask.
   if (absl::Status s = platform_real::PinToCpus(cores); !s.ok()) {
     std::cerr << "signup: --cores: " << s.message() << "\n";
@@ -265,7 +261,9 @@ int RunOnTheMachine(const std::vector<int>& counts, int cores, int pool, double 
   std::cout << absl::StrFormat("%-9s%-43s%-45s%s\n", "signups", "predicted (simulated)", "measured",
                                "error");
   std::vector<double> errors;
-  for (int n : counts) {
+  timeline::TimelineBuilder picture(pool);
+  for (size_t k = 0; k < counts.size(); ++k) {
+    const int n = counts[k];
     absl::StatusOr<SignupRun> sim = Signups(n, cores, pool, cost_ms);
     if (!sim.ok()) {
       std::cerr << "signup: " << sim.status().message() << "\n";
@@ -274,7 +272,10 @@ int RunOnTheMachine(const std::vector<int>& counts, int cores, int pool, double 
     const std::vector<double> predicted = FinishTimes(sim->timeline);
     std::vector<std::vector<double>> measured_runs;
     for (int r = 0; r < runs; ++r) {
-      absl::StatusOr<std::vector<double>> m = examples::RunRealSignups(n, pool, *hasher);
+      // The pictures show the last run of the last count.
+      const bool drawn = k + 1 == counts.size() && r == runs - 1;
+      absl::StatusOr<std::vector<double>> m =
+          examples::RunRealSignups(n, pool, *hasher, drawn ? &picture : nullptr);
       if (!m.ok()) {
         std::cerr << "signup: " << m.status().message() << "\n";
         return 1;
@@ -296,6 +297,15 @@ int RunOnTheMachine(const std::vector<int>& counts, int cores, int pool, double 
     std::cout << "\nmedian |error| " << absl::StrFormat("%.1f", errors[errors.size() / 2])
               << "%, worst " << absl::StrFormat("%.1f", errors.back())
               << "% (platform/real/FIDELITY.md explains where the errors come from)\n";
+  }
+  if (absl::Status s = examples::WritePictures(
+          picture.Finish(),
+          absl::StrCat(counts.back(), " signups on this machine: ", cores, " CPUs, a pool of ",
+                       pool, ", PBKDF2 of ", absl::StrFormat("%.0f", cost_ms), " ms"),
+          "ms", absl::GetFlag(FLAGS_svg), absl::GetFlag(FLAGS_trace_chrome));
+      !s.ok()) {
+    std::cerr << "signup: " << s.message() << "\n";
+    return 1;
   }
   return 0;
 }
