@@ -33,7 +33,9 @@ TEST(ChromeTraceTest, SixSignupsAsSlices) {
   // Metadata names the process and every thread.
   std::map<int, std::string> threads;
   for (const Json& m : EventsWith(doc, "M")) {
-    if (m["name"] == "process_name") EXPECT_EQ(m["args"]["name"], "twinloop sim");
+    if (m["name"] == "process_name") {
+      EXPECT_EQ(m["args"]["name"], "twinloop sim");
+    }
     if (m["name"] == "thread_name") threads[m["tid"].get<int>()] = m["args"]["name"];
   }
   EXPECT_THAT(threads, ElementsAre(std::pair{1, "loop"}, std::pair{2, "pool-0"},
