@@ -18,9 +18,8 @@
 //   an empty task, `after` runs on the loop), pool of 4 on both sides;
 //   counters give p50/p99 submit-to-after latency.
 // - QueueWorkBatch: N submitted at once, then run to the end.
-// - Async: S threads each send M wakeups to a loop blocked in its poll
-//   (uv_async_send against the platform's Waker, which is uv_async_send on
-//   the real platform's private loop), 1 and 4 senders.
+// - Async: cross-thread wakeups as a ping-pong from 1 and 4 sender threads
+//   (the platform's Waker and Poll against uv_async_send and uv_run).
 // - NextTickMicrotask: N nextTicks and N microtasks drained after one
 //   callback (there is no libuv counterpart; compare.sh holds it against
 //   Node).
@@ -361,62 +360,99 @@ void BM_Libuv_QueueWorkBatch(benchmark::State& state) {
 }
 
 // --- Async ------------------------------------------------------------------------
+//
+// Cross-thread wakeups as a ping-pong, after libuv's benchmark-async: each of
+// S sender threads sets its ping number and wakes the loop, then waits until
+// the loop has acknowledged that number; the loop thread, woken, acknowledges
+// every sender it sees ahead. Every counted wakeup is observed, so the number
+// is wakeups per second, not how well sends coalesce. Both sides share the
+// acknowledgement (C++20 atomic wait/notify); they differ only in the wake
+// path: the platform's Waker and Poll against uv_async_send and uv_run.
 
-constexpr int64_t kWakeups = 100'000;
+constexpr int64_t kPings = 20'000;
 
-// The loop thread polls (blocking) until every sender is done and it has
-// seen a wakeup after that; senders call Wake as fast as they can. Wakeups
-// coalesce on both sides, as uv_async_send's do.
+struct PingSender {
+  std::atomic<int64_t> sent{0};
+  std::atomic<int64_t> acked{0};
+};
+
+// The loop side's work after each wakeup: acknowledge whoever is ahead.
+void AckAll(std::vector<PingSender>& senders) {
+  for (PingSender& s : senders) {
+    const int64_t sent = s.sent.load(std::memory_order_acquire);
+    if (s.acked.load(std::memory_order_relaxed) != sent) {
+      s.acked.store(sent, std::memory_order_release);
+      s.acked.notify_one();
+    }
+  }
+}
+
+// A sender: `pings` round trips through `wake`.
+template <typename Wake>
+void Ping(PingSender& me, int64_t pings, Wake wake) {
+  for (int64_t i = 1; i <= pings; ++i) {
+    me.sent.store(i, std::memory_order_release);
+    wake();
+    for (int64_t seen = me.acked.load(std::memory_order_acquire); seen < i;
+         seen = me.acked.load(std::memory_order_acquire)) {
+      me.acked.wait(seen, std::memory_order_acquire);
+    }
+  }
+}
+
 void BM_Twinloop_Async(benchmark::State& state) {
   const int senders = static_cast<int>(state.range(0));
+  const int64_t per_sender = kPings / senders;
   auto real = platform_real::RealPlatform::Create({.pool_size = 1});
   if (!Ok(state, real.status())) return;
   std::shared_ptr<platform::Waker> waker = (*real)->waker();
   std::vector<platform::Completion> out;
-  int64_t polls = 0;
   for (auto _ : state) {
+    std::vector<PingSender> pingers(senders);
     std::atomic<int> finished{0};
     std::vector<std::thread> threads;
     for (int s = 0; s < senders; ++s) {
-      threads.emplace_back([&] {
-        for (int64_t i = 0; i < kWakeups / senders; ++i) waker->Wake();
+      threads.emplace_back([&, s] {
+        Ping(pingers[s], per_sender, [&] { waker->Wake(); });
         finished.fetch_add(1);
         waker->Wake();
       });
     }
     while (finished.load() < senders) {
       if (!Ok(state, (*real)->Poll(base::Duration::Max(), &out))) return;
-      ++polls;
+      AckAll(pingers);
     }
     for (std::thread& t : threads) t.join();
   }
-  state.SetItemsProcessed(state.iterations() * (kWakeups / senders) * senders);
-  state.counters["polls_per_iteration"] = static_cast<double>(polls) / state.iterations();
+  state.SetItemsProcessed(state.iterations() * per_sender * senders);
 }
 
 void BM_Libuv_Async(benchmark::State& state) {
   const int senders = static_cast<int>(state.range(0));
+  const int64_t per_sender = kPings / senders;
   struct Ctx {
+    std::vector<PingSender>* pingers = nullptr;
     std::atomic<int> finished{0};
     int senders = 0;
-    int64_t calls = 0;
   } ctx;
   ctx.senders = senders;
   uv_async_t async;
   UvLoop uv;
   if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
   for (auto _ : state) {
+    std::vector<PingSender> pingers(senders);
+    ctx.pingers = &pingers;
     ctx.finished = 0;
     async.data = &ctx;
     uv_async_init(uv.get(), &async, [](uv_async_t* h) {
       Ctx& c = *static_cast<Ctx*>(h->data);
-      ++c.calls;
+      AckAll(*c.pingers);
       if (c.finished.load() == c.senders) uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
     });
     std::vector<std::thread> threads;
     for (int s = 0; s < senders; ++s) {
-      threads.emplace_back([&] {
-        for (int64_t i = 0; i < kWakeups / senders; ++i) uv_async_send(&async);
+      threads.emplace_back([&, s] {
+        Ping(pingers[s], per_sender, [&] { uv_async_send(&async); });
         ctx.finished.fetch_add(1);
         uv_async_send(&async);
       });
@@ -424,8 +460,7 @@ void BM_Libuv_Async(benchmark::State& state) {
     uv_run(uv.get(), UV_RUN_DEFAULT);
     for (std::thread& t : threads) t.join();
   }
-  state.SetItemsProcessed(state.iterations() * (kWakeups / senders) * senders);
-  state.counters["polls_per_iteration"] = static_cast<double>(ctx.calls) / state.iterations();
+  state.SetItemsProcessed(state.iterations() * per_sender * senders);
 }
 
 // --- NextTickMicrotask ---------------------------------------------------------
