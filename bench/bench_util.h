@@ -1,7 +1,7 @@
 // What every benchmark binary here shares: error reporting that turns a
-// failure into a skipped benchmark (never a fast wrong number), a raw libuv
-// loop that cleans up after itself, running a loop to its end, and the
-// process's CPU time and resident memory.
+// failure into a skipped benchmark (never a fast wrong number), a loop on a
+// platform, a raw libuv loop that cleans up after itself, running a loop to
+// its end, and the process's CPU time and heap in use.
 //
 // Threading: call from the benchmark's thread.
 #ifndef TWINLOOP_BENCH_BENCH_UTIL_H_
@@ -10,9 +10,13 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "benchmark/benchmark.h"
+#include "platform/platform.h"
 #include "runtime/loop.h"
 
 namespace bench {
@@ -42,6 +46,24 @@ class UvLoop {
   uv_loop_t loop_;
   int rc_;
 };
+
+// A platform and a loop on it, as a benchmark owns them. The loop is
+// heap-allocated because it cannot move; it goes before its platform.
+struct LoopOn {
+  std::unique_ptr<platform::Platform> platform;
+  std::unique_ptr<runtime::Loop> loop;
+};
+
+// The loop on a freshly created platform, or nullopt after skipping the
+// benchmark with the platform's error.
+template <typename P>
+std::optional<LoopOn> NewLoopOn(benchmark::State& state,
+                                absl::StatusOr<std::unique_ptr<P>> platform) {
+  if (!Ok(state, platform.status())) return std::nullopt;
+  LoopOn t{std::move(*platform), nullptr};
+  t.loop = std::make_unique<runtime::Loop>(t.platform.get());
+  return t;
+}
 
 // CPU time of the whole process (every thread), in seconds.
 double ProcessCpuSeconds();

@@ -42,19 +42,10 @@ using bench::UvLoop;
 using bench::UvOk;
 using bench::UvRunToEnd;
 
-// A simulated platform (default SimConfig: 2 cores, pool of 4, no trace) and
-// a loop on it. The loop is heap-allocated because it cannot move.
-struct Twin {
-  std::unique_ptr<platform_sim::SimulatedPlatform> sim;
-  std::unique_ptr<runtime::Loop> loop;
-};
-
-std::optional<Twin> NewTwin(benchmark::State& state) {
-  auto sim = platform_sim::SimulatedPlatform::Create({});
-  if (!Ok(state, sim.status())) return std::nullopt;
-  Twin t{std::move(*sim), nullptr};
-  t.loop = std::make_unique<runtime::Loop>(t.sim.get());
-  return t;
+// A loop on a simulated platform (default SimConfig: 2 cores, pool of 4, no
+// trace).
+std::optional<bench::LoopOn> NewTwin(benchmark::State& state) {
+  return bench::NewLoopOn(state, platform_sim::SimulatedPlatform::Create({}));
 }
 
 void Configure(benchmark::internal::Benchmark* b) {
@@ -80,7 +71,7 @@ void Configure(benchmark::internal::Benchmark* b) {
 
 void BM_Twinloop_Immediates(benchmark::State& state) {
   const int64_t n = state.range(0);
-  std::optional<Twin> twin = NewTwin(state);
+  std::optional<bench::LoopOn> twin = NewTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;
@@ -205,7 +196,7 @@ bool ScheduleTimers(benchmark::State& state, runtime::Loop& loop, int64_t n,
 
 void TwinloopTimers(benchmark::State& state, bool distinct) {
   const int64_t n = state.range(0);
-  std::optional<Twin> twin = NewTwin(state);
+  std::optional<bench::LoopOn> twin = NewTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;
@@ -242,7 +233,7 @@ void BM_Libuv_Timers(benchmark::State& state) {
 
 void BM_Twinloop_TimerStartStop(benchmark::State& state) {
   const int64_t n = state.range(0);
-  std::optional<Twin> twin = NewTwin(state);
+  std::optional<bench::LoopOn> twin = NewTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   std::vector<runtime::Timer> timers(n);
@@ -288,7 +279,7 @@ void BM_Libuv_TimerStartStop(benchmark::State& state) {
 
 void BM_Twinloop_NextTickDrain(benchmark::State& state) {
   const int64_t n = state.range(0);
-  std::optional<Twin> twin = NewTwin(state);
+  std::optional<bench::LoopOn> twin = NewTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;
@@ -337,7 +328,7 @@ void BM_Baseline_DequeDrain(benchmark::State& state) {
 
 void BM_Twinloop_PoolWork(benchmark::State& state) {
   const int64_t n = state.range(0);
-  std::optional<Twin> twin = NewTwin(state);
+  std::optional<bench::LoopOn> twin = NewTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;

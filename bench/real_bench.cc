@@ -57,17 +57,8 @@ using bench::UvRunToEnd;
 
 constexpr int kPoolSize = 4;  // libuv's default, so both pools match
 
-struct RealTwin {
-  std::unique_ptr<platform_real::RealPlatform> platform;
-  std::unique_ptr<runtime::Loop> loop;
-};
-
-std::optional<RealTwin> NewRealTwin(benchmark::State& state) {
-  auto real = platform_real::RealPlatform::Create({.pool_size = kPoolSize});
-  if (!Ok(state, real.status())) return std::nullopt;
-  RealTwin t{std::move(*real), nullptr};
-  t.loop = std::make_unique<runtime::Loop>(t.platform.get());
-  return t;
+std::optional<bench::LoopOn> NewRealTwin(benchmark::State& state) {
+  return bench::NewLoopOn(state, platform_real::RealPlatform::Create({.pool_size = kPoolSize}));
 }
 
 // --- MillionTimers ------------------------------------------------------------
@@ -92,7 +83,7 @@ void ReportMillion(benchmark::State& state, const MillionParts& p) {
 
 void BM_Twinloop_MillionTimers(benchmark::State& state) {
   for (auto _ : state) {
-    std::optional<RealTwin> twin = NewRealTwin(state);
+    std::optional<bench::LoopOn> twin = NewRealTwin(state);
     if (!twin) return;
     runtime::Loop& loop = *twin->loop;
     int64_t fired = 0;
@@ -154,7 +145,7 @@ void BM_Libuv_MillionTimers(benchmark::State& state) {
 constexpr int64_t kIterations = 200'000;
 
 void BM_Twinloop_LoopCount(benchmark::State& state) {
-  std::optional<RealTwin> twin = NewRealTwin(state);
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   absl::StatusOr<runtime::HandleId> idle = loop.NewHandle(runtime::HandleType::kIdle);
@@ -194,7 +185,7 @@ void BM_Libuv_LoopCount(benchmark::State& state) {
 // --- ImmediateChain ------------------------------------------------------------
 
 void BM_Twinloop_ImmediateChain(benchmark::State& state) {
-  std::optional<RealTwin> twin = NewRealTwin(state);
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;
@@ -264,7 +255,7 @@ double NowUs() {
 }
 
 void BM_Twinloop_QueueWorkRoundTrip(benchmark::State& state) {
-  std::optional<RealTwin> twin = NewRealTwin(state);
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   std::vector<double> latency_us;
@@ -324,7 +315,7 @@ void BM_Libuv_QueueWorkRoundTrip(benchmark::State& state) {
 constexpr int64_t kBatch = 10'000;
 
 void BM_Twinloop_QueueWorkBatch(benchmark::State& state) {
-  std::optional<RealTwin> twin = NewRealTwin(state);
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;
@@ -468,7 +459,7 @@ void BM_Libuv_Async(benchmark::State& state) {
 constexpr int64_t kTicks = 100'000;
 
 void BM_Twinloop_NextTickMicrotask(benchmark::State& state) {
-  std::optional<RealTwin> twin = NewRealTwin(state);
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
   if (!twin) return;
   runtime::Loop& loop = *twin->loop;
   int64_t ran = 0;

@@ -29,74 +29,55 @@ using bench::CountIs;
 using bench::Ok;
 using bench::RunToEnd;
 
-struct SimTwin {
-  std::unique_ptr<platform_sim::SimulatedPlatform> platform;
-  std::unique_ptr<runtime::Loop> loop;
-};
-
-std::optional<SimTwin> NewSimTwin(benchmark::State& state) {
-  auto sim = platform_sim::SimulatedPlatform::Create({.cores = 2, .pool_size = 4});
-  if (!Ok(state, sim.status())) return std::nullopt;
-  SimTwin t{std::move(*sim), nullptr};
-  t.loop = std::make_unique<runtime::Loop>(t.platform.get());
-  return t;
+std::optional<bench::LoopOn> NewSimTwin(benchmark::State& state) {
+  return bench::NewLoopOn(state,
+                          platform_sim::SimulatedPlatform::Create({.cores = 2, .pool_size = 4}));
 }
 
 constexpr int64_t kN = 100'000;
 
-void BM_SimTimers(benchmark::State& state) {
+// N callbacks of one kind on a fresh simulated loop per iteration: `queue`
+// queues the i-th from the main script; its callback counts into `ran`.
+template <typename Queue>
+void RunCallbacks(benchmark::State& state, Queue queue) {
   for (auto _ : state) {
-    std::optional<SimTwin> twin = NewSimTwin(state);
+    std::optional<bench::LoopOn> twin = NewSimTwin(state);
     if (!twin) return;
     runtime::Loop& loop = *twin->loop;
     int64_t ran = 0;
     absl::Status script = loop.RunScript([&] {
-      for (int64_t i = 0; i < kN; ++i) {
-        loop.SetTimeout([&ran] { ++ran; }, static_cast<double>(1 + i % 1000)).IgnoreError();
-      }
+      for (int64_t i = 0; i < kN; ++i) queue(loop, i, ran);
     });
     if (!Ok(state, script) || !RunToEnd(state, loop) || !CountIs(state, ran, kN)) return;
   }
   state.SetItemsProcessed(state.iterations() * kN);
+}
+
+void BM_SimTimers(benchmark::State& state) {
+  RunCallbacks(state, [](runtime::Loop& loop, int64_t i, int64_t& ran) {
+    loop.SetTimeout([&ran] { ++ran; }, static_cast<double>(1 + i % 1000)).IgnoreError();
+  });
 }
 
 void BM_SimImmediates(benchmark::State& state) {
-  for (auto _ : state) {
-    std::optional<SimTwin> twin = NewSimTwin(state);
-    if (!twin) return;
-    runtime::Loop& loop = *twin->loop;
-    int64_t ran = 0;
-    absl::Status script = loop.RunScript([&] {
-      for (int64_t i = 0; i < kN; ++i) loop.SetImmediate([&ran] { ++ran; }).IgnoreError();
-    });
-    if (!Ok(state, script) || !RunToEnd(state, loop) || !CountIs(state, ran, kN)) return;
-  }
-  state.SetItemsProcessed(state.iterations() * kN);
+  RunCallbacks(state, [](runtime::Loop& loop, int64_t, int64_t& ran) {
+    loop.SetImmediate([&ran] { ++ran; }).IgnoreError();
+  });
 }
 
 void BM_SimPoolTasks(benchmark::State& state) {
-  for (auto _ : state) {
-    std::optional<SimTwin> twin = NewSimTwin(state);
-    if (!twin) return;
-    runtime::Loop& loop = *twin->loop;
-    int64_t ran = 0;
-    absl::Status script = loop.RunScript([&] {
-      for (int64_t i = 0; i < kN; ++i) {
-        platform::PoolWork w;
-        w.segments.push_back({platform::Segment::Kind::kCpu, base::Duration::Millis(1)});
-        loop.QueueWork(std::move(w), [&ran](absl::Status s) { ran += s.ok(); }).IgnoreError();
-      }
-    });
-    if (!Ok(state, script) || !RunToEnd(state, loop) || !CountIs(state, ran, kN)) return;
-  }
-  state.SetItemsProcessed(state.iterations() * kN);
+  RunCallbacks(state, [](runtime::Loop& loop, int64_t, int64_t& ran) {
+    platform::PoolWork w;
+    w.segments.push_back({platform::Segment::Kind::kCpu, base::Duration::Millis(1)});
+    loop.QueueWork(std::move(w), [&ran](absl::Status s) { ran += s.ok(); }).IgnoreError();
+  });
 }
 
 constexpr int64_t kHourRequests = 3'600'000;  // 1000/s for 3600 s
 
 void BM_SimVirtualHour(benchmark::State& state) {
   for (auto _ : state) {
-    std::optional<SimTwin> twin = NewSimTwin(state);
+    std::optional<bench::LoopOn> twin = NewSimTwin(state);
     if (!twin) return;
     runtime::Loop& loop = *twin->loop;
     int64_t started = 0, done = 0;
@@ -131,7 +112,7 @@ constexpr int64_t kMillion = 1'000'000;
 void BM_SimMillionTimers(benchmark::State& state) {
   for (auto _ : state) {
     const int64_t heap0 = bench::HeapBytes();
-    std::optional<SimTwin> twin = NewSimTwin(state);
+    std::optional<bench::LoopOn> twin = NewSimTwin(state);
     if (!twin) return;
     runtime::Loop& loop = *twin->loop;
     int64_t fired = 0;
