@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <queue>
 #include <utility>
 #include <vector>
 
@@ -15,7 +13,7 @@ namespace timeline {
 namespace {
 
 constexpr int kNameWidth = 10;
-constexpr size_t kMaxQueueRows = 16;
+constexpr int kMaxQueueRows = 16;
 constexpr std::string_view kMarks =
     "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -65,32 +63,28 @@ std::string AsciiTimeline(const Timeline& t, const AsciiOptions& options) {
     line.erase(line.find_last_not_of(' ') + 1);  // an idle thread: its name only
     absl::StrAppend(&out, line, "\n");
   }
-  // The queue: each wait takes the row free the longest (a min-heap), at
-  // most kMaxQueueRows rows; the waits that do not fit are counted.
-  std::vector<std::string> rows;
-  using FreeRow = std::pair<int, size_t>;  // (free from column, row)
-  std::priority_queue<FreeRow, std::vector<FreeRow>, std::greater<FreeRow>> free_rows;
-  int64_t not_drawn = 0;
+  // The queue, one row per overlap (PackRows), at most kMaxQueueRows; the
+  // waits that do not fit are counted.
+  std::vector<std::pair<int64_t, int64_t>> spans;  // columns
+  std::vector<size_t> waiting;                     // their tasks
   for (size_t i = 0; i < t.tasks.size(); ++i) {
     const PoolTask& task = t.tasks[i];
     const int a = col(task.enqueue_ns);
     const int b = col(task.wait_end_ns() >= 0 ? task.wait_end_ns() : t.end_ns);
     if (b <= a) continue;
-    size_t r;
-    if (!free_rows.empty() && free_rows.top().first <= a) {
-      r = free_rows.top().second;
-      free_rows.pop();
-    } else if (rows.size() < kMaxQueueRows) {
-      r = rows.size();
-      rows.emplace_back(cols, ' ');
-    } else {
-      ++not_drawn;
-      continue;
-    }
-    rows[r][a] = mark(i);
-    for (int c = a + 1; c < b && c < cols; ++c) rows[r][c] = '~';
-    free_rows.push({b, r});
+    spans.push_back({a, b});
+    waiting.push_back(i);
   }
+  const RowPacking packing = PackRows(spans, kMaxQueueRows);
+  std::vector<std::string> rows(static_cast<size_t>(packing.rows), std::string(cols, ' '));
+  for (size_t k = 0; k < spans.size(); ++k) {
+    if (packing.row[k] < 0) continue;
+    std::string& r = rows[static_cast<size_t>(packing.row[k])];
+    const auto [a, b] = spans[k];
+    r[static_cast<size_t>(a)] = mark(waiting[k]);
+    for (int64_t c = a + 1; c < b && c < cols; ++c) r[static_cast<size_t>(c)] = '~';
+  }
+  const int64_t not_drawn = packing.unplaced;
   for (std::string& r : rows) {
     r.erase(r.find_last_not_of(' ') + 1);
     absl::StrAppend(&out, Name("queue"), r, "\n");

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <queue>
 #include <utility>
 #include <vector>
 
@@ -20,7 +18,7 @@ constexpr double kRight = 28;
 constexpr double kTop = 64;      // title and legend above
 constexpr double kCharPx = 6.6;  // 11 px monospace: 0.6 em per character
 constexpr double kLoopLanePx = 26;
-constexpr size_t kMaxQueueRows = 48;
+constexpr int kMaxQueueRows = 48;
 
 // Text from a run (labels, lane names) as XML character data: control
 // characters and invalid UTF-8 escaped by base::Printable, markup escaped.
@@ -90,10 +88,8 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
   const double lane_px =
       other_lanes.size() <= 16 ? 26 : std::max(8.0, 416.0 / static_cast<double>(other_lanes.size()));
 
-  // Queue waits, one row per overlap: each takes the row that has been free
-  // longest (a min-heap of rows by the time they free up), so a thousand
-  // waits cost n log n. Past kMaxQueueRows rows the rest are counted, not
-  // drawn: the picture stays readable and bounded.
+  // Queue waits, one row per overlap (PackRows); past kMaxQueueRows rows
+  // the rest are counted, not drawn: the picture stays readable and bounded.
   std::vector<Wait> waits;
   for (const PoolTask& task : t.tasks) {
     const int64_t until = task.wait_end_ns() >= 0 ? task.wait_end_ns() : t.end_ns;
@@ -103,32 +99,18 @@ std::string SvgTimeline(const Timeline& t, const SvgOptions& options) {
       waits.push_back({&task, task.enqueue_ns, until});
     }
   }
-  std::stable_sort(waits.begin(), waits.end(),
-                   [](const Wait& a, const Wait& b) { return a.start_ns < b.start_ns; });
-  using FreeRow = std::pair<int64_t, int>;  // (free from, row)
-  std::priority_queue<FreeRow, std::vector<FreeRow>, std::greater<FreeRow>> free_rows;
-  std::vector<int64_t> row_free;
-  int64_t not_drawn = 0;
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const Wait& w : waits) spans.push_back({w.start_ns, w.end_ns});
+  const RowPacking packing = PackRows(spans, kMaxQueueRows);
   std::vector<Wait> drawn;
-  for (Wait& w : waits) {
-    int row = -1;
-    if (!free_rows.empty() && free_rows.top().first <= w.start_ns) {
-      row = free_rows.top().second;
-      free_rows.pop();
-    } else if (row_free.size() < kMaxQueueRows) {
-      row = static_cast<int>(row_free.size());
-      row_free.push_back(0);
-    } else {
-      ++not_drawn;
-      continue;
-    }
-    row_free[row] = w.end_ns;
-    free_rows.push({w.end_ns, row});
-    w.row = row;
-    drawn.push_back(w);
+  for (size_t i = 0; i < waits.size(); ++i) {
+    if (packing.row[i] < 0) continue;
+    waits[i].row = packing.row[i];
+    drawn.push_back(waits[i]);
   }
   waits = std::move(drawn);
-  const size_t rows = row_free.size();
+  const int64_t not_drawn = packing.unplaced;
+  const size_t rows = static_cast<size_t>(packing.rows);
   const double row_px = rows <= 8 ? 16 : std::max(3.0, 128.0 / static_cast<double>(rows));
   const double queue_px = rows == 0 ? 0 : static_cast<double>(rows) * row_px + 6;
 

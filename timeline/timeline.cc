@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -42,6 +44,33 @@ double NiceTickStep(double raw) {
   return 10 * p;
 }
 
+RowPacking PackRows(const std::vector<std::pair<int64_t, int64_t>>& spans, int max_rows) {
+  RowPacking out;
+  out.row.assign(spans.size(), -1);
+  std::vector<size_t> order(spans.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return spans[a].first < spans[b].first; });
+  using FreeRow = std::pair<int64_t, int>;  // (free from, row): a min-heap
+  std::priority_queue<FreeRow, std::vector<FreeRow>, std::greater<FreeRow>> free_rows;
+  for (size_t i : order) {
+    const auto [start, end] = spans[i];
+    int row;
+    if (!free_rows.empty() && free_rows.top().first <= start) {
+      row = free_rows.top().second;
+      free_rows.pop();
+    } else if (out.rows < max_rows) {
+      row = out.rows++;
+    } else {
+      ++out.unplaced;
+      continue;
+    }
+    out.row[i] = row;
+    free_rows.push({end, row});
+  }
+  return out;
+}
+
 int Timeline::LaneIndex(const std::string& name) const {
   for (size_t i = 0; i < lanes.size(); ++i) {
     if (lanes[i] == name) return static_cast<int>(i);
@@ -50,16 +79,19 @@ int Timeline::LaneIndex(const std::string& name) const {
 }
 
 TimelineBuilder::TimelineBuilder(int pool_size) {
-  t_.lanes.push_back("loop");
-  for (int i = 0; i < pool_size && i < 1024; ++i) t_.lanes.push_back(absl::StrCat("pool-", i));
+  Lane("loop");
+  for (int i = 0; i < pool_size && i < 1024; ++i) Lane(absl::StrCat("pool-", i));
 }
 
 int TimelineBuilder::Lane(const std::string& thread) {
-  if (t_.lanes.empty()) t_.lanes.push_back("loop");
-  const int i = t_.LaneIndex(thread);
-  if (i >= 0) return i;
-  t_.lanes.push_back(thread);
-  return static_cast<int>(t_.lanes.size()) - 1;
+  if (t_.lanes.empty()) {
+    t_.lanes.push_back("loop");
+    lane_index_["loop"] = 0;
+  }
+  // Every trace event names its thread: a hash lookup, not a scan of lanes.
+  auto [it, added] = lane_index_.try_emplace(thread, static_cast<int>(t_.lanes.size()));
+  if (added) t_.lanes.push_back(thread);
+  return it->second;
 }
 
 bool TimelineBuilder::Keep() {
@@ -211,7 +243,7 @@ Timeline TimelineBuilder::Finish() {
   std::stable_sort(sorted.begin() + 1, sorted.end(), LaneBefore);
   std::vector<int> new_index(t_.lanes.size());
   for (size_t i = 0; i < sorted.size(); ++i) {
-    new_index[t_.LaneIndex(sorted[i])] = static_cast<int>(i);
+    new_index[lane_index_.at(sorted[i])] = static_cast<int>(i);
   }
   for (PoolTask& task : t_.tasks) {
     if (task.lane >= 0) task.lane = new_index[task.lane];
@@ -220,6 +252,7 @@ Timeline TimelineBuilder::Finish() {
   t_.lanes = std::move(sorted);
   Timeline out = std::move(t_);
   t_ = Timeline();
+  lane_index_.clear();
   callbacks_.clear();
   task_index_.clear();
   items_ = 0;

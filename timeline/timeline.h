@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -92,6 +93,17 @@ struct Timeline {
 // smallest of 1, 2 and 5 times a power of ten at or above `raw`.
 double NiceTickStep(double raw);
 
+// Rows for intervals [start, end) that may overlap, as both pictures draw
+// queue waits: in start order, each takes the row that has been free the
+// longest (free from at most its start), else a new row while there are
+// fewer than `max_rows`; one that fits nowhere gets -1. n log n.
+struct RowPacking {
+  std::vector<int> row;  // per interval, in the order given
+  int rows = 0;          // rows used
+  int64_t unplaced = 0;  // intervals with row -1
+};
+RowPacking PackRows(const std::vector<std::pair<int64_t, int64_t>>& spans, int max_rows);
+
 class TimelineBuilder : public platform::TraceSink {
  public:
   static constexpr int64_t kMaxItems = 2'000'000;
@@ -120,6 +132,7 @@ class TimelineBuilder : public platform::TraceSink {
   int64_t poll_start_ns_ = -1;
   std::string poll_timeout_;
   absl::flat_hash_map<int64_t, size_t> task_index_;  // id -> tasks
+  absl::flat_hash_map<std::string, int> lane_index_;  // thread -> t_.lanes
   int64_t labelling_task_ = -1;  // a work callback is running for this task
   int64_t items_ = 0;
 };

@@ -134,6 +134,19 @@ TEST(TimelineTest, NiceTickSteps) {
   EXPECT_EQ((PoolTask{.id = 4, .label = "x"}.name()), "x");
 }
 
+TEST(TimelineTest, PackRowsReusesTheRowFreeLongestAndCountsTheRest) {
+  // Given out of order: packed in start order, reported in the order given.
+  const RowPacking p = PackRows({{5, 9}, {0, 4}, {0, 6}, {4, 8}, {1, 2}, {6, 7}}, 3);
+  // [0,4) row 0, [0,6) row 1, [1,2) row 2; [4,8) takes row 2 (free since
+  // 2, the longest), [5,9) row 0 (free since 4), [6,7) row 1 (free at 6).
+  EXPECT_THAT(p.row, ElementsAre(0, 0, 1, 2, 2, 1));
+  EXPECT_EQ(p.rows, 3);
+  EXPECT_EQ(p.unplaced, 0);
+  const RowPacking capped = PackRows({{0, 5}, {0, 5}, {0, 5}, {5, 6}}, 2);
+  EXPECT_THAT(capped.row, ElementsAre(0, 1, -1, 0));
+  EXPECT_EQ(capped.unplaced, 1);
+}
+
 TEST(TimelineTest, MemoryIsBounded) {
   TimelineBuilder b;
   for (int64_t i = 0; i < TimelineBuilder::kMaxItems + 10; ++i) {
