@@ -53,9 +53,9 @@ def medians(name):
             continue
         if r.get("aggregate_name", "median") != "median":
             continue
-        key = r["run_name"].split("/")[0] + ("/" + r["run_name"].split("/")[1]
-                                             if r["run_name"].split("/")[1:2] and
-                                             r["run_name"].split("/")[1].isdigit() else "")
+        # "BM_X/4/real_time" -> "BM_X/4"; "BM_X/real_time" -> "BM_X"
+        parts = r["run_name"].split("/")
+        key = parts[0] + ("/" + parts[1] if len(parts) > 1 and parts[1].isdigit() else "")
         got[key] = r
     return got
 
