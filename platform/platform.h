@@ -7,8 +7,8 @@
 // (platform/sim) answers from a virtual clock; the real one (platform/real)
 // from the kernel and threads. The core never includes either.
 //
-// The loop asks for operations (compute, wait, run pool work, make a network
-// round trip); how long one takes is the platform's business: the
+// The loop asks for operations (compute, wait, run pool work, do pool I/O,
+// make a network round trip); how long one takes is the platform's business: the
 // simulator's models decide it, the real platform measures it.
 //
 // Completions carry a status and a result (a byte count, data, an accepted
@@ -37,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/time_units.h"
+#include "platform/pool_io.h"
 #include "platform/trace.h"
 
 namespace platform {
@@ -156,6 +157,12 @@ class Platform {
 
   // Queues pool work (FIFO). Its completion arrives through Poll.
   virtual void SubmitWork(uint64_t token, PoolWork work) = 0;
+
+  // Queues pool I/O (platform/pool_io.h) on the same FIFO pool as
+  // SubmitWork: fs calls as fast I/O, lookups as slow I/O under the
+  // (pool_size + 1) / 2 cap. The platform does the call when a thread takes
+  // it; its completion carries what the call gave (status and Result).
+  virtual void SubmitIo(uint64_t token, PoolIo io) = 0;
 
   // Starts a network round trip; its completion arrives through Poll.
   virtual void StartNetwork(uint64_t token, NetworkRoundTrip trip) = 0;

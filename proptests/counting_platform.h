@@ -20,6 +20,7 @@ struct PlatformCalls {
   int64_t poll = 0;
   int64_t submit = 0;
   int64_t network = 0;
+  int64_t io = 0;
   int64_t cancel = 0;
   int64_t cpu = 0;
   bool operator==(const PlatformCalls&) const = default;
@@ -42,6 +43,10 @@ class CountingPlatform : public platform::Platform {
   void SubmitWork(uint64_t token, platform::PoolWork work) override {
     ++calls_.submit;
     inner_->SubmitWork(token, std::move(work));
+  }
+  void SubmitIo(uint64_t token, platform::PoolIo io) override {
+    ++calls_.io;
+    inner_->SubmitIo(token, std::move(io));
   }
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override {
     ++calls_.network;

@@ -69,6 +69,17 @@ enum class HandleType { kIdle, kPrepare, kCheck };
 using HandleId = uint64_t;
 using RequestId = uint64_t;
 
+// fs.stat's answer (the fields both platforms know).
+struct FileStat {
+  int64_t size = 0;
+};
+
+// dns.lookup's answer: the first address, and its family (4 or 6).
+struct LookupAddress {
+  std::string address;
+  int family = 4;
+};
+
 struct LoopOptions {
   // nextTick + microtask callbacks one drain may run before Run stops with
   // RESOURCE_EXHAUSTED (0: no limit).
@@ -124,12 +135,46 @@ class Loop : private TimerHost {
   // --- Thread pool and I/O. `after`/`done` run on the loop in the poll phase
   // (or the pending phase, when the platform defers the completion).
   absl::StatusOr<RequestId> QueueWork(platform::PoolWork work, Done after);
-  // uv_cancel: only work that has not started; its `after` then gets
+  // uv_cancel: only work (or a file/dns request) that has not started; its callback then gets
   // CANCELLED. FAILED_PRECONDITION once started, NOT_FOUND if unknown.
   absl::Status CancelWork(RequestId id);
   // A network round trip to a peer whose nominal latency is given; it holds
   // no pool thread.
   absl::StatusOr<RequestId> StartNetwork(Duration nominal_latency, Done done);
+  // --- Files and dns.lookup, after Node's fs and dns. Like libuv's uv_fs_*
+  // and uv_getaddrinfo they run on the pool (fs as fast I/O, lookups as slow
+  // I/O under the (pool_size + 1) / 2 cap) and call back in the poll phase;
+  // CancelWork cancels them before they start. What the call gave comes from
+  // the platform (platform/pool_io.h): the real file system, or the
+  // simulated disk. Errors are named after errno in Node's words ("ENOENT:
+  // no such file or directory, open 'a.txt'"; platform::ErrnoName gives
+  // "ENOENT"). Arguments Node would refuse before the call (a bad flag
+  // string, a negative fd, a path with a NUL byte, a length past
+  // platform::kMaxIoBytes) are INVALID_ARGUMENT at once and start nothing.
+  using OpenDone = absl::AnyInvocable<void(absl::StatusOr<int64_t> fd)>;
+  using BytesDone = absl::AnyInvocable<void(absl::StatusOr<std::string> bytes)>;
+  using CountDone = absl::AnyInvocable<void(absl::StatusOr<int64_t> bytes_written)>;
+  using StatDone = absl::AnyInvocable<void(absl::StatusOr<FileStat> stat)>;
+  using LookupDone = absl::AnyInvocable<void(absl::StatusOr<LookupAddress> address)>;
+  // fs.open; `flags` is Node's string ("r", "w", "a+", ...).
+  absl::StatusOr<RequestId> Open(std::string path, std::string_view flags, OpenDone done);
+  // fs.read of up to `length` bytes at `offset` (>= 0); fewer at the end of
+  // the file, none past it.
+  absl::StatusOr<RequestId> Read(int64_t fd, int64_t length, int64_t offset, BytesDone done);
+  // fs.write of all of `bytes` at `offset`, or at the end of the file when
+  // `offset` is -1 (and always so on a descriptor opened to append).
+  absl::StatusOr<RequestId> Write(int64_t fd, std::string bytes, int64_t offset, CountDone done);
+  absl::StatusOr<RequestId> Stat(std::string path, StatDone done);
+  // fs.close (named so, as Close closes the loop).
+  absl::StatusOr<RequestId> CloseFile(int64_t fd, Done done);
+  absl::StatusOr<RequestId> Unlink(std::string path, Done done);
+  absl::StatusOr<RequestId> ReadFile(std::string path, BytesDone done);
+  // Creates or truncates `path`, then writes `bytes`.
+  absl::StatusOr<RequestId> WriteFile(std::string path, std::string bytes, Done done);
+  // dns.lookup: ENOTFOUND ("getaddrinfo ENOTFOUND host") for a name that
+  // does not resolve.
+  absl::StatusOr<RequestId> Lookup(std::string host, LookupDone done);
+
   // The current callback computes for `duration`, blocking the loop.
   absl::Status ConsumeCpu(Duration duration);
   // Records a user log line in the trace.
@@ -183,9 +228,20 @@ class Loop : private TimerHost {
     std::list<Handle*>* in = nullptr;  // the list it is queued in
     std::list<Handle*>::iterator pos;
   };
+  using IoDone = absl::AnyInvocable<void(absl::Status, platform::Result&)>;
   struct Request {
-    enum class Kind { kWork, kNetwork } kind;
-    Done done;
+    enum class Kind { kWork, kNetwork, kIo } kind;
+    Done done;        // kWork, kNetwork
+    IoDone io_done;   // kIo
+    const char* name;  // the callback kind in the trace: "work", "net", "fs", "dns"
+    // Runs the callback with what the request gave.
+    void Finish(absl::Status status, platform::Result& result) {
+      if (kind == Kind::kIo) {
+        io_done(std::move(status), result);
+      } else {
+        done(std::move(status));
+      }
+    }
   };
   // Node's single uv_timer_t that drives every JavaScript timer.
   struct TimerHandle {
@@ -248,6 +304,8 @@ class Loop : private TimerHost {
 
   // --- loop_requests.cc: requests, poll and the pending phase.
   RequestId AddRequest(Request::Kind kind, Done&& done);
+  // --- loop_fs.cc: files and lookups.
+  absl::StatusOr<RequestId> SubmitIo(platform::PoolIo io, IoDone done);
   void PollPhase(int64_t timeout_ms);
   // Runs a completion's callback (or moves it to the pending queue).
   void Deliver(platform::Completion& c, Phase phase);

@@ -190,6 +190,9 @@ class DeferringPlatform : public platform::Platform {
   void SubmitWork(uint64_t token, platform::PoolWork work) override {
     inner_->SubmitWork(token, std::move(work));
   }
+  void SubmitIo(uint64_t token, platform::PoolIo io) override {
+    inner_->SubmitIo(token, std::move(io));
+  }
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override {
     inner_->StartNetwork(token, trip);
   }

@@ -11,7 +11,9 @@ namespace runtime {
 
 RequestId Loop::AddRequest(Request::Kind kind, Done&& done) {
   const RequestId id = next_request_id_++;
-  requests_.emplace(id, Request{kind, std::move(done)});
+  requests_.emplace(id, Request{.kind = kind,
+                                .done = std::move(done),
+                                .name = kind == Request::Kind::kWork ? "work" : "net"});
   return id;
 }
 
@@ -35,8 +37,9 @@ absl::Status Loop::CancelWork(RequestId id) {
   absl::Status s = CheckUsable("CancelWork", /*creates_work=*/false);
   if (!s.ok()) return s;
   auto it = requests_.find(id);
-  if (it == requests_.end() || it->second.kind != Request::Kind::kWork) {
-    return absl::NotFoundError(absl::StrCat("Loop::CancelWork: no pending pool work ", id));
+  if (it == requests_.end() || it->second.kind == Request::Kind::kNetwork) {
+    return absl::NotFoundError(
+        absl::StrCat("Loop::CancelWork: no pending pool work or file/dns request ", id));
   }
   return platform_->Cancel(id);
 }
@@ -124,12 +127,11 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
   Request req = std::move(it->second);
   requests_.erase(it);
   // Work cancelled before it started never waited for a thread to the end.
-  if (req.kind == Request::Kind::kWork && !absl::IsCancelled(c.status)) {
+  if (req.kind != Request::Kind::kNetwork && !absl::IsCancelled(c.status)) {
     histograms_->queue_wait.Record(c.queue_wait);
   }
-  const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";
-  Callback cb = [&req, &c] { req.done(std::move(c.status)); };
-  RunMacrotask(phase, kind, static_cast<int64_t>(c.token), cb);
+  Callback cb = [&req, &c] { req.Finish(std::move(c.status), c.result); };
+  RunMacrotask(phase, req.name, static_cast<int64_t>(c.token), cb);
 }
 
 void Loop::RunPending() {
@@ -177,9 +179,11 @@ absl::Status Loop::CancelAllRequests() {
     platform_->Cancel(id).IgnoreError();
     Request req = std::move(requests_.at(id));
     requests_.erase(id);
-    const char* kind = req.kind == Request::Kind::kWork ? "work" : "net";
-    Callback cb = [&req] { req.done(absl::CancelledError("the loop is shutting down")); };
-    RunMacrotask(Phase::kShutdown, kind, static_cast<int64_t>(id), cb);
+    platform::Result none;
+    Callback cb = [&req, &none] {
+      req.Finish(absl::CancelledError("the loop is shutting down"), none);
+    };
+    RunMacrotask(Phase::kShutdown, req.name, static_cast<int64_t>(id), cb);
     note();
   }
   return first;

@@ -612,7 +612,7 @@ TEST_F(LoopTest, CancelledWorkGetsCancelledStatus) {
     EXPECT_EQ(loop_->CancelWork(running).code(), absl::StatusCode::kFailedPrecondition);
     ASSERT_TRUE(loop_->CancelWork(queued).ok());
   });
-  EXPECT_EQ(loop_->CancelWork(12345).message(), "Loop::CancelWork: no pending pool work 12345");
+  EXPECT_EQ(loop_->CancelWork(12345).message(), "Loop::CancelWork: no pending pool work or file/dns request 12345");
   RunAll();
   EXPECT_THAT(statuses, ElementsAre("CANCELLED: work cancelled before it started", "OK"));
 }
@@ -662,6 +662,7 @@ class RoguePlatform : public platform::Platform {
   }
   std::shared_ptr<platform::Waker> waker() override { return nullptr; }
   void SubmitWork(uint64_t, platform::PoolWork) override {}
+  void SubmitIo(uint64_t, platform::PoolIo) override {}
   void StartNetwork(uint64_t, platform::NetworkRoundTrip) override {}
   absl::Status Cancel(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<Instant> ConsumeCpu(Duration) override { return Instant::Epoch(); }

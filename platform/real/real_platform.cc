@@ -143,6 +143,27 @@ void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queu
 }
 
 absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Completion>* out) {
+  const size_t before = out->size();
+  const absl::Status s = PollOnce(timeout, out);
+  if (!io_.empty()) {
+    for (size_t i = before; i < out->size(); ++i) {
+      platform::Completion& c = (*out)[i];
+      auto it = io_.find(c.token);
+      if (it == io_.end()) continue;
+      // A body that threw keeps its INTERNAL status.
+      if (c.status.ok()) {
+        c.status = std::move(it->second->status);
+        c.result.value = it->second->value;
+        c.result.data = std::move(it->second->data);
+      }
+      io_.erase(it);
+    }
+  }
+  return s;
+}
+
+absl::Status RealPlatform::PollOnce(base::Duration timeout,
+                                    std::vector<platform::Completion>* out) {
   auto take = [&] {
     std::lock_guard<std::mutex> lock(mu_);
     if (out->empty()) {
@@ -202,6 +223,16 @@ void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   pool_->Submit(token, std::move(work));
 }
 
+void RealPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
+  auto outcome = std::make_shared<IoOutcome>();
+  platform::PoolWork work;
+  work.kind = platform::IsSlowIo(io) ? platform::PoolWork::Kind::kSlowIo
+                                     : platform::PoolWork::Kind::kFastIo;
+  work.body = [outcome, io = std::move(io)] { *outcome = RunPosixIo(io); };
+  io_[token] = std::move(outcome);
+  SubmitWork(token, std::move(work));
+}
+
 void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
   uv_timer_stop(&timer->timer);
   ++closing_network_timers_;
@@ -249,6 +280,7 @@ absl::Status RealPlatform::Cancel(uint64_t token) {
   }
   absl::Status s = pool_->Cancel(token);
   if (!s.ok()) return s;
+  io_.erase(token);
   Trace(kLoopThread, platform::TraceEventKind::kPoolCancel, token);
   Post(token, absl::CancelledError("work cancelled before it started"));
   return absl::OkStatus();

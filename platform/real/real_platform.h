@@ -12,6 +12,9 @@
 //   after the platform is gone (it then does nothing).
 // - Pool work runs on a ThreadPool of `pool_size` threads (1..1024, FIFO,
 //   libuv's slow-I/O cap); completions reach Poll in the order they finish.
+// - Pool I/O (files, dns.lookup) runs on that pool with the system calls
+//   libuv makes (platform/real/posix_io.h); its completion carries what the
+//   call gave.
 // - A network round trip is a libuv timer of its nominal latency: it holds
 //   no thread.
 // - ConsumeCpu computes on the loop thread until its CPU time has advanced
@@ -40,6 +43,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "platform/platform.h"
+#include "platform/real/posix_io.h"
 #include "platform/real/thread_pool.h"
 
 namespace platform_real {
@@ -61,6 +65,7 @@ class RealPlatform : public platform::Platform {
   absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
   std::shared_ptr<platform::Waker> waker() override;
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void SubmitIo(uint64_t token, platform::PoolIo io) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
@@ -73,6 +78,8 @@ class RealPlatform : public platform::Platform {
 
   explicit RealPlatform(RealConfig config);
   absl::Status Init();
+  // Poll's wait; Poll then fills in what pool I/O gave.
+  absl::Status PollOnce(base::Duration timeout, std::vector<platform::Completion>* out);
   // From any thread: a completion, in finish order.
   void Post(uint64_t token, absl::Status status,
             base::Duration queue_wait = base::Duration::Zero());
@@ -91,7 +98,11 @@ class RealPlatform : public platform::Platform {
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // guarded by mu_
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
-  int64_t closing_network_timers_ = 0;  // closed, close callback not yet run
+  int64_t closing_network_timers_ = 0;
+  // Pool I/O in flight: its body writes the outcome on a pool thread before
+  // the completion is posted under mu_, and Poll reads it after taking the
+  // completion under mu_. Loop thread only.
+  absl::flat_hash_map<uint64_t, std::shared_ptr<IoOutcome>> io_;  // closed, close callback not yet run
   std::unique_ptr<ThreadPool> pool_;
   // "pool-0", "pool-1", ...: built once, not per traced event.
   std::vector<std::string> pool_thread_names_;

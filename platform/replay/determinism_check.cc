@@ -91,6 +91,7 @@ bool SameInput(const Input& a, const Input& b) {
       return a.event == b.event;
     case Input::Kind::kSubmit:
     case Input::Kind::kNetwork:
+    case Input::Kind::kIo:
       return true;
   }
   return false;

@@ -207,6 +207,8 @@ std::string Input::Describe() const {
     }
     case Kind::kNetwork:
       return absl::StrCat("start network round trip ", token, " of ", Ms(duration));
+    case Kind::kIo:
+      return absl::StrCat("submit pool I/O ", token, " (", io, ")");
     case Kind::kCancel:
       return absl::StrCat("cancel request ", token, " -> ", absl::StatusCodeToString(status.code()));
     case Kind::kCpu:
@@ -234,6 +236,7 @@ std::string Input::DescribeRequest() const {
     case Kind::kSubmit:
     case Kind::kNetwork:
     case Kind::kEvent:
+    case Kind::kIo:
       return Describe();
   }
   return "?";
@@ -259,6 +262,8 @@ bool SameRequest(const Input& r, const Input& a) {
     }
     case Input::Kind::kNetwork:
       return r.token == a.token && r.duration == a.duration;
+    case Input::Kind::kIo:
+      return r.token == a.token && r.io == a.io;
     case Input::Kind::kCancel:
       return r.token == a.token;
     case Input::Kind::kCpu:
@@ -442,6 +447,10 @@ void RecordWriter::Append(const Input& in) {
         PutToken(e, in.token);
         e.Varint(Zig(in.duration.nanos()));
         break;
+      case Input::Kind::kIo:
+        PutToken(e, in.token);
+        e.String(in.io);
+        break;
       case Input::Kind::kCancel:
         PutToken(e, in.token);
         status(in.status);
@@ -524,7 +533,7 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
                  uint64_t& last_token) {
   in = Input();
   if (kind_byte < static_cast<uint8_t>(Input::Kind::kNow) ||
-      kind_byte > static_cast<uint8_t>(Input::Kind::kEvent)) {
+      kind_byte > static_cast<uint8_t>(Input::Kind::kIo)) {
     c.Fail(absl::StrCat("unknown input kind ", kind_byte));
     return false;
   }
@@ -605,6 +614,10 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
     case Input::Kind::kNetwork:
       in.token = token();
       in.duration = duration("a latency of");
+      break;
+    case Input::Kind::kIo:
+      in.token = token();
+      in.io = c.String("a pool I/O call");
       break;
     case Input::Kind::kCancel:
       in.token = token();

@@ -90,6 +90,16 @@ void RecordingPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   sink_->AppendSubmit(token, asked);
 }
 
+void RecordingPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
+  std::string asked = platform::DescribePoolIo(io);
+  inner_->SubmitIo(token, std::move(io));
+  RecordEvents();
+  scratch_.kind = Input::Kind::kIo;
+  scratch_.token = token;
+  scratch_.io = std::move(asked);
+  sink_->Append(scratch_);
+}
+
 void RecordingPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   inner_->StartNetwork(token, trip);
   RecordEvents();

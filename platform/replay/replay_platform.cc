@@ -124,6 +124,15 @@ void ReplayPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   if (Match(asked) != nullptr && work.body) bodies_[token] = std::move(work.body);
 }
 
+void ReplayPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
+  // What the call gave is in its recorded completion; nothing runs here.
+  Input asked;
+  asked.kind = Input::Kind::kIo;
+  asked.token = token;
+  asked.io = platform::DescribePoolIo(io);
+  Match(asked);
+}
+
 void ReplayPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   Input asked;
   asked.kind = Input::Kind::kNetwork;

@@ -80,6 +80,7 @@ class ReplayPlatform : public platform::Platform {
   absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
   std::shared_ptr<platform::Waker> waker() override { return waker_; }
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void SubmitIo(uint64_t token, platform::PoolIo io) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;

@@ -10,30 +10,8 @@
 namespace platform_sim {
 namespace {
 
-struct Errno {
-  const char* name;
-  const char* text;  // as libuv's uv_strerror, which Node's messages use
-  absl::StatusCode code;
-};
-
-constexpr Errno kErrnos[] = {
-    {"ENOENT", "no such file or directory", absl::StatusCode::kNotFound},
-    {"EEXIST", "file already exists", absl::StatusCode::kAlreadyExists},
-    {"EBADF", "bad file descriptor", absl::StatusCode::kFailedPrecondition},
-    {"EINVAL", "invalid argument", absl::StatusCode::kInvalidArgument},
-    {"ENAMETOOLONG", "name too long", absl::StatusCode::kInvalidArgument},
-    {"ENOSPC", "no space left on device", absl::StatusCode::kResourceExhausted},
-    {"EIO", "i/o error", absl::StatusCode::kUnavailable},
-};
-
 absl::Status ErrnoStatus(const std::string& name, const char* op, const std::string& path) {
-  for (const Errno& e : kErrnos) {
-    if (name == e.name) {
-      return absl::Status(e.code, absl::StrCat(e.name, ": ", e.text, ", ", op,
-                                               path.empty() ? "" : absl::StrCat(" '", path, "'")));
-    }
-  }
-  return absl::InternalError(absl::StrCat(name, ": unknown error, ", op));
+  return platform::ErrnoError(name, op, path);
 }
 
 }  // namespace

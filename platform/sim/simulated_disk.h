@@ -1,6 +1,6 @@
 // SimulatedDisk: the simulated platform's file system, in memory, with a
-// latency model and faults drawn from a seed (issue 9's disk; the file
-// operations of the loop API will run on it through the simulated pool).
+// latency model and faults drawn from a seed. The loop's file API runs on
+// it through the simulated pool (SimulatedPlatform::SubmitIo).
 //
 // Each operation returns what POSIX would (a descriptor, a byte count, the
 // bytes read, a size) and what it costs: `per_op` plus the bytes moved at
@@ -36,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/time_units.h"
+#include "platform/pool_io.h"
 
 namespace platform_sim {
 
@@ -47,14 +48,7 @@ struct DiskConfig {
   uint64_t seed = 1;
 };
 
-struct OpenFlags {
-  bool read = true;
-  bool write = false;
-  bool create = false;
-  bool exclusive = false;  // with create: EEXIST if the path exists
-  bool truncate = false;
-  bool append = false;
-};
+using OpenFlags = platform::OpenFlags;
 
 class SimulatedDisk {
  public:

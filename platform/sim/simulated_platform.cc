@@ -30,19 +30,31 @@ absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter.nanos(), " ns"));
   }
-  return std::unique_ptr<SimulatedPlatform>(new SimulatedPlatform(config));
+  if (config.dns_latency < base::Duration::Zero()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dns_latency must be >= 0, got ", config.dns_latency.nanos(), " ns"));
+  }
+  // splitmix64 of the seed: the disk's draws are not the network's.
+  uint64_t z = config.seed + 0x9e3779b97f4a7c15u;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  config.disk.seed = z ^ (z >> 31);
+  absl::StatusOr<std::unique_ptr<SimulatedDisk>> disk = SimulatedDisk::Create(config.disk);
+  if (!disk.ok()) return disk.status();
+  return std::unique_ptr<SimulatedPlatform>(new SimulatedPlatform(config, *std::move(disk)));
 }
 
-SimulatedPlatform::SimulatedPlatform(SimConfig config)
-    : config_(config),
+SimulatedPlatform::SimulatedPlatform(SimConfig config, std::unique_ptr<SimulatedDisk> disk)
+    : config_(std::move(config)),
       events_(&clock_),
-      cpu_(&events_, config.cores, [this](absl::Status s) { Fault(std::move(s)); }),
-      pool_(&events_, &cpu_, config.pool_size, config.trace,
+      cpu_(&events_, config_.cores, [this](absl::Status s) { Fault(std::move(s)); }),
+      pool_(&events_, &cpu_, config_.pool_size, config_.trace,
             [this](uint64_t token, absl::Status s, base::Duration queue_wait) {
               Complete(token, std::move(s), queue_wait);
             },
             [this](absl::Status s) { Fault(std::move(s)); }),
-      latency_(config.seed, config.net_jitter) {}
+      latency_(config_.seed, config_.net_jitter),
+      disk_(std::move(disk)) {}
 
 void SimulatedPlatform::Complete(uint64_t token, absl::Status status, base::Duration queue_wait) {
   // In place: a Completion is big enough (it may carry data) that building
@@ -52,6 +64,16 @@ void SimulatedPlatform::Complete(uint64_t token, absl::Status status, base::Dura
   c.status = std::move(status);
   c.time = clock_.Now();
   c.queue_wait = queue_wait;
+  if (!io_results_.empty()) {
+    if (auto it = io_results_.find(token); it != io_results_.end()) {
+      if (c.status.ok()) {
+        c.status = std::move(it->second.status);
+        c.result.value = it->second.value;
+        c.result.data = std::move(it->second.data);
+      }
+      io_results_.erase(it);
+    }
+  }
 }
 
 void SimulatedPlatform::Fault(absl::Status status) {
@@ -141,6 +163,44 @@ absl::Status SimulatedPlatform::Poll(base::Duration timeout,
 
 void SimulatedPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   pool_.Submit(token, std::move(work));
+}
+
+void SimulatedPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
+  platform::PoolWork work;
+  work.kind = platform::IsSlowIo(io) ? platform::PoolWork::Kind::kSlowIo
+                                     : platform::PoolWork::Kind::kFastIo;
+  pool_.Submit(token, std::move(work), [this, token, io = std::move(io)] {
+    SimulatedDisk::Result r = RunIo(io);
+    const base::Duration cost = r.cost;
+    io_results_[token] = std::move(r);
+    return cost;
+  });
+}
+
+SimulatedDisk::Result SimulatedPlatform::RunIo(const platform::PoolIo& io) {
+  using Op = platform::PoolIo::Op;
+  switch (io.op) {
+    case Op::kOpen: return disk_->Open(io.path, io.flags);
+    case Op::kRead: return disk_->Read(io.fd, io.offset, io.length);
+    case Op::kWrite: return disk_->Write(io.fd, io.offset, io.data);
+    case Op::kStat: return disk_->Stat(io.path);
+    case Op::kClose: return disk_->Close(io.fd);
+    case Op::kUnlink: return disk_->Unlink(io.path);
+    case Op::kReadFile: return disk_->ReadFile(io.path);
+    case Op::kWriteFile: return disk_->WriteFile(io.path, io.data);
+    case Op::kLookup: {
+      SimulatedDisk::Result r{.cost = config_.dns_latency};
+      auto it = config_.hosts.find(io.path);
+      if (it == config_.hosts.end()) {
+        r.status = platform::ErrnoError("ENOTFOUND", "getaddrinfo", io.path);
+      } else {
+        r.data = it->second;
+        r.value = it->second.find(':') == std::string::npos ? 4 : 6;
+      }
+      return r;
+    }
+  }
+  return {.status = absl::InternalError("unknown pool I/O operation")};
 }
 
 void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {

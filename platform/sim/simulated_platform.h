@@ -6,6 +6,12 @@
 // same trace. When the loop polls and nothing is ready, virtual time jumps to
 // the next event: an idle hour costs nothing.
 //
+// Pool I/O (platform/pool_io.h) runs on the simulated pool: fs calls
+// against a SimulatedDisk, lookups against a host table. The call happens
+// when a thread takes the task, and its cost (the disk's latency model, or
+// dns_latency) is the wait segment the thread then holds; a task cancelled
+// before it starts changes nothing.
+//
 // Poll delivers every completion that happened by the time it looks, ordered
 // by (completion time, token). Tokens are given in submission order, so
 // completions at one instant arrive in submission order. A loop that keeps
@@ -21,7 +27,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -30,6 +38,7 @@
 #include "fakeclock/virtual_clock.h"
 #include "platform/platform.h"
 #include "platform/sim/latency_model.h"
+#include "platform/sim/simulated_disk.h"
 #include "platform/sim/simulated_cpu.h"
 #include "platform/sim/simulated_pool.h"
 
@@ -48,6 +57,13 @@ struct SimConfig {
   // Empty non-blocking polls allowed in a row at one virtual instant; the
   // next one fails: such a loop would spin forever without time advancing.
   int64_t max_polls_per_instant = 1'000'000;
+  // The simulated file system. Its seed is replaced by one derived from
+  // `seed`, so that one number decides every random choice.
+  DiskConfig disk;
+  // dns.lookup's table: host name to address ("::1" style for IPv6). A
+  // name not in it fails with ENOTFOUND.
+  std::map<std::string, std::string> hosts = {{"localhost", "127.0.0.1"}};
+  base::Duration dns_latency = base::Duration::Millis(1);  // >= 0
   platform::TraceSink* trace = nullptr;
 };
 
@@ -63,15 +79,21 @@ class SimulatedPlatform : public platform::Platform {
   absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
   std::shared_ptr<platform::Waker> waker() override { return waker_; }
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void SubmitIo(uint64_t token, platform::PoolIo io) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
   platform::PoolStats pool_stats() override { return pool_.stats(); }
   platform::TraceSink* trace() override { return config_.trace; }
 
+  // The simulated file system, for tests that set it up or force a fault
+  // (SimulatedDisk::FailNext).
+  SimulatedDisk& disk() { return *disk_; }
 
  private:
-  explicit SimulatedPlatform(SimConfig config);
+  explicit SimulatedPlatform(SimConfig config, std::unique_ptr<SimulatedDisk> disk);
+  // Does a pool I/O call now; returns its cost.
+  SimulatedDisk::Result RunIo(const platform::PoolIo& io);
   void Complete(uint64_t token, absl::Status status,
                 base::Duration queue_wait = base::Duration::Zero());
   // Something could not be simulated (it would pass the virtual time
@@ -87,6 +109,9 @@ class SimulatedPlatform : public platform::Platform {
   SimulatedCpu cpu_;
   SimulatedPool pool_;
   LatencyModel latency_;
+  std::unique_ptr<SimulatedDisk> disk_;
+  // What pool I/O calls gave, from the task's start until it completes.
+  absl::flat_hash_map<uint64_t, SimulatedDisk::Result> io_results_;
   // Wakes from any thread: a flag the next Poll reads.
   class FlagWaker : public platform::Waker {
    public:

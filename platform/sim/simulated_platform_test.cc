@@ -254,3 +254,105 @@ TEST(SimulatedPlatformTest, NetworkReplyPastTheTimeLimitIsReportedByPoll) {
 
 }  // namespace
 }  // namespace platform_sim
+
+namespace platform_sim {
+namespace {
+
+using platform::PoolIo;
+
+std::vector<Completion> PollAll(SimulatedPlatform& p) {
+  std::vector<Completion> all;
+  for (;;) {
+    std::vector<Completion> out;
+    if (!p.Poll(platform::kWaitForever, &out).ok()) return all;
+    for (Completion& c : out) all.push_back(std::move(c));
+  }
+}
+
+std::string Show(const Completion& c) {
+  return absl::StrCat(c.token, " at ", c.time.nanos() / 1000, " us: ",
+                      c.status.ok() ? absl::StrCat("value ", c.result.value, " '", c.result.data, "'")
+                                    : c.status.ToString());
+}
+
+TEST(SimulatedPlatformIoTest, FileCallsCostTheDisksLatencyOnAPoolThread) {
+  // 100 us per operation plus 100 bytes per us: writeFile of 1000 bytes is
+  // open + write + close = 100 + (100 + 10) + 100 us.
+  auto p = Make({.disk = {.per_op = Duration::Micros(100), .bytes_per_ms = 100'000}});
+  p->SubmitIo(1, {.op = PoolIo::Op::kWriteFile, .path = "f", .data = std::string(1000, 'a')});
+  std::vector<Completion> first = PollAll(*p);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(Show(first[0]), "1 at 310 us: value 1000 ''");
+  p->SubmitIo(2, {.op = PoolIo::Op::kOpen, .path = "f"});
+  p->SubmitIo(3, {.op = PoolIo::Op::kStat, .path = "f"});
+  p->SubmitIo(4, {.op = PoolIo::Op::kReadFile, .path = "f"});
+  std::vector<Completion> next = PollAll(*p);
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_EQ(Show(next[0]), "2 at 410 us: value 3 ''");
+  EXPECT_EQ(Show(next[1]), "3 at 410 us: value 1000 ''");
+  EXPECT_EQ(next[2].time, Instant::Epoch() + Duration::Micros(310 + 310));
+  EXPECT_EQ(next[2].result.data, std::string(1000, 'a'));
+  EXPECT_EQ(next[2].queue_wait, Duration::Zero());
+}
+
+TEST(SimulatedPlatformIoTest, LookupsAreSlowIoUnderHalfThePool) {
+  auto p = Make({.pool_size = 4, .hosts = {{"localhost", "127.0.0.1"}, {"db", "::1"}},
+                 .dns_latency = Ms(5)});
+  for (uint64_t t = 1; t <= 4; ++t) p->SubmitIo(t, {.op = PoolIo::Op::kLookup, .path = "localhost"});
+  p->SubmitIo(5, {.op = PoolIo::Op::kLookup, .path = "db"});
+  p->SubmitIo(6, {.op = PoolIo::Op::kLookup, .path = "nosuch.invalid"});
+  std::vector<std::string> shown;
+  for (const Completion& c : PollAll(*p)) shown.push_back(Show(c));
+  EXPECT_EQ(shown, (std::vector<std::string>{
+                       "1 at 5000 us: value 4 '127.0.0.1'", "2 at 5000 us: value 4 '127.0.0.1'",
+                       "3 at 10000 us: value 4 '127.0.0.1'", "4 at 10000 us: value 4 '127.0.0.1'",
+                       "5 at 15000 us: value 6 '::1'",
+                       "6 at 15000 us: NOT_FOUND: getaddrinfo ENOTFOUND nosuch.invalid"}));
+}
+
+TEST(SimulatedPlatformIoTest, CancelledBeforeItStartsTheCallNeverHappens) {
+  auto p = Make({.pool_size = 1});
+  p->SubmitWork(1, {{{Segment::Kind::kWait, Ms(10)}}});
+  p->SubmitIo(2, {.op = PoolIo::Op::kWriteFile, .path = "f", .data = "x"});
+  ASSERT_TRUE(p->Cancel(2).ok());
+  p->SubmitIo(3, {.op = PoolIo::Op::kStat, .path = "f"});
+  std::vector<std::string> shown;
+  for (const Completion& c : PollAll(*p)) shown.push_back(Show(c));
+  EXPECT_EQ(shown, (std::vector<std::string>{
+                       "2 at 0 us: CANCELLED: work cancelled before it started",
+                       "1 at 10000 us: value 0 ''",
+                       "3 at 10100 us: NOT_FOUND: ENOENT: no such file or directory, stat 'f'"}));
+  EXPECT_EQ(p->disk().used_bytes(), 0);
+}
+
+TEST(SimulatedPlatformIoTest, DiskFaultsComeFromTheSeedAndRepeat) {
+  auto run = [](uint64_t seed) {
+    auto p = Make({.seed = seed, .disk = {.eio_rate = 0.5}});
+    for (uint64_t t = 1; t <= 16; ++t) {
+      p->SubmitIo(t, {.op = PoolIo::Op::kWriteFile, .path = absl::StrCat("f", t), .data = "x"});
+    }
+    std::string faults;
+    for (const Completion& c : PollAll(*p)) faults += platform::ErrnoName(c.status) == "EIO" ? 'E' : '.';
+    return faults;
+  };
+  const std::string a = run(7);
+  EXPECT_EQ(a, run(7)) << "one seed, one outcome";
+  EXPECT_NE(a.find('E'), std::string::npos);
+  EXPECT_NE(a.find('.'), std::string::npos);
+  EXPECT_NE(a, run(8));
+  auto p = Make();
+  p->disk().FailNext("ENOSPC");
+  p->SubmitIo(1, {.op = PoolIo::Op::kWriteFile, .path = "f", .data = "x"});
+  EXPECT_EQ(Show(PollAll(*p).at(0)),
+            "1 at 100 us: RESOURCE_EXHAUSTED: ENOSPC: no space left on device, open 'f'");
+}
+
+TEST(SimulatedPlatformIoTest, RejectsANegativeDnsLatencyOrABadDisk) {
+  EXPECT_EQ(SimulatedPlatform::Create({.dns_latency = Ns(-1)}).status().message(),
+            "dns_latency must be >= 0, got -1 ns");
+  EXPECT_EQ(SimulatedPlatform::Create({.disk = {.eio_rate = 2}}).status().message(),
+            "SimulatedDisk: eio_rate must be in [0, 1]");
+}
+
+}  // namespace
+}  // namespace platform_sim

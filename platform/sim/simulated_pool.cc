@@ -27,9 +27,9 @@ void SimulatedPool::Record(int thread, platform::TraceEventKind event, uint64_t 
                   .id = static_cast<int64_t>(token)});
 }
 
-void SimulatedPool::Submit(uint64_t token, platform::PoolWork work) {
+void SimulatedPool::Submit(uint64_t token, platform::PoolWork work, Starter start) {
   Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
-  queue_.emplace_back(token, std::move(work), events_->Now());
+  queue_.emplace_back(token, std::move(work), std::move(start), events_->Now());
   Dispatch();
   // After Dispatch: work a free thread takes at once never waited.
   max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
@@ -72,6 +72,10 @@ void SimulatedPool::Dispatch() {
       threads_[t]->queue_wait = events_->Now() - threads_[t]->enqueued;
       started = true;
       Trace(t, platform::TraceEventKind::kPoolStart, threads_[t]->token);
+      if (threads_[t]->start) {
+        const base::Duration wait = threads_[t]->start();
+        threads_[t]->work.segments.push_back({platform::Segment::Kind::kWait, wait});
+      }
       RunSegments(t, 0);
     }
   }

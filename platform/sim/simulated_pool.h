@@ -43,7 +43,12 @@ class SimulatedPool {
   SimulatedPool(const SimulatedPool&) = delete;
   SimulatedPool& operator=(const SimulatedPool&) = delete;
 
-  void Submit(uint64_t token, platform::PoolWork work);
+  // Decides, when a thread takes the task, how long it then waits: pool I/O
+  // does its call against the simulated disk at that instant, and its cost
+  // becomes a kWait segment after the task's own segments.
+  using Starter = absl::AnyInvocable<base::Duration()>;
+
+  void Submit(uint64_t token, platform::PoolWork work, Starter start = nullptr);
   // Removes a queued task; FAILED_PRECONDITION once it started or finished.
   absl::Status Cancel(uint64_t token);
 
@@ -61,10 +66,11 @@ class SimulatedPool {
   struct Task {
     // A constructor rather than an aggregate: built in place in the queue
     // (clang 14 has no parenthesised aggregate initialisation).
-    Task(uint64_t t, platform::PoolWork w, base::Instant e)
-        : token(t), work(std::move(w)), enqueued(e) {}
+    Task(uint64_t t, platform::PoolWork w, Starter s, base::Instant e)
+        : token(t), work(std::move(w)), start(std::move(s)), enqueued(e) {}
     uint64_t token;
     platform::PoolWork work;
+    Starter start;
     base::Instant enqueued;
     base::Duration queue_wait;
   };
