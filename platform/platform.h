@@ -8,7 +8,7 @@
 // from the kernel and threads. The core never includes either.
 //
 // The loop asks for operations (compute, wait, run pool work, do pool I/O,
-// make a network round trip); how long one takes is the platform's business: the
+// use TCP, make a network round trip); how long one takes is the platform's business: the
 // simulator's models decide it, the real platform measures it.
 //
 // Completions carry a status and a result (a byte count, data, an accepted
@@ -37,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/time_units.h"
+#include "platform/net_op.h"
 #include "platform/pool_io.h"
 #include "platform/trace.h"
 
@@ -163,6 +164,11 @@ class Platform {
   // (pool_size + 1) / 2 cap. The platform does the call when a thread takes
   // it; its completion carries what the call gave (status and Result).
   virtual void SubmitIo(uint64_t token, PoolIo io) = 0;
+
+  // A TCP operation (platform/net_op.h). Its completions arrive through
+  // Poll: one for most operations, a stream of them for kListen (each
+  // accepted connection) and kRead (each chunk) until a final one.
+  virtual void SubmitNet(uint64_t token, NetOp op) = 0;
 
   // Starts a network round trip; its completion arrives through Poll.
   virtual void StartNetwork(uint64_t token, NetworkRoundTrip trip) = 0;

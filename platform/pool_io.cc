@@ -56,6 +56,7 @@ constexpr Errno kErrnos[] = {
     {"ETIMEDOUT", "connection timed out", absl::StatusCode::kDeadlineExceeded},
     {"EADDRINUSE", "address already in use", absl::StatusCode::kAlreadyExists},
     {"EPIPE", "broken pipe", absl::StatusCode::kFailedPrecondition},
+    {"ENOTCONN", "socket is not connected", absl::StatusCode::kFailedPrecondition},
     {"ENOTFOUND", "host not found", absl::StatusCode::kNotFound},
 };
 
@@ -151,14 +152,20 @@ absl::Status ErrnoError(std::string_view name, std::string_view text, std::strin
                                          path.empty() ? "" : absl::StrCat(" '", Av(path), "'")));
 }
 
-std::string_view ErrnoName(const absl::Status& status) {
+std::string ErrnoName(const absl::Status& status) {
   const absl::string_view message = status.message();
   std::string_view m(message.data(), message.size());
-  if (m.substr(0, 12) == "getaddrinfo ") m.remove_prefix(12);
+  // Node's net and dns errors name the call first: "connect ECONNREFUSED
+  // 127.0.0.1:9", "getaddrinfo ENOTFOUND host".
+  size_t word = 0;
+  while (word < m.size() && absl::ascii_islower(m[word])) ++word;
+  const bool after_call = word > 0 && word + 1 < m.size() && m[word] == ' ';
+  if (after_call) m.remove_prefix(word + 1);
   size_t n = 0;
   while (n < m.size() && (absl::ascii_isupper(m[n]) || absl::ascii_isdigit(m[n]) || m[n] == '_')) ++n;
-  if (n < 2 || m[0] != 'E' || n == m.size() || (m[n] != ':' && m[n] != ' ')) return {};
-  return m.substr(0, n);
+  if (n < 2 || m[0] != 'E') return {};
+  if (n == m.size() ? !after_call : (m[n] != ':' && m[n] != ' ')) return {};
+  return std::string(m.substr(0, n));
 }
 
 }  // namespace platform

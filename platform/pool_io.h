@@ -97,7 +97,7 @@ absl::Status ErrnoError(std::string_view name, std::string_view text, std::strin
                         std::string_view path);
 // The errno name an ErrnoError starts with ("ENOENT"), or "" for another
 // status. For programs that branch on the error, as Node's err.code.
-std::string_view ErrnoName(const absl::Status& status);
+std::string ErrnoName(const absl::Status& status);
 
 }  // namespace platform
 

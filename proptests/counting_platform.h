@@ -21,6 +21,7 @@ struct PlatformCalls {
   int64_t submit = 0;
   int64_t network = 0;
   int64_t io = 0;
+  int64_t net = 0;
   int64_t cancel = 0;
   int64_t cpu = 0;
   bool operator==(const PlatformCalls&) const = default;
@@ -47,6 +48,10 @@ class CountingPlatform : public platform::Platform {
   void SubmitIo(uint64_t token, platform::PoolIo io) override {
     ++calls_.io;
     inner_->SubmitIo(token, std::move(io));
+  }
+  void SubmitNet(uint64_t token, platform::NetOp op) override {
+    ++calls_.net;
+    inner_->SubmitNet(token, std::move(op));
   }
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override {
     ++calls_.network;

@@ -73,7 +73,7 @@ RC_GTEST_PROP(RecordInputProperty, AnyInputsReplayWithoutCrashing, ()) {
   const auto ns = rc::gen::inRange<int64_t>(0, 1'000'000'000);
   for (int i = 0; i < n; ++i) {
     Input in;
-    in.kind = static_cast<Input::Kind>(*rc::gen::inRange(1, 10));
+    in.kind = static_cast<Input::Kind>(*rc::gen::inRange(1, 11));
     in.time = base::Instant::FromNanos(*ns);
     in.duration = base::Duration::Nanos(*ns);
     in.token = static_cast<uint64_t>(*rc::gen::inRange(0, 8));
@@ -93,7 +93,7 @@ RC_GTEST_PROP(RecordInputProperty, AnyInputsReplayWithoutCrashing, ()) {
     if (in.kind == Input::Kind::kSubmit) {
       in.segments.push_back({platform::Segment::Kind::kCpu, base::Duration::Nanos(*ns)});
     }
-    if (in.kind == Input::Kind::kIo) in.io = *rc::gen::arbitrary<std::string>();
+    if (in.kind == Input::Kind::kIo || in.kind == Input::Kind::kNet) in.io = *rc::gen::arbitrary<std::string>();
     if (in.kind == Input::Kind::kEvent) {
       in.event = {.t_ns = *ns, .thread = *rc::gen::element<std::string>("loop", "pool-0", "x"),
                   .event = platform::TraceEventKind::kPoolStart, .id = *rc::gen::inRange(-1, 9)};

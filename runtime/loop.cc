@@ -407,6 +407,8 @@ std::string Loop::Busy() const {
   count(static_cast<size_t>(immediates_.count()), "immediate queued", "immediates queued");
   count(tasks_.size(), "nextTick or microtask queued", "nextTicks and microtasks queued");
   count(closing_.size(), "close callback to run", "close callbacks to run");
+  count(sockets_.size(), "socket open", "sockets open");
+  count(servers_.size(), "server listening", "servers listening");
   return absl::StrJoin(what, ", ");
 }
 
@@ -452,9 +454,12 @@ absl::Status Loop::Shutdown() {
   immediates_.ClearAll();
   if (immediates_.ref_count() == 0) ToggleImmediateRef(false);
   CloseAllHandles();
+  CloseAllSockets();
   // Callbacks may queue ticks (they still run) but no new work.
   const absl::Status requests = CancelAllRequests();
   if (first_error.ok()) first_error = requests;
+  FinishAllSockets();
+  keep_first();
   while (!closing_.empty()) {
     RunClosing();
     keep_first();

@@ -80,6 +80,30 @@ struct LookupAddress {
   int family = 4;
 };
 
+using SocketId = uint64_t;
+using ServerId = uint64_t;
+
+struct ConnectOptions {
+  // Fails the connect with ETIMEDOUT ("connect ETIMEDOUT host:port") if it
+  // has not completed by then; zero: the system's own limit.
+  Duration timeout;
+  // Node's allowHalfOpen: false (the default) ends this side as soon as the
+  // peer ends its side.
+  bool allow_half_open = false;
+};
+
+// What a socket has moved, and to whom (Node's bytesRead, bytesWritten,
+// remoteAddress:remotePort).
+struct SocketStats {
+  int64_t bytes_read = 0;
+  int64_t bytes_written = 0;  // acknowledged by the transport
+  int64_t bytes_queued = 0;   // Node's writableLength: written, not yet taken
+  std::string remote;         // "host:port"; empty until connected
+};
+
+// Node's default writableHighWaterMark for sockets.
+inline constexpr int64_t kSocketHighWaterMark = 16 * 1024;
+
 struct LoopOptions {
   // nextTick + microtask callbacks one drain may run before Run stops with
   // RESOURCE_EXHAUSTED (0: no limit).
@@ -175,6 +199,55 @@ class Loop : private TimerHost {
   // does not resolve.
   absl::StatusOr<RequestId> Lookup(std::string host, LookupDone done);
 
+  // --- TCP, after Node's net (platform/net_op.h has what each platform
+  // does). Callbacks run in the poll phase. Every failure reaches the
+  // program as a status named after errno in Node's words ("connect
+  // ECONNREFUSED 127.0.0.1:9", "read ECONNRESET"), never as a crash.
+  //
+  // Differences from Node, each because the loop has no EventEmitter:
+  // 'listening' and 'connect' are callbacks given to Listen and Connect;
+  // 'error' then 'close' is OnClose with the error; a socket reads only
+  // once OnData or OnEnd is set (Node's streams read ahead up to their
+  // high-water mark); CloseServer's callback runs when the listener is
+  // closed, not when its last connection ends; host names must be numeric
+  // or "localhost" (Lookup resolves others).
+  using ConnectionCallback = absl::AnyInvocable<void(SocketId)>;
+  using DataCallback = absl::AnyInvocable<void(std::string bytes)>;
+  // net.createServer + server.listen: port 0 picks a free port (LocalPort
+  // says which, from `on_listening` on). A listen error (EADDRINUSE) goes
+  // to `on_listening`, and the server is gone.
+  absl::StatusOr<ServerId> Listen(std::string host, int port, ConnectionCallback on_connection,
+                                  Done on_listening);
+  absl::StatusOr<int> LocalPort(ServerId server) const;
+  // server.close: stops accepting; `on_close` runs once the listener closed.
+  absl::Status CloseServer(ServerId server, Callback on_close = nullptr);
+  // net.connect. Writes made before it connects wait for it. A failed
+  // connect calls `on_connect` with the error, then OnClose's callback.
+  absl::StatusOr<SocketId> Connect(std::string host, int port, Done on_connect,
+                                   ConnectOptions options = {});
+  // socket.on('data'): starts reading.
+  absl::Status OnData(SocketId socket, DataCallback on_data);
+  // socket.on('end'): the peer ended its side. Also starts reading.
+  absl::Status OnEnd(SocketId socket, Callback on_end);
+  // socket.on('drain'): the write queue emptied after a Write returned false.
+  absl::Status OnDrain(SocketId socket, Callback on_drain);
+  // socket.on('close'): the socket is closed; OK, or the error that closed
+  // it (then the socket was destroyed by it). The id is invalid after.
+  absl::Status OnClose(SocketId socket, Done on_close);
+  // socket.write: queues `bytes`; `done` (optional) runs once the transport
+  // took them, or with the error. Returns whether the queue is still below
+  // kSocketHighWaterMark: false asks the program to wait for 'drain'.
+  // FAILED_PRECONDITION after End or Destroy (Node's write after end).
+  absl::StatusOr<bool> Write(SocketId socket, std::string bytes, Done done = nullptr);
+  // socket.end: ends this side once the queued writes are sent.
+  absl::Status End(SocketId socket);
+  // socket.destroy: closes now; queued writes fail with CANCELLED.
+  absl::Status Destroy(SocketId socket);
+  // socket.pause / socket.resume: stop and restart reading.
+  absl::Status Pause(SocketId socket);
+  absl::Status Resume(SocketId socket);
+  absl::StatusOr<SocketStats> Stats(SocketId socket) const;
+
   // The current callback computes for `duration`, blocking the loop.
   absl::Status ConsumeCpu(Duration duration);
   // Records a user log line in the trace.
@@ -230,13 +303,16 @@ class Loop : private TimerHost {
   };
   using IoDone = absl::AnyInvocable<void(absl::Status, platform::Result&)>;
   struct Request {
-    enum class Kind { kWork, kNetwork, kIo } kind;
+    enum class Kind { kWork, kNetwork, kIo, kNet } kind;
     Done done;        // kWork, kNetwork
-    IoDone io_done;   // kIo
+    IoDone io_done;   // kIo, kNet
+    // A stream of completions until a final one: kUntilError for a TCP
+    // listen, kUntilEmpty for a read (an empty chunk is the peer's end).
+    enum class Persist : uint8_t { kNo, kUntilError, kUntilEmpty } persist = Persist::kNo;
     const char* name;  // the callback kind in the trace: "work", "net", "fs", "dns"
     // Runs the callback with what the request gave.
     void Finish(absl::Status status, platform::Result& result) {
-      if (kind == Kind::kIo) {
+      if (kind == Kind::kIo || kind == Kind::kNet) {
         io_done(std::move(status), result);
       } else {
         done(std::move(status));
@@ -304,6 +380,63 @@ class Loop : private TimerHost {
 
   // --- loop_requests.cc: requests, poll and the pending phase.
   RequestId AddRequest(Request::Kind kind, Done&& done);
+  // --- loop_net.cc: TCP.
+  struct Socket {
+    enum class State { kConnecting, kOpen, kClosing };
+    SocketId id = 0;
+    State state = State::kConnecting;
+    int64_t stream = 0;  // the platform's id, once connected
+    bool allow_half_open = false;
+    RequestId read_req = 0;
+    RequestId connect_req = 0;
+    bool want_reading = false;  // OnData or OnEnd set, or End called
+    bool paused = false;
+    bool peer_ended = false;
+    bool end_requested = false;
+    bool ended = false;        // our end was submitted
+    bool end_done = false;     // and went out
+    bool need_drain = false;
+    int64_t queued_bytes = 0;
+    int64_t bytes_read = 0;
+    int64_t bytes_written = 0;
+    std::string remote;
+    absl::Status error;  // what destroyed it
+    // Writes made while connecting.
+    std::vector<std::pair<std::string, Done>> early_writes;
+    Done on_connect;
+    DataCallback on_data;
+    Callback on_end;
+    Callback on_drain;
+    Done on_close;
+  };
+  struct Server {
+    ServerId id = 0;
+    RequestId listen_req = 0;
+    int64_t stream = 0;
+    int port = -1;  // once listening
+    bool closing = false;
+    ConnectionCallback on_connection;
+    Done on_listening;
+    Callback on_close;
+  };
+  RequestId SubmitNet(platform::NetOp op, IoDone done,
+                      Request::Persist persist = Request::Persist::kNo);
+  absl::StatusOr<Socket*> FindSocket(SocketId id, const char* method) const;
+  absl::StatusOr<Server*> FindServer(ServerId id, const char* method) const;
+  SocketId AddSocket(int64_t stream, std::string remote, bool allow_half_open);
+  void StartReading(Socket* s);
+  void SubmitWrite(Socket* s, std::string bytes, Done done);
+  void SubmitEnd(Socket* s);
+  void OnConnected(Socket* s);
+  // Closes the platform stream (or notes that it failed to open); runs
+  // OnClose's callback once closed.
+  void CloseSocket(Socket* s, absl::Status why);
+  void FinishSocket(SocketId id);
+  void MaybeFinish(Socket* s);
+  // Shutdown's part: closes every socket and server at the platform, and
+  // (after the requests are cancelled) runs their close callbacks.
+  void CloseAllSockets();
+  void FinishAllSockets();
   // --- loop_fs.cc: files and lookups.
   absl::StatusOr<RequestId> SubmitIo(platform::PoolIo io, IoDone done);
   void PollPhase(int64_t timeout_ms);
@@ -347,6 +480,9 @@ class Loop : private TimerHost {
 
   RequestId next_request_id_ = 1;
   absl::flat_hash_map<RequestId, Request> requests_;
+  SocketId next_socket_id_ = 1;
+  absl::flat_hash_map<SocketId, std::unique_ptr<Socket>> sockets_;
+  absl::flat_hash_map<ServerId, std::unique_ptr<Server>> servers_;
   // Completions from Poll; [delivered_, size) are still to run. The vector is
   // reused by every poll, and what a failed callback left undelivered runs
   // first at the next poll.

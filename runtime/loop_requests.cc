@@ -124,6 +124,18 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
     pending_.push_back(std::move(c));  // uv__io_feed: run in the pending phase
     return;
   }
+  if (it->second.persist != Request::Persist::kNo && c.status.ok() &&
+      (it->second.persist == Request::Persist::kUntilError || !c.result.data.empty())) {
+    // One more of a stream of completions: the request stays. Its callback
+    // is moved out while it runs (it may add requests, which may rehash).
+    IoDone cb = std::move(it->second.io_done);
+    Callback run = [&cb, &c] { cb(absl::OkStatus(), c.result); };
+    RunMacrotask(phase, it->second.name, static_cast<int64_t>(c.token), run);
+    if (auto again = requests_.find(c.token); again != requests_.end()) {
+      again->second.io_done = std::move(cb);
+    }
+    return;
+  }
   Request req = std::move(it->second);
   requests_.erase(it);
   // Work cancelled before it started never waited for a thread to the end.

@@ -1,5 +1,6 @@
 #include "platform/real/real_platform.h"
 
+#include <signal.h>
 #include <time.h>
 
 #include <algorithm>
@@ -58,6 +59,13 @@ uint64_t CeilMillis(base::Duration d) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RealPlatform>> RealPlatform::Create(RealConfig config) {
+  // Node ignores SIGPIPE at startup (src/node.cc): a write to a closed
+  // socket is then EPIPE, not the end of the process.
+  static const bool sigpipe_ignored = [] {
+    signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)sigpipe_ignored;
   if (config.pool_size < 1 || config.pool_size > kMaxPoolSize) {
     return absl::InvalidArgumentError(absl::StrCat(
         "pool_size must be in [1, ", kMaxPoolSize, "], got ", config.pool_size));
@@ -82,6 +90,18 @@ absl::Status RealPlatform::Init() {
     return absl::InternalError(absl::StrCat("uv_async_init: ", uv_strerror(r)));
   }
   uv_timer_init(&uv_, &poll_timer_);
+  tcp_ = std::make_unique<TcpStreams>(
+      &uv_, [this](uint64_t token, absl::Status status, int64_t value, std::string data) {
+        // On the loop thread, inside libuv or a submit: no wakeup needed,
+        // Poll takes it before it returns.
+        std::lock_guard<std::mutex> lock(mu_);
+        platform::Completion& c = done_.emplace_back();
+        c.token = token;
+        c.status = std::move(status);
+        c.result.value = value;
+        c.result.data = std::move(data);
+        c.time = Now();
+      });
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
   for (int i = 0; i < config_.pool_size; ++i) pool_thread_names_.push_back(absl::StrCat("pool-", i));
@@ -106,11 +126,13 @@ RealPlatform::~RealPlatform() {
   if (waker_ != nullptr) waker_->Detach();
   pool_.reset();  // joins the threads: no completion can be posted after this
   if (!uv_ready_) return;
+  if (tcp_ != nullptr) tcp_->CloseAll();
   for (auto& [token, timer] : network_) CloseNetworkTimer(timer);
   network_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&poll_timer_), nullptr);
   uv_run(&uv_, UV_RUN_DEFAULT);  // runs the close callbacks
+  tcp_.reset();
   const int r = uv_loop_close(&uv_);
   ABSL_RAW_CHECK(r == 0, "uv_loop_close: a libuv handle was left open");
 }
@@ -182,7 +204,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // system call is skipped: an idle handle or a chain of immediates spins
     // the loop without entering the kernel (libuv makes the call on every
     // iteration, as its loop always watches its own async descriptor).
-    if (!network_.empty() || closing_network_timers_ > 0) {
+    if (!network_.empty() || closing_network_timers_ > 0 || tcp_->active()) {
       uv_run(&uv_, UV_RUN_NOWAIT);
       take();
     }
@@ -233,6 +255,10 @@ void RealPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   SubmitWork(token, std::move(work));
 }
 
+void RealPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+  tcp_->Submit(token, std::move(op));
+}
+
 void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
   uv_timer_stop(&timer->timer);
   ++closing_network_timers_;
@@ -271,6 +297,7 @@ void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
 }
 
 absl::Status RealPlatform::Cancel(uint64_t token) {
+  if (absl::Status s = tcp_->Cancel(token); !absl::IsNotFound(s)) return s;
   if (auto it = network_.find(token); it != network_.end()) {
     CloseNetworkTimer(it->second);
     network_.erase(it);

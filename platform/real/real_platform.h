@@ -15,6 +15,11 @@
 // - Pool I/O (files, dns.lookup) runs on that pool with the system calls
 //   libuv makes (platform/real/posix_io.h); its completion carries what the
 //   call gave.
+// - TCP (platform/net_op.h) is libuv's uv_tcp_t on the same uv_loop_t
+//   (tcp_streams.h): reads and writes happen in Poll, and the loop core
+//   runs their callbacks in its poll phase. SIGPIPE is ignored process-wide
+//   from the first RealPlatform on, as Node ignores it, so a write to a
+//   closed peer is an EPIPE error and not a dead process.
 // - A network round trip is a libuv timer of its nominal latency: it holds
 //   no thread.
 // - ConsumeCpu computes on the loop thread until its CPU time has advanced
@@ -44,6 +49,7 @@
 #include "absl/status/statusor.h"
 #include "platform/platform.h"
 #include "platform/real/posix_io.h"
+#include "platform/real/tcp_streams.h"
 #include "platform/real/thread_pool.h"
 
 namespace platform_real {
@@ -66,6 +72,7 @@ class RealPlatform : public platform::Platform {
   std::shared_ptr<platform::Waker> waker() override;
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
   void SubmitIo(uint64_t token, platform::PoolIo io) override;
+  void SubmitNet(uint64_t token, platform::NetOp op) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
@@ -104,6 +111,7 @@ class RealPlatform : public platform::Platform {
   // completion under mu_. Loop thread only.
   absl::flat_hash_map<uint64_t, std::shared_ptr<IoOutcome>> io_;  // closed, close callback not yet run
   std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<TcpStreams> tcp_;
   // "pool-0", "pool-1", ...: built once, not per traced event.
   std::vector<std::string> pool_thread_names_;
 };

@@ -92,6 +92,7 @@ bool SameInput(const Input& a, const Input& b) {
     case Input::Kind::kSubmit:
     case Input::Kind::kNetwork:
     case Input::Kind::kIo:
+    case Input::Kind::kNet:
       return true;
   }
   return false;

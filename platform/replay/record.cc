@@ -209,6 +209,8 @@ std::string Input::Describe() const {
       return absl::StrCat("start network round trip ", token, " of ", Ms(duration));
     case Kind::kIo:
       return absl::StrCat("submit pool I/O ", token, " (", io, ")");
+    case Kind::kNet:
+      return absl::StrCat("submit TCP ", token, " (", io, ")");
     case Kind::kCancel:
       return absl::StrCat("cancel request ", token, " -> ", absl::StatusCodeToString(status.code()));
     case Kind::kCpu:
@@ -237,6 +239,7 @@ std::string Input::DescribeRequest() const {
     case Kind::kNetwork:
     case Kind::kEvent:
     case Kind::kIo:
+    case Kind::kNet:
       return Describe();
   }
   return "?";
@@ -263,6 +266,7 @@ bool SameRequest(const Input& r, const Input& a) {
     case Input::Kind::kNetwork:
       return r.token == a.token && r.duration == a.duration;
     case Input::Kind::kIo:
+    case Input::Kind::kNet:
       return r.token == a.token && r.io == a.io;
     case Input::Kind::kCancel:
       return r.token == a.token;
@@ -448,6 +452,7 @@ void RecordWriter::Append(const Input& in) {
         e.Varint(Zig(in.duration.nanos()));
         break;
       case Input::Kind::kIo:
+      case Input::Kind::kNet:
         PutToken(e, in.token);
         e.String(in.io);
         break;
@@ -533,7 +538,7 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
                  uint64_t& last_token) {
   in = Input();
   if (kind_byte < static_cast<uint8_t>(Input::Kind::kNow) ||
-      kind_byte > static_cast<uint8_t>(Input::Kind::kIo)) {
+      kind_byte > static_cast<uint8_t>(Input::Kind::kNet)) {
     c.Fail(absl::StrCat("unknown input kind ", kind_byte));
     return false;
   }
@@ -618,6 +623,10 @@ bool DecodeInput(Cursor& c, uint8_t kind_byte, Input& in, base::Instant& last_ti
     case Input::Kind::kIo:
       in.token = token();
       in.io = c.String("a pool I/O call");
+      break;
+    case Input::Kind::kNet:
+      in.token = token();
+      in.io = c.String("a TCP operation");
       break;
     case Input::Kind::kCancel:
       in.token = token();

@@ -68,18 +68,19 @@ struct Input {
     kPoolStats,   // answer: stats
     kEvent,       // an event the platform traced (not a call)
     kIo,          // asked: token, the pool I/O call (platform::DescribePoolIo)
+    kNet,         // asked: token, the TCP operation (platform::DescribeNetOp)
   };
   Kind kind = Kind::kNow;
   base::Instant time;                          // kNow, kCpu
   base::Duration duration;                     // kPoll (timeout), kNetwork, kCpu
-  uint64_t token = 0;                          // kSubmit, kNetwork, kCancel, kIo
+  uint64_t token = 0;                          // kSubmit, kNetwork, kCancel, kIo, kNet
   platform::PoolWork::Kind work_kind = platform::PoolWork::Kind::kCpu;  // kSubmit
   std::vector<platform::Segment> segments;     // kSubmit
   std::vector<platform::Completion> completions;  // kPoll
   absl::Status status;                         // kCancel, kCpu
   platform::PoolStats stats;                   // kPoolStats
   platform::TraceEvent event;                  // kEvent
-  std::string io;                              // kIo: DescribePoolIo of the call
+  std::string io;                              // kIo, kNet: the call, described
 
   // One line for reports: `poll(timeout 5 ms) -> [request 3 OK at 105 ms]`.
   std::string Describe() const;

@@ -100,6 +100,16 @@ void RecordingPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   sink_->Append(scratch_);
 }
 
+void RecordingPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+  std::string asked = platform::DescribeNetOp(op);
+  inner_->SubmitNet(token, std::move(op));
+  RecordEvents();
+  scratch_.kind = Input::Kind::kNet;
+  scratch_.token = token;
+  scratch_.io = std::move(asked);
+  sink_->Append(scratch_);
+}
+
 void RecordingPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   inner_->StartNetwork(token, trip);
   RecordEvents();

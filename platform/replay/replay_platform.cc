@@ -133,6 +133,15 @@ void ReplayPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   Match(asked);
 }
 
+void ReplayPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+  // What the peer sent, and when, is in the recorded completions.
+  Input asked;
+  asked.kind = Input::Kind::kNet;
+  asked.token = token;
+  asked.io = platform::DescribeNetOp(op);
+  Match(asked);
+}
+
 void ReplayPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   Input asked;
   asked.kind = Input::Kind::kNetwork;

@@ -30,6 +30,7 @@ absl::StatusOr<std::unique_ptr<SimulatedPlatform>> SimulatedPlatform::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("net_jitter must be >= 0, got ", config.net_jitter.nanos(), " ns"));
   }
+  if (absl::Status s = SimulatedNetwork::Validate(config.network); !s.ok()) return s;
   if (config.dns_latency < base::Duration::Zero()) {
     return absl::InvalidArgumentError(
         absl::StrCat("dns_latency must be >= 0, got ", config.dns_latency.nanos(), " ns"));
@@ -54,7 +55,23 @@ SimulatedPlatform::SimulatedPlatform(SimConfig config, std::unique_ptr<Simulated
             },
             [this](absl::Status s) { Fault(std::move(s)); }),
       latency_(config_.seed, config_.net_jitter),
-      disk_(std::move(disk)) {}
+      disk_(std::move(disk)),
+      // The network draws from its own stream of the seed.
+      tcp_(&events_, config_.network, config_.disk.seed ^ 0x6e6574776f726b00u,
+           [this](uint64_t token, absl::Status s, int64_t value, std::string data) {
+             CompleteNet(token, std::move(s), value, std::move(data));
+           },
+           [this](absl::Status s) { Fault(std::move(s)); }) {}
+
+void SimulatedPlatform::CompleteNet(uint64_t token, absl::Status status, int64_t value,
+                                    std::string data) {
+  platform::Completion& c = ready_.emplace_back();
+  c.token = token;
+  c.status = std::move(status);
+  c.result.value = value;
+  c.result.data = std::move(data);
+  c.time = clock_.Now();
+}
 
 void SimulatedPlatform::Complete(uint64_t token, absl::Status status, base::Duration queue_wait) {
   // In place: a Completion is big enough (it may carry data) that building
@@ -149,8 +166,9 @@ absl::Status SimulatedPlatform::Poll(base::Duration timeout,
   auto before = [](const platform::Completion& a, const platform::Completion& b) {
     return a.time != b.time ? a.time < b.time : a.token < b.token;
   };
+  // Stable: a TCP read's chunks share a token and must keep their order.
   if (!std::is_sorted(ready_.begin(), ready_.end(), before)) {
-    std::sort(ready_.begin(), ready_.end(), before);
+    std::stable_sort(ready_.begin(), ready_.end(), before);
   }
   if (out->empty()) {
     out->swap(ready_);  // the loop's buffer becomes ours for next time
@@ -203,6 +221,10 @@ SimulatedDisk::Result SimulatedPlatform::RunIo(const platform::PoolIo& io) {
   return {.status = absl::InternalError("unknown pool I/O operation")};
 }
 
+void SimulatedPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+  tcp_.Submit(token, std::move(op));
+}
+
 void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   const base::Duration latency =
       latency_.Draw(std::max(trip.nominal_latency, base::Duration::Zero()));
@@ -220,6 +242,7 @@ void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip 
 }
 
 absl::Status SimulatedPlatform::Cancel(uint64_t token) {
+  if (absl::Status s = tcp_.Cancel(token); !absl::IsNotFound(s)) return s;
   if (auto it = network_.find(token); it != network_.end()) {
     events_.Cancel(it->second);
     network_.erase(it);

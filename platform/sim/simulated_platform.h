@@ -12,6 +12,8 @@
 // dns_latency) is the wait segment the thread then holds; a task cancelled
 // before it starts changes nothing.
 //
+// TCP runs on a SimulatedNetwork of the same world (NETWORK.md).
+//
 // Poll delivers every completion that happened by the time it looks, ordered
 // by (completion time, token). Tokens are given in submission order, so
 // completions at one instant arrive in submission order. A loop that keeps
@@ -39,6 +41,7 @@
 #include "platform/platform.h"
 #include "platform/sim/latency_model.h"
 #include "platform/sim/simulated_disk.h"
+#include "platform/sim/simulated_network.h"
 #include "platform/sim/simulated_cpu.h"
 #include "platform/sim/simulated_pool.h"
 
@@ -60,6 +63,8 @@ struct SimConfig {
   // The simulated file system. Its seed is replaced by one derived from
   // `seed`, so that one number decides every random choice.
   DiskConfig disk;
+  // TCP between the programs of this world (platform/sim/NETWORK.md).
+  NetworkConfig network;
   // dns.lookup's table: host name to address ("::1" style for IPv6). A
   // name not in it fails with ENOTFOUND.
   std::map<std::string, std::string> hosts = {{"localhost", "127.0.0.1"}};
@@ -80,6 +85,7 @@ class SimulatedPlatform : public platform::Platform {
   std::shared_ptr<platform::Waker> waker() override { return waker_; }
   void SubmitWork(uint64_t token, platform::PoolWork work) override;
   void SubmitIo(uint64_t token, platform::PoolIo io) override;
+  void SubmitNet(uint64_t token, platform::NetOp op) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;
@@ -89,6 +95,8 @@ class SimulatedPlatform : public platform::Platform {
   // The simulated file system, for tests that set it up or force a fault
   // (SimulatedDisk::FailNext).
   SimulatedDisk& disk() { return *disk_; }
+  // What the simulated TCP network did so far.
+  const NetworkStats& network_stats() const { return tcp_.stats(); }
 
  private:
   explicit SimulatedPlatform(SimConfig config, std::unique_ptr<SimulatedDisk> disk);
@@ -96,6 +104,7 @@ class SimulatedPlatform : public platform::Platform {
   SimulatedDisk::Result RunIo(const platform::PoolIo& io);
   void Complete(uint64_t token, absl::Status status,
                 base::Duration queue_wait = base::Duration::Zero());
+  void CompleteNet(uint64_t token, absl::Status status, int64_t value, std::string data);
   // Something could not be simulated (it would pass the virtual time
   // limit). The first fault is kept; Poll and ConsumeCpu return it from
   // then on.
@@ -110,6 +119,7 @@ class SimulatedPlatform : public platform::Platform {
   SimulatedPool pool_;
   LatencyModel latency_;
   std::unique_ptr<SimulatedDisk> disk_;
+  SimulatedNetwork tcp_;
   // What pool I/O calls gave, from the task's start until it completes.
   absl::flat_hash_map<uint64_t, SimulatedDisk::Result> io_results_;
   // Wakes from any thread: a flag the next Poll reads.
