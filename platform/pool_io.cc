@@ -101,6 +101,7 @@ const char* PoolIoOpName(PoolIo::Op op) {
     case PoolIo::Op::kReadFile: return "readFile";
     case PoolIo::Op::kWriteFile: return "writeFile";
     case PoolIo::Op::kLookup: return "lookup";
+    case PoolIo::Op::kFstat: return "fstat";
   }
   return "?";
 }
@@ -123,6 +124,7 @@ std::string DescribePoolIo(const PoolIo& io) {
     case PoolIo::Op::kWrite:
       return absl::StrCat(name, " fd ", io.fd, " at ", io.offset, " ", bytes(io.data));
     case PoolIo::Op::kClose:
+    case PoolIo::Op::kFstat:
       return absl::StrCat(name, " fd ", io.fd);
     case PoolIo::Op::kWriteFile:
       return absl::StrCat(name, " ", quoted(io.path), " ", bytes(io.data));

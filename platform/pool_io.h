@@ -9,7 +9,7 @@
 //   kOpen       value: the descriptor
 //   kRead       data: the bytes read; value: their count (0 at the end)
 //   kWrite      value: the bytes written
-//   kStat       value: the size in bytes
+//   kStat       value: the size in bytes (kFstat: of an open descriptor)
 //   kClose, kUnlink                    nothing
 //   kReadFile   data: the whole file; value: its size
 //   kWriteFile  value: the bytes written
@@ -64,13 +64,14 @@ struct PoolIo {
     kReadFile,
     kWriteFile,
     kLookup,
+    kFstat,
   };
-  static constexpr Op kLastOp = Op::kLookup;
+  static constexpr Op kLastOp = Op::kFstat;
 
   Op op = Op::kStat;
   std::string path;    // the path; the host name for kLookup
   OpenFlags flags;     // kOpen
-  int64_t fd = -1;     // kRead, kWrite, kClose
+  int64_t fd = -1;     // kRead, kWrite, kClose, kFstat
   int64_t offset = 0;  // kRead (>= 0); kWrite (>= 0, or -1: at the end of the file)
   int64_t length = 0;  // kRead
   std::string data;    // kWrite, kWriteFile

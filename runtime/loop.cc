@@ -401,7 +401,9 @@ std::string Loop::Busy() const {
   auto count = [&what](size_t n, const char* one, const char* many) {
     if (n > 0) what.push_back(absl::StrCat(n, " ", n == 1 ? one : many));
   };
-  count(handles_.size(), "handle open", "handles open");
+  size_t user_handles = 0;  // internal ones close sockets: counted as close callbacks
+  for (const auto& [id, h] : handles_) user_handles += h->internal ? 0 : 1;
+  count(user_handles, "handle open", "handles open");
   count(requests_.size(), "request pending", "requests pending");
   count(timers_.timer_count(), "timer pending", "timers pending");
   count(static_cast<size_t>(immediates_.count()), "immediate queued", "immediates queued");

@@ -192,8 +192,10 @@ class Loop : private TimerHost {
   // fs.close (named so, as Close closes the loop).
   absl::StatusOr<RequestId> CloseFile(int64_t fd, Done done);
   absl::StatusOr<RequestId> Unlink(std::string path, Done done);
+  // fs.readFile: as in Node, a chain of requests (open, fstat, read until
+  // done, close), so its callback comes as many iterations later as Node's.
   absl::StatusOr<RequestId> ReadFile(std::string path, BytesDone done);
-  // Creates or truncates `path`, then writes `bytes`.
+  // fs.writeFile: open with "w" (create or truncate), write, close.
   absl::StatusOr<RequestId> WriteFile(std::string path, std::string bytes, Done done);
   // dns.lookup: ENOTFOUND ("getaddrinfo ENOTFOUND host") for a name that
   // does not resolve.
@@ -209,8 +211,11 @@ class Loop : private TimerHost {
   // 'error' then 'close' is OnClose with the error; a socket reads only
   // once OnData or OnEnd is set (Node's streams read ahead up to their
   // high-water mark); CloseServer's callback runs when the listener is
-  // closed, not when its last connection ends; host names must be numeric
-  // or "localhost" (Lookup resolves others).
+  // closed (in a nextTick), not when its last connection ends; 'listening'
+  // runs in the poll phase where Node's runs in a nextTick after listen();
+  // host names must be numeric or "localhost" (Lookup resolves others).
+  // Like Node's, 'close' runs in the close phase (the handle's uv_close
+  // callback), and 'end' after the read that saw it.
   using ConnectionCallback = absl::AnyInvocable<void(SocketId)>;
   using DataCallback = absl::AnyInvocable<void(std::string bytes)>;
   // net.createServer + server.listen: port 0 picks a free port (LocalPort
@@ -432,13 +437,19 @@ class Loop : private TimerHost {
   // OnClose's callback once closed.
   void CloseSocket(Socket* s, absl::Status why);
   void FinishSocket(SocketId id);
+  // Runs `cb` in the close phase, as a uv_close callback (an internal
+  // handle, already closing).
+  void CloseInCloseQueue(Callback cb);
   void MaybeFinish(Socket* s);
   // Shutdown's part: closes every socket and server at the platform, and
   // (after the requests are cancelled) runs their close callbacks.
   void CloseAllSockets();
   void FinishAllSockets();
   // --- loop_fs.cc: files and lookups.
-  absl::StatusOr<RequestId> SubmitIo(platform::PoolIo io, IoDone done);
+  struct ReadFileChain;
+  void ReadFileRead(std::shared_ptr<ReadFileChain> chain);
+  void ReadFileClose(std::shared_ptr<ReadFileChain> chain);
+  RequestId SubmitIo(platform::PoolIo io, IoDone done);
   void PollPhase(int64_t timeout_ms);
   // Runs a completion's callback (or moves it to the pending queue).
   void Deliver(platform::Completion& c, Phase phase);

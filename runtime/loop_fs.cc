@@ -1,5 +1,7 @@
 // Files and dns.lookup: Node's fs and dns on the pool, as libuv's uv_fs_*
 // and uv_getaddrinfo requests (src/unix/fs.c, src/unix/getaddrinfo.c).
+#include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -43,7 +45,7 @@ absl::Status CheckRange(const char* method, const char* name, int64_t value, int
 
 }  // namespace
 
-absl::StatusOr<RequestId> Loop::SubmitIo(PoolIo io, IoDone done) {
+RequestId Loop::SubmitIo(PoolIo io, IoDone done) {
   const RequestId id = next_request_id_++;
   requests_.emplace(id, Request{.kind = Request::Kind::kIo,
                                 .io_done = std::move(done),
@@ -128,17 +130,91 @@ absl::StatusOr<RequestId> Loop::Unlink(std::string path, Done done) {
                   });
 }
 
+// Node's fs.readFile (lib/internal/fs/read/context.js) is a chain of pool
+// requests: open, fstat, reads until the size is read (or a read returns
+// nothing), close; the callback runs after the close. Each step completes in
+// its own poll phase, so the callback comes as many loop iterations after
+// the call as in Node (four for a file that fits one read).
+struct Loop::ReadFileChain {
+  BytesDone done;
+  int64_t fd = -1;
+  int64_t size = 0;
+  std::string data;
+  absl::Status error;
+};
+
+// Node's kReadFileBufferLength and kReadFileUnknownBufferLength.
+constexpr int64_t kReadFileChunk = 512 * 1024;
+constexpr int64_t kReadFileUnknownChunk = 64 * 1024;
+
 absl::StatusOr<RequestId> Loop::ReadFile(std::string path, BytesDone done) {
   if (absl::Status s = CheckUsable("ReadFile"); !s.ok()) return s;
   if (!done) return absl::InvalidArgumentError("Loop::ReadFile: empty callback");
   if (absl::Status s = CheckPath("ReadFile", path, "path"); !s.ok()) return s;
-  return SubmitIo({.op = PoolIo::Op::kReadFile, .path = std::move(path)},
-                  [done = std::move(done)](absl::Status s, platform::Result& r) mutable {
-                    if (!s.ok()) return done(std::move(s));
-                    done(std::move(r.data));
+  auto chain = std::make_shared<ReadFileChain>();
+  chain->done = std::move(done);
+  return SubmitIo({.op = PoolIo::Op::kOpen, .path = std::move(path), .flags = {.read = true}},
+                  [this, chain](absl::Status s, platform::Result& r) {
+                    if (!s.ok()) return chain->done(std::move(s));
+                    chain->fd = r.value;
+                    if (state_ != State::kOpen) return ReadFileClose(chain);
+                    SubmitIo({.op = PoolIo::Op::kFstat, .fd = chain->fd},
+                             [this, chain](absl::Status s, platform::Result& r) {
+                               if (!s.ok()) {
+                                 chain->error = std::move(s);
+                               } else if (r.value > platform::kMaxIoBytes) {
+                                 chain->error = absl::OutOfRangeError(absl::StrCat(
+                                     "ERR_FS_FILE_TOO_LARGE: File size (", r.value,
+                                     ") is greater than ", platform::kMaxIoBytes, " bytes"));
+                               } else {
+                                 chain->size = r.value;
+                               }
+                               ReadFileRead(chain);
+                             });
                   });
 }
 
+void Loop::ReadFileRead(std::shared_ptr<ReadFileChain> chain) {
+  const int64_t have = static_cast<int64_t>(chain->data.size());
+  if (!chain->error.ok() || state_ != State::kOpen || (chain->size > 0 && have >= chain->size)) {
+    return ReadFileClose(std::move(chain));
+  }
+  const int64_t want = chain->size > 0 ? std::min(kReadFileChunk, chain->size - have)
+                                       : kReadFileUnknownChunk;
+  SubmitIo({.op = PoolIo::Op::kRead, .fd = chain->fd, .offset = have, .length = want},
+           [this, chain](absl::Status s, platform::Result& r) {
+             if (!s.ok()) {
+               chain->error = std::move(s);
+             } else if (r.data.empty()) {
+               return ReadFileClose(chain);  // the end, whatever fstat said
+             } else if (static_cast<int64_t>(chain->data.size() + r.data.size()) >
+                        platform::kMaxIoBytes) {
+               chain->error = absl::OutOfRangeError(absl::StrCat(
+                   "ERR_FS_FILE_TOO_LARGE: the file grew past ", platform::kMaxIoBytes, " bytes"));
+             } else {
+               chain->data += r.data;
+             }
+             ReadFileRead(chain);
+           });
+}
+
+void Loop::ReadFileClose(std::shared_ptr<ReadFileChain> chain) {
+  if (state_ != State::kOpen) {
+    // Shutting down: no new request can start; the descriptor is left to
+    // the platform (the real one's process keeps it until it exits).
+    chain->done(chain->error.ok() ? absl::CancelledError("the loop is shutting down") : chain->error);
+    return;
+  }
+  SubmitIo({.op = PoolIo::Op::kClose, .fd = chain->fd},
+           [chain](absl::Status s, platform::Result&) {
+             if (!chain->error.ok()) return chain->done(chain->error);
+             if (!s.ok()) return chain->done(std::move(s));
+             chain->done(std::move(chain->data));
+           });
+}
+
+// Node's fs.writeFile: open with "w", write everything (writeAll), close;
+// the callback runs after the close: three pool requests.
 absl::StatusOr<RequestId> Loop::WriteFile(std::string path, std::string bytes, Done done) {
   if (absl::Status s = CheckUsable("WriteFile"); !s.ok()) return s;
   if (!done) return absl::InvalidArgumentError("Loop::WriteFile: empty callback");
@@ -148,9 +224,24 @@ absl::StatusOr<RequestId> Loop::WriteFile(std::string path, std::string bytes, D
       !s.ok()) {
     return s;
   }
+  auto cb = std::make_shared<Done>(std::move(done));
   return SubmitIo(
-      {.op = PoolIo::Op::kWriteFile, .path = std::move(path), .data = std::move(bytes)},
-      [done = std::move(done)](absl::Status s, platform::Result&) mutable { done(std::move(s)); });
+      {.op = PoolIo::Op::kOpen, .path = std::move(path), .flags = *platform::ParseOpenFlags("w")},
+      [this, cb, bytes = std::move(bytes)](absl::Status s, platform::Result& r) mutable {
+        if (!s.ok()) return (*cb)(std::move(s));
+        const int64_t fd = r.value;
+        if (state_ != State::kOpen) return (*cb)(absl::CancelledError("the loop is shutting down"));
+        SubmitIo({.op = PoolIo::Op::kWrite, .fd = fd, .offset = -1, .data = std::move(bytes)},
+                 [this, cb, fd](absl::Status s, platform::Result&) {
+                   if (state_ != State::kOpen) {
+                     return (*cb)(s.ok() ? absl::CancelledError("the loop is shutting down") : s);
+                   }
+                   SubmitIo({.op = PoolIo::Op::kClose, .fd = fd},
+                            [cb, written = std::move(s)](absl::Status s, platform::Result&) {
+                              (*cb)(!written.ok() ? written : s);
+                            });
+                 });
+      });
 }
 
 absl::StatusOr<RequestId> Loop::Lookup(std::string host, LookupDone done) {

@@ -131,14 +131,16 @@ absl::Status Loop::CloseServer(ServerId server, Callback on_close) {
     if (sv->listen_req != 0) platform_->Cancel(sv->listen_req).IgnoreError();
   }
   SubmitNet({.op = NetOp::Op::kClose, .stream = sv->stream},
-            [this, server](absl::Status, platform::Result&) {
-              auto it = servers_.find(server);
-              if (it == servers_.end()) return;
-              Callback on_close = std::move(it->second->on_close);
-              servers_.erase(it);
-              if (on_close) on_close();
-            });
-  return absl::OkStatus();
+            [](absl::Status, platform::Result&) {});
+  // Node emits the server's 'close' in a nextTick (emitCloseNT) once it is
+  // drained; this one does not wait for its connections.
+  return NextTick([this, server] {
+    auto it = servers_.find(server);
+    if (it == servers_.end()) return;
+    Callback on_close = std::move(it->second->on_close);
+    servers_.erase(it);
+    if (on_close) on_close();
+  });
 }
 
 SocketId Loop::AddSocket(int64_t stream, std::string remote, bool allow_half_open) {
@@ -177,10 +179,9 @@ absl::StatusOr<SocketId> Loop::Connect(std::string host, int port, Done on_conne
           // Destroyed while connecting: close what did connect.
           if (status.ok()) {
             SubmitNet({.op = NetOp::Op::kClose, .stream = r.value},
-                      [this, id](absl::Status, platform::Result&) { FinishSocket(id); });
-          } else {
-            FinishSocket(id);
+                      [](absl::Status, platform::Result&) {});
           }
+          CloseInCloseQueue([this, id] { FinishSocket(id); });
           return;
         }
         if (!status.ok()) {
@@ -308,8 +309,22 @@ void Loop::CloseSocket(Socket* s, absl::Status why) {
   }
   const SocketId id = s->id;
   const int64_t stream = std::exchange(s->stream, -1);
-  SubmitNet({.op = NetOp::Op::kClose, .stream = stream},
-            [this, id](absl::Status, platform::Result&) { FinishSocket(id); });
+  // The platform's close keeps the loop alive until it is done; 'close'
+  // itself runs in this iteration's close phase, as Node emits it from the
+  // handle's uv_close callback (net.js, Socket._destroy).
+  SubmitNet({.op = NetOp::Op::kClose, .stream = stream}, [](absl::Status, platform::Result&) {});
+  CloseInCloseQueue([this, id] { FinishSocket(id); });
+}
+
+void Loop::CloseInCloseQueue(Callback cb) {
+  auto h = std::make_unique<Handle>();
+  h->id = next_handle_id_++;
+  h->internal = true;
+  h->closing = true;
+  h->close_cb = std::move(cb);
+  // libuv pushes onto loop->closing_handles, so the last closed runs first.
+  closing_.push_front(h.get());
+  handles_.emplace(h->id, std::move(h));
 }
 
 void Loop::FinishSocket(SocketId id) {

@@ -103,6 +103,12 @@ IoOutcome Stat(const platform::PoolIo& io) {
   return {.value = static_cast<int64_t>(st.st_size)};
 }
 
+IoOutcome Fstat(const platform::PoolIo& io) {
+  struct stat st;
+  if (::fstat(static_cast<int>(io.fd), &st) != 0) return {SysError(errno, "fstat", "")};
+  return {.value = static_cast<int64_t>(st.st_size)};
+}
+
 IoOutcome Close(const platform::PoolIo& io) {
   // No retry: after EINTR the descriptor is gone on Linux (libuv's
   // uv__close_nocheckstdio treats EINTR as done).
@@ -196,6 +202,7 @@ IoOutcome RunPosixIo(const platform::PoolIo& io) {
     case Op::kRead: return Read(io);
     case Op::kWrite: return Write(io);
     case Op::kStat: return Stat(io);
+    case Op::kFstat: return Fstat(io);
     case Op::kClose: return Close(io);
     case Op::kUnlink: return Unlink(io);
     case Op::kReadFile: return ReadFile(io);

@@ -107,9 +107,9 @@ TEST(ReplayIoTest, WritingOtherBytesDivergesAtThatCall) {
   Program(replay, "/data/f", "abd", &other).IgnoreError();
   ASSERT_TRUE(replay.divergence().has_value());
   EXPECT_EQ(replay.divergence()->recorded,
-            "submit pool I/O 1 (writeFile '/data/f' (3 bytes, fnv e71fa2190541574b))");
+            "submit pool I/O 3 (write fd 3 at -1 (3 bytes, fnv e71fa2190541574b))");
   EXPECT_EQ(replay.divergence()->program,
-            "submit pool I/O 1 (writeFile '/data/f' (3 bytes, fnv e71fa71905415fca))");
+            "submit pool I/O 3 (write fd 3 at -1 (3 bytes, fnv e71fa71905415fca))");
 }
 
 }  // namespace

@@ -123,6 +123,13 @@ SimulatedDisk::Result SimulatedDisk::Stat(const std::string& path) {
   return {.value = static_cast<int64_t>(it->second->bytes.size()), .cost = Cost(0)};
 }
 
+SimulatedDisk::Result SimulatedDisk::Fstat(int64_t fd) {
+  if (absl::Status f = Fault("fstat", ""); !f.ok()) return {.status = f, .cost = Cost(0)};
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) return Fail("EBADF", "fstat", "");
+  return {.value = static_cast<int64_t>(it->second.file->bytes.size()), .cost = Cost(0)};
+}
+
 SimulatedDisk::Result SimulatedDisk::Close(int64_t fd) {
   if (absl::Status f = Fault("close", ""); !f.ok()) return {.status = f, .cost = Cost(0)};
   auto it = fds_.find(fd);

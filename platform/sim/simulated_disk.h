@@ -71,6 +71,7 @@ class SimulatedDisk {
   // offset -1: at the end of the file (and always so with OpenFlags::append).
   Result Write(int64_t fd, int64_t offset, const std::string& bytes);
   Result Stat(const std::string& path);
+  Result Fstat(int64_t fd);
   Result Close(int64_t fd);
   Result Unlink(const std::string& path);
   // fs.readFile / fs.writeFile: open, read or write everything, close, as

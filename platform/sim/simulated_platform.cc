@@ -202,6 +202,7 @@ SimulatedDisk::Result SimulatedPlatform::RunIo(const platform::PoolIo& io) {
     case Op::kRead: return disk_->Read(io.fd, io.offset, io.length);
     case Op::kWrite: return disk_->Write(io.fd, io.offset, io.data);
     case Op::kStat: return disk_->Stat(io.path);
+    case Op::kFstat: return disk_->Fstat(io.fd);
     case Op::kClose: return disk_->Close(io.fd);
     case Op::kUnlink: return disk_->Unlink(io.path);
     case Op::kReadFile: return disk_->ReadFile(io.path);
