@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "platform/pool_io.h"
 
 namespace scenario {
 namespace {
@@ -62,25 +64,38 @@ void Interpreter::Enter(bool runs_again) {
   if (options_.should_stop) OrStop(options_.should_stop());
 }
 
-void Interpreter::Callback(const std::vector<Op>& ops) {
+void Interpreter::Callback(const std::vector<Op>& ops, const Env& env) {
   Enter();
-  Exec(ops);
+  Exec(ops, env);
 }
 
-void Interpreter::Exec(const std::vector<Op>& ops) {
-  for (const Op& op : ops) ExecOne(op);
+void Interpreter::Exec(const std::vector<Op>& ops, const Env& env) {
+  for (const Op& op : ops) ExecOne(op, env);
 }
 
-void Interpreter::ExecOne(const Op& op) {
+std::string Interpreter::Substitute(const std::string& text, const Env& env) {
+  if (text.find('$') == std::string::npos) return text;
+  std::string port;
+  if (env.server != 0) {
+    absl::StatusOr<int> p = loop_->LocalPort(env.server);
+    if (p.ok()) port = absl::StrCat(*p);
+  }
+  return absl::StrReplaceAll(
+      text, {{"$data", env.data}, {"$error", env.error}, {"$size", env.size}, {"$port", port}});
+}
+
+void Interpreter::ExecOne(const Op& op, const Env& env) {
   const Op* o = &op;
   switch (op.kind) {
-    case Op::Kind::kLog:
-      out_->Write({OrStop(loop_->HrTime()), op.label});
-      OrStop(loop_->Log(op.label));
+    case Op::Kind::kLog: {
+      const std::string label = Substitute(op.label, env);
+      out_->Write({OrStop(loop_->HrTime()), label});
+      OrStop(loop_->Log(label));
       break;
+    }
     case Op::Kind::kTimeout:
       Schedule();
-      OrStop(loop_->SetTimeout([this, o] { Callback(o->body); }, op.ms));
+      OrStop(loop_->SetTimeout([this, o, env] { Callback(o->body, env); }, op.ms));
       break;
     case Op::Kind::kInterval: {
       // Cleared after its Nth run, once that run's ops are done. The callback
@@ -89,10 +104,10 @@ void Interpreter::ExecOne(const Op& op) {
       auto runs = std::make_shared<int64_t>(0);
       Schedule();
       runtime::Timer t = OrStop(loop_->SetInterval(
-          [this, o, self, runs] {
+          [this, o, self, runs, env] {
             const bool last = ++*runs == o->times;
             Enter(/*runs_again=*/!last);
-            Exec(o->body);
+            Exec(o->body, env);
             if (last) OrStop(loop_->ClearInterval(self->lock()));
           },
           op.ms));
@@ -101,15 +116,15 @@ void Interpreter::ExecOne(const Op& op) {
     }
     case Op::Kind::kImmediate:
       Schedule();
-      OrStop(loop_->SetImmediate([this, o] { Callback(o->body); }));
+      OrStop(loop_->SetImmediate([this, o, env] { Callback(o->body, env); }));
       break;
     case Op::Kind::kNextTick:
       Schedule();
-      OrStop(loop_->NextTick([this, o] { Callback(o->body); }));
+      OrStop(loop_->NextTick([this, o, env] { Callback(o->body, env); }));
       break;
     case Op::Kind::kMicrotask:
       Schedule();
-      OrStop(loop_->QueueMicrotask([this, o] { Callback(o->body); }));
+      OrStop(loop_->QueueMicrotask([this, o, env] { Callback(o->body, env); }));
       break;
     case Op::Kind::kCpu:
       OrStop(loop_->ConsumeCpu(base::Duration::MillisRounded(op.ms)));
@@ -122,20 +137,171 @@ void Interpreter::ExecOne(const Op& op) {
       // fs-like or crypto-like (libuv's UV__WORK_FAST_IO, UV__WORK_CPU).
       work.kind = op.pool_io ? platform::PoolWork::Kind::kFastIo : platform::PoolWork::Kind::kCpu;
       Schedule();
-      OrStop(loop_->QueueWork(std::move(work), [this, o](absl::Status s) {
+      OrStop(loop_->QueueWork(std::move(work), [this, o, env](absl::Status s) {
         Enter();
         OrStop(s);
-        Exec(o->body);
+        Exec(o->body, env);
       }));
       break;
     }
     case Op::Kind::kNet:
       Schedule();
-      OrStop(loop_->StartNetwork(base::Duration::MillisRounded(op.ms), [this, o](absl::Status s) {
+      OrStop(loop_->StartNetwork(base::Duration::MillisRounded(op.ms), [this, o, env](absl::Status s) {
         Enter();
         OrStop(s);
-        Exec(o->body);
+        Exec(o->body, env);
       }));
+      break;
+    case Op::Kind::kWriteFile:
+    case Op::Kind::kReadFile:
+    case Op::Kind::kStat:
+    case Op::Kind::kUnlink:
+      ExecIo(op, env);
+      break;
+    case Op::Kind::kListen:
+    case Op::Kind::kConnect:
+    case Op::Kind::kOnData:
+    case Op::Kind::kOnEnd:
+    case Op::Kind::kOnClose:
+    case Op::Kind::kWrite:
+    case Op::Kind::kEnd:
+    case Op::Kind::kDestroy:
+    case Op::Kind::kCloseServer:
+      ExecNet(op, env);
+      break;
+  }
+}
+
+// File ops: "do" on success, "error" (with $error) on failure. A failure is
+// the program's to handle, as a Node callback's err is: it never stops the
+// run.
+void Interpreter::ExecIo(const Op& op, const Env& env) {
+  const Op* o = &op;
+  Schedule();
+  // Runs the op's branch for what the call gave.
+  auto finish = [this, o, env](const absl::Status& s, std::string data, std::string size) {
+    Enter();
+    Env e = env;
+    if (!s.ok()) {
+      const std::string name = platform::ErrnoName(s);
+      e.error = name.empty() ? std::string(absl::StatusCodeToString(s.code())) : name;
+      Exec(o->on_error, e);
+      return;
+    }
+    if (o->kind == Op::Kind::kReadFile) e.data = std::move(data);
+    if (o->kind == Op::Kind::kStat) e.size = std::move(size);
+    Exec(o->body, e);
+  };
+  switch (op.kind) {
+    case Op::Kind::kWriteFile:
+      OrStop(loop_->WriteFile(op.text, op.data, [finish](absl::Status s) { finish(s, "", ""); }));
+      break;
+    case Op::Kind::kReadFile:
+      OrStop(loop_->ReadFile(op.text, [finish](absl::StatusOr<std::string> r) {
+        finish(r.status(), r.ok() ? *std::move(r) : "", "");
+      }));
+      break;
+    case Op::Kind::kStat:
+      OrStop(loop_->Stat(op.text, [finish](absl::StatusOr<runtime::FileStat> r) {
+        finish(r.status(), "", r.ok() ? absl::StrCat(r->size) : "");
+      }));
+      break;
+    case Op::Kind::kUnlink:
+      OrStop(loop_->Unlink(op.text, [finish](absl::Status s) { finish(s, "", ""); }));
+      break;
+    default:
+      break;
+  }
+}
+
+// TCP ops. Listen and connect work on 127.0.0.1; their failures run
+// "error" (with $error) and never stop the run. Socket calls on a socket
+// that is gone do nothing, as Node's do with an 'error' listener attached.
+void Interpreter::ExecNet(const Op& op, const Env& env) {
+  const Op* o = &op;
+  auto error_name = [](const absl::Status& s) {
+    const std::string name = platform::ErrnoName(s);
+    return name.empty() ? std::string(absl::StatusCodeToString(s.code())) : name;
+  };
+  switch (op.kind) {
+    case Op::Kind::kListen: {
+      Schedule();
+      auto server = std::make_shared<runtime::ServerId>(0);
+      *server = OrStop(loop_->Listen(
+          "127.0.0.1", op.port,
+          [this, o, env, server](runtime::SocketId s) {
+            Enter(/*runs_again=*/true);
+            Env e = env;
+            e.server = *server;
+            e.socket = s;
+            Exec(o->connection, e);
+          },
+          [this, o, env, server, error_name](absl::Status st) {
+            Enter();
+            Env e = env;
+            if (!st.ok()) {
+              e.error = error_name(st);
+              Exec(o->on_error, e);
+              return;
+            }
+            e.server = *server;
+            Exec(o->body, e);
+          }));
+      break;
+    }
+    case Op::Kind::kConnect: {
+      int port = op.port;
+      if (port == kPortOfServer) port = OrStop(loop_->LocalPort(env.server));
+      Schedule();
+      auto socket = std::make_shared<runtime::SocketId>(0);
+      *socket = OrStop(loop_->Connect("127.0.0.1", port, [this, o, env, socket, error_name](absl::Status st) {
+        Enter();
+        Env e = env;
+        if (!st.ok()) {
+          e.error = error_name(st);
+          Exec(o->on_error, e);
+          return;
+        }
+        e.socket = *socket;
+        Exec(o->body, e);
+      }));
+      break;
+    }
+    case Op::Kind::kOnData:
+      loop_->OnData(env.socket, [this, o, env](std::string bytes) {
+        Enter(/*runs_again=*/true);
+        Env e = env;
+        e.data = std::move(bytes);
+        Exec(o->body, e);
+      }).IgnoreError();
+      break;
+    case Op::Kind::kOnEnd:
+      loop_->OnEnd(env.socket, [this, o, env] {
+        Enter(/*runs_again=*/true);
+        Exec(o->body, env);
+      }).IgnoreError();
+      break;
+    case Op::Kind::kOnClose:
+      loop_->OnClose(env.socket, [this, o, env, error_name](absl::Status st) {
+        Enter(/*runs_again=*/true);
+        Env e = env;
+        e.error = st.ok() || absl::IsCancelled(st) ? "" : error_name(st);
+        Exec(o->body, e);
+      }).IgnoreError();
+      break;
+    case Op::Kind::kWrite:
+      loop_->Write(env.socket, Substitute(op.text, env)).IgnoreError();
+      break;
+    case Op::Kind::kEnd:
+      loop_->End(env.socket).IgnoreError();
+      break;
+    case Op::Kind::kDestroy:
+      loop_->Destroy(env.socket).IgnoreError();
+      break;
+    case Op::Kind::kCloseServer:
+      loop_->CloseServer(env.server).IgnoreError();
+      break;
+    default:
       break;
   }
 }
@@ -158,7 +324,7 @@ absl::Status RunScenario(const Scenario& scenario, platform::Platform& platform,
 
 absl::Status Interpreter::Run() {
   Schedule();  // the main script
-  absl::Status s = loop_->RunScript([this] { Callback(scenario_->main); });
+  absl::Status s = loop_->RunScript([this] { Callback(scenario_->main, Env{}); });
   if (!stopped_.ok()) return stopped_;
   if (!s.ok()) return s;
   absl::StatusOr<bool> alive = loop_->Run(runtime::RunMode::kDefault);

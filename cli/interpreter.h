@@ -106,10 +106,23 @@ class Interpreter {
   // A callback starts: counts it against the budget (and, unless it will run
   // again, no longer as pending) and asks should_stop.
   void Enter(bool runs_again = false);
+  // What ops in a callback refer to: the socket and server of the
+  // enclosing connect or listen, and the placeholders' values.
+  struct Env {
+    runtime::SocketId socket = 0;
+    runtime::ServerId server = 0;
+    std::string data;   // $data
+    std::string error;  // $error
+    std::string size;   // $size
+  };
   // Runs a callback's ops.
-  void Callback(const std::vector<Op>& ops);
-  void Exec(const std::vector<Op>& ops);
-  void ExecOne(const Op& op);
+  void Callback(const std::vector<Op>& ops, const Env& env);
+  void Exec(const std::vector<Op>& ops, const Env& env);
+  void ExecOne(const Op& op, const Env& env);
+  void ExecIo(const Op& op, const Env& env);
+  void ExecNet(const Op& op, const Env& env);
+  // `text` with $data, $error, $size and $port replaced.
+  std::string Substitute(const std::string& text, const Env& env);
   // Records why the run stops (the first reason wins) and unwinds the
   // current callback; the loop reports the unwinding as a failed callback,
   // and Run returns the recorded reason instead.

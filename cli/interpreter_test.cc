@@ -25,6 +25,43 @@ std::vector<std::string> RunJson(const std::string& json) {
   return out;
 }
 
+TEST(InterpreterTest, FilesReadBackWhatWasWritten) {
+  // Node's chains on the simulated disk (100 us per call, 100 bytes per us):
+  // writeFile (open, write, close) ends at 0.30005 ms; then stat and the
+  // failed open take one call, readFile four (open, fstat, read, close).
+  EXPECT_THAT(RunJson(R"({"version": 1, "main": [
+      {"writeFile": "/tmp/a", "data": "hello", "do": [
+        {"readFile": "/tmp/a", "do": [{"log": "read $data"}]},
+        {"stat": "/tmp/a", "do": [{"log": "size $size"}]},
+        {"readFile": "/tmp/none", "error": [{"log": "error $error"}]}]}]})"),
+              ElementsAre(R"({"t": 0.40005, "log": "size 5"})",
+                          R"({"t": 0.40005, "log": "error ENOENT"})",
+                          R"({"t": 0.7001, "log": "read hello"})"));
+}
+
+TEST(InterpreterTest, ATcpEchoInVirtualTime) {
+  // 50 us one way, 125 bytes per us: the client connects at 0.1 ms; its
+  // "ping" reaches the server at 0.150032 ms and is back at 0.200064 ms; the
+  // client's end reaches the server 50 us later, which ends and closes; its
+  // end reaches the client 50 us after that.
+  EXPECT_THAT(RunJson(R"({"version": 1, "main": [
+      {"listen": 0,
+       "connection": [{"onData": [{"log": "server got $data"}, {"write": "$data"}]},
+                      {"onClose": [{"log": "server socket closed"}, {"closeServer": true}]}],
+       "do": [{"log": "listening on $port"},
+              {"connect": "$port", "do": [{"log": "connected"}, {"write": "ping"},
+                                          {"onData": [{"log": "client got $data"}, {"end": true}]},
+                                          {"onClose": [{"log": "client closed $error"}]}]},
+              {"connect": 9, "error": [{"log": "refused $error"}]}]}]})"),
+              ElementsAre(R"({"t": 0.0, "log": "listening on 49152"})",
+                          R"({"t": 0.1, "log": "connected"})",
+                          R"({"t": 0.1, "log": "refused ECONNREFUSED"})",
+                          R"({"t": 0.150032, "log": "server got ping"})",
+                          R"({"t": 0.200064, "log": "client got ping"})",
+                          R"({"t": 0.250064, "log": "server socket closed"})",
+                          R"({"t": 0.300064, "log": "client closed "})"));
+}
+
 TEST(InterpreterTest, FormatsLinesLikeTheCli) {
   EXPECT_EQ(FormatLogLine({base::Instant::FromNanos(40'000'000), "p0"}), R"({"t": 40.0, "log": "p0"})");
   EXPECT_EQ(FormatLogLine({base::Instant::FromNanos(1'500'000), "a\"b"}), R"({"t": 1.5, "log": "a\"b"})");

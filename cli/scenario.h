@@ -22,13 +22,24 @@
 namespace scenario {
 
 struct Op {
-  enum class Kind { kLog, kTimeout, kInterval, kImmediate, kNextTick, kMicrotask, kCpu, kPool, kNet };
+  enum class Kind {
+    kLog, kTimeout, kInterval, kImmediate, kNextTick, kMicrotask, kCpu, kPool, kNet,
+    // Files, after Node's fs: `text` is the path.
+    kWriteFile, kReadFile, kStat, kUnlink,
+    // TCP, after Node's net.
+    kListen, kConnect, kOnData, kOnEnd, kOnClose, kWrite, kEnd, kDestroy, kCloseServer,
+  };
   Kind kind = Kind::kLog;
-  std::string label;      // kLog
+  std::string label;      // kLog (may hold placeholders: $data, $error, $size, $port)
   double ms = 0;          // kTimeout, kInterval, kCpu, kPool, kNet
   int64_t times = 0;      // kInterval
   bool pool_io = false;   // kPool: {"io": MS} rather than {"cpu": MS}
   std::vector<Op> body;   // callback ops ("do", or the op's own list)
+  std::string text;       // file ops: the path; kWrite: the bytes (placeholders too)
+  std::string data;       // kWriteFile: the bytes
+  int port = 0;           // kListen (0: any free port), kConnect (kPortOfServer: "$port")
+  std::vector<Op> on_error;    // "error": file ops, kListen, kConnect
+  std::vector<Op> connection;  // kListen: each accepted connection's ops
 
   bool operator==(const Op&) const = default;
 };
@@ -53,6 +64,8 @@ inline constexpr double kMaxDurationMs = 1e9;  // ~11.6 days of virtual time
 inline constexpr int64_t kMaxTimes = 1'000'000'000;
 inline constexpr int kMaxDepth = 200;       // ops inside ops
 inline constexpr int kMaxJsonDepth = 512;   // JSON arrays and objects, checked while parsing
+// kConnect's port written "$port": the enclosing listen's.
+inline constexpr int kPortOfServer = -1;
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view json_text);
 

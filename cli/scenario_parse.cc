@@ -23,7 +23,21 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* kOpList = "log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net";
+const char* kOpList =
+    "log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net, writeFile, "
+    "readFile, stat, unlink, listen, connect, onData, onEnd, onClose, write, end, destroy, "
+    "closeServer";
+
+// What the ops at a place in the file may refer to: the socket of an
+// enclosing connect or connection, the server of an enclosing listen, and
+// the placeholders their callbacks bind.
+struct Ctx {
+  bool socket = false;
+  bool server = false;
+  bool data = false;   // $data: onData, readFile's do
+  bool error = false;  // $error: an error branch, onClose
+  bool size = false;   // $size: stat's do
+};
 
 absl::Status Bad(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
@@ -79,7 +93,8 @@ absl::StatusOr<double> Duration(const json& v, const std::string& path, double m
   return d;
 }
 
-absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth);
+absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth,
+                                         const Ctx& ctx);
 
 // Everything one op's parser needs.
 struct OpInput {
@@ -88,21 +103,135 @@ struct OpInput {
   const std::string& path;
   const std::string& key_path;  // path + "." + the op's key
   int depth;
+  const Ctx& ctx;
 };
 
+// An optional list of ops under `key` ("do", "error", "connection").
+absl::Status Branch(const OpInput& in, const char* key, const Ctx& ctx, std::vector<Op>* out) {
+  if (!in.object.contains(key)) return absl::OkStatus();
+  absl::StatusOr<std::vector<Op>> ops =
+      ParseOps(in.object.at(key), absl::StrCat(in.path, ".", key), in.depth + 1, ctx);
+  if (!ops.ok()) return ops.status();
+  *out = std::move(*ops);
+  return absl::OkStatus();
+}
+
 // An optional "do": the op's callback.
-absl::Status Body(const OpInput& in, Op* op) {
-  if (!in.object.contains("do")) return absl::OkStatus();
-  absl::StatusOr<std::vector<Op>> body =
-      ParseOps(in.object.at("do"), absl::StrCat(in.path, ".do"), in.depth + 1);
-  if (!body.ok()) return body.status();
-  op->body = std::move(*body);
+absl::Status Body(const OpInput& in, Op* op) { return Branch(in, "do", in.ctx, &op->body); }
+
+// A text's placeholders must be bound where it is.
+absl::Status CheckPlaceholders(const std::string& text, const Ctx& ctx, const std::string& path) {
+  struct Token {
+    const char* name;
+    bool bound;
+    const char* where;
+  };
+  const Token tokens[] = {
+      {"$data", ctx.data, "inside onData or a readFile's do"},
+      {"$error", ctx.error, "inside an error branch or onClose"},
+      {"$size", ctx.size, "inside a stat's do"},
+      {"$port", ctx.server, "inside a listen's do or connection"},
+  };
+  for (const Token& t : tokens) {
+    if (!t.bound && text.find(t.name) != std::string::npos) {
+      return Bad(path, absl::StrCat(t.name, " is bound only ", t.where));
+    }
+  }
   return absl::OkStatus();
 }
 
 absl::Status ParseLog(const OpInput& in, Op* op) {
   if (!in.value.is_string()) return Bad(in.key_path, "expected a string");
   op->label = in.value.get<std::string>();
+  return CheckPlaceholders(op->label, in.ctx, in.key_path);
+}
+
+absl::Status String(const json& v, const std::string& path, std::string* out) {
+  if (!v.is_string()) return Bad(path, "expected a string");
+  *out = v.get<std::string>();
+  return absl::OkStatus();
+}
+
+// writeFile, readFile, stat, unlink: the value is the path; "do" on
+// success, "error" on failure.
+absl::Status ParseFile(const OpInput& in, Op* op) {
+  if (absl::Status s = String(in.value, in.key_path, &op->text); !s.ok()) return s;
+  if (op->kind == Op::Kind::kWriteFile) {
+    if (!in.object.contains("data")) return Bad(in.path, "a writeFile op needs \"data\"");
+    if (absl::Status s = String(in.object.at("data"), in.path + ".data", &op->data); !s.ok()) {
+      return s;
+    }
+  }
+  Ctx ok = in.ctx;
+  ok.data = ok.data || op->kind == Op::Kind::kReadFile;
+  ok.size = ok.size || op->kind == Op::Kind::kStat;
+  Ctx failed = in.ctx;
+  failed.error = true;
+  if (absl::Status s = Branch(in, "do", ok, &op->body); !s.ok()) return s;
+  return Branch(in, "error", failed, &op->on_error);
+}
+
+absl::Status ParseListen(const OpInput& in, Op* op) {
+  absl::StatusOr<int64_t> port = Integer(in.value, in.key_path, 0, 65535);
+  if (!port.ok()) return port.status();
+  op->port = static_cast<int>(*port);
+  Ctx server = in.ctx;
+  server.server = true;
+  Ctx connection = server;
+  connection.socket = true;
+  Ctx failed = in.ctx;
+  failed.error = true;
+  if (absl::Status s = Branch(in, "do", server, &op->body); !s.ok()) return s;
+  if (absl::Status s = Branch(in, "connection", connection, &op->connection); !s.ok()) return s;
+  return Branch(in, "error", failed, &op->on_error);
+}
+
+absl::Status ParseConnect(const OpInput& in, Op* op) {
+  if (in.value.is_string()) {
+    if (in.value.get<std::string>() != "$port") {
+      return Bad(in.key_path, "expected a port in [1, 65535] or \"$port\"");
+    }
+    if (!in.ctx.server) return Bad(in.key_path, "$port is bound only inside a listen's do or connection");
+    op->port = kPortOfServer;
+  } else {
+    absl::StatusOr<int64_t> port = Integer(in.value, in.key_path, 1, 65535);
+    if (!port.ok()) return port.status();
+    op->port = static_cast<int>(*port);
+  }
+  Ctx connected = in.ctx;
+  connected.socket = true;
+  Ctx failed = in.ctx;
+  failed.error = true;
+  if (absl::Status s = Branch(in, "do", connected, &op->body); !s.ok()) return s;
+  return Branch(in, "error", failed, &op->on_error);
+}
+
+// onData, onEnd, onClose: the value is the handler's ops.
+absl::Status ParseSocketHandler(const OpInput& in, Op* op) {
+  if (!in.ctx.socket) {
+    return Bad(in.key_path, "a socket op belongs inside a connect's do or a listen's connection");
+  }
+  Ctx ctx = in.ctx;
+  ctx.data = ctx.data || op->kind == Op::Kind::kOnData;
+  ctx.error = ctx.error || op->kind == Op::Kind::kOnClose;
+  absl::StatusOr<std::vector<Op>> body = ParseOps(in.value, in.key_path, in.depth + 1, ctx);
+  if (!body.ok()) return body.status();
+  op->body = std::move(*body);
+  return absl::OkStatus();
+}
+
+// write: the bytes; end, destroy, closeServer: true.
+absl::Status ParseSocketCall(const OpInput& in, Op* op) {
+  if (op->kind == Op::Kind::kCloseServer ? !in.ctx.server : !in.ctx.socket) {
+    return Bad(in.key_path, op->kind == Op::Kind::kCloseServer
+                                ? "closeServer belongs inside a listen's do or connection"
+                                : "a socket op belongs inside a connect's do or a listen's connection");
+  }
+  if (op->kind == Op::Kind::kWrite) {
+    if (absl::Status s = String(in.value, in.key_path, &op->text); !s.ok()) return s;
+    return CheckPlaceholders(op->text, in.ctx, in.key_path);
+  }
+  if (!in.value.is_boolean() || !in.value.get<bool>()) return Bad(in.key_path, "expected true");
   return absl::OkStatus();
 }
 
@@ -123,7 +252,7 @@ absl::Status ParseTimer(const OpInput& in, Op* op) {
 
 // immediate, nextTick, microtask: the op's value is its callback.
 absl::Status ParseQueued(const OpInput& in, Op* op) {
-  absl::StatusOr<std::vector<Op>> body = ParseOps(in.value, in.key_path, in.depth + 1);
+  absl::StatusOr<std::vector<Op>> body = ParseOps(in.value, in.key_path, in.depth + 1, in.ctx);
   if (!body.ok()) return body.status();
   op->body = std::move(*body);
   return absl::OkStatus();
@@ -173,6 +302,19 @@ const std::vector<OpSpec>& Specs() {
       {"cpu", Op::Kind::kCpu, {}, ParseCpu},
       {"pool", Op::Kind::kPool, {"do"}, ParsePool},
       {"net", Op::Kind::kNet, {"do"}, ParseNet},
+      {"writeFile", Op::Kind::kWriteFile, {"data", "do", "error"}, ParseFile},
+      {"readFile", Op::Kind::kReadFile, {"do", "error"}, ParseFile},
+      {"stat", Op::Kind::kStat, {"do", "error"}, ParseFile},
+      {"unlink", Op::Kind::kUnlink, {"do", "error"}, ParseFile},
+      {"listen", Op::Kind::kListen, {"connection", "do", "error"}, ParseListen},
+      {"connect", Op::Kind::kConnect, {"do", "error"}, ParseConnect},
+      {"onData", Op::Kind::kOnData, {}, ParseSocketHandler},
+      {"onEnd", Op::Kind::kOnEnd, {}, ParseSocketHandler},
+      {"onClose", Op::Kind::kOnClose, {}, ParseSocketHandler},
+      {"write", Op::Kind::kWrite, {}, ParseSocketCall},
+      {"end", Op::Kind::kEnd, {}, ParseSocketCall},
+      {"destroy", Op::Kind::kDestroy, {}, ParseSocketCall},
+      {"closeServer", Op::Kind::kCloseServer, {}, ParseSocketCall},
   };
   return *specs;
 }
@@ -190,7 +332,7 @@ std::string SomeKeys(const json& v) {
   return absl::StrJoin(keys, ", ");
 }
 
-absl::StatusOr<Op> ParseOp(const json& v, const std::string& path, int depth) {
+absl::StatusOr<Op> ParseOp(const json& v, const std::string& path, int depth, const Ctx& ctx) {
   if (!v.is_object()) return Bad(path, absl::StrCat("expected an op object (one of ", kOpList, ")"));
   const OpSpec* spec = nullptr;
   for (const OpSpec& s : Specs()) {
@@ -214,18 +356,19 @@ absl::StatusOr<Op> ParseOp(const json& v, const std::string& path, int depth) {
   Op op;
   op.kind = spec->kind;
   const std::string key_path = absl::StrCat(path, ".", spec->key);
-  absl::Status s = spec->parse({v, v.at(spec->key), path, key_path, depth}, &op);
+  absl::Status s = spec->parse({v, v.at(spec->key), path, key_path, depth, ctx}, &op);
   if (!s.ok()) return s;
   return op;
 }
 
-absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth) {
+absl::StatusOr<std::vector<Op>> ParseOps(const json& v, const std::string& path, int depth,
+                                         const Ctx& ctx) {
   if (depth > kMaxDepth) return Bad(path, absl::StrCat("ops nested deeper than ", kMaxDepth));
   if (!v.is_array()) return Bad(path, "expected an array of ops");
   std::vector<Op> ops;
   ops.reserve(v.size());
   for (size_t i = 0; i < v.size(); ++i) {
-    absl::StatusOr<Op> op = ParseOp(v[i], absl::StrCat(path, "[", i, "]"), depth);
+    absl::StatusOr<Op> op = ParseOp(v[i], absl::StrCat(path, "[", i, "]"), depth, ctx);
     if (!op.ok()) return op.status();
     ops.push_back(std::move(*op));
   }
@@ -412,7 +555,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view json_text) {
     s.config = *c;
   }
   if (!root.contains("main")) return Bad("main", "missing; expected an array of ops");
-  absl::StatusOr<std::vector<Op>> main = ParseOps(root.at("main"), "main", 0);
+  absl::StatusOr<std::vector<Op>> main = ParseOps(root.at("main"), "main", 0, Ctx{});
   if (!main.ok()) return main.status();
   s.main = std::move(*main);
   return s;

@@ -58,14 +58,17 @@ TEST(ScenarioTest, ErrorsNameTheJsonPath) {
             "main[2].timeout: expected a number >= 0");
   EXPECT_EQ(Error(Main(R"([{"timout": 5, "do": []}])")),
             "main[0]: unknown op with keys {\"do\", \"timout\"}; expected one of log, timeout, "
-            "interval, immediate, nextTick, microtask, cpu, pool, net");
+            "interval, immediate, nextTick, microtask, cpu, pool, net, writeFile, readFile, stat, "
+            "unlink, listen, connect, onData, onEnd, onClose, write, end, destroy, closeServer");
   EXPECT_EQ(Error(Main(R"([{"timeout": 5, "do": [{"immediate": [{"log": 7}]}]}])")),
             "main[0].do[0].immediate[0].log: expected a string");
   EXPECT_EQ(Error(Main(R"([{"timeout": 5, "doo": []}])")),
             "main[0]: unexpected key \"doo\" in a timeout op");
   EXPECT_EQ(Error(Main(R"([{"timeout": 5, "cpu": 1}])")),
             "main[0]: an op has exactly one of log, timeout, interval, immediate, nextTick, "
-            "microtask, cpu, pool, net; found \"timeout\" and \"cpu\"");
+            "microtask, cpu, pool, net, writeFile, readFile, stat, unlink, listen, connect, "
+            "onData, onEnd, onClose, write, end, destroy, closeServer; found \"timeout\" and "
+            "\"cpu\"");
   EXPECT_EQ(Error(Main(R"([{"interval": 5, "do": []}])")), "main[0]: an interval op needs \"times\"");
   EXPECT_EQ(Error(Main(R"([{"interval": 5, "times": 0}])")),
             "main[0].times: expected an integer in [1, 1000000000]");
@@ -82,7 +85,8 @@ TEST(ScenarioTest, ErrorsNameTheJsonPath) {
   EXPECT_EQ(Error(Main(R"([{"immediate": {}}])")), "main[0].immediate: expected an array of ops");
   EXPECT_EQ(Error(Main(R"([7])")),
             "main[0]: expected an op object (one of log, timeout, interval, immediate, nextTick, "
-            "microtask, cpu, pool, net)");
+            "microtask, cpu, pool, net, writeFile, readFile, stat, unlink, listen, connect, "
+            "onData, onEnd, onClose, write, end, destroy, closeServer)");
   EXPECT_EQ(Error(Main(R"({})")), "main: expected an array of ops");
 }
 
@@ -198,7 +202,9 @@ TEST(ScenarioTest, OneRuleForIntegers) {
 TEST(ScenarioTest, MessagesEscapeControlCharactersAndCutLongInput) {
   EXPECT_EQ(Error(Main(R"([{"\u001b[2J\u0007x\ny": 1}])")),
             "main[0]: unknown op with keys {\"\\x1b[2J\\x07x\\ny\"}; expected one of log, "
-            "timeout, interval, immediate, nextTick, microtask, cpu, pool, net");
+            "timeout, interval, immediate, nextTick, microtask, cpu, pool, net, writeFile, "
+            "readFile, stat, unlink, listen, connect, onData, onEnd, onClose, write, end, "
+            "destroy, closeServer");
   const std::string big_key(5'000'000, 'k');
   const std::string err = Error(Main(R"([{"log": "a", ")" + big_key + R"(": 1}])"));
   EXPECT_EQ(err, "main[0]: unexpected key \"" + std::string(40, 'k') + "…\" in a log op");
@@ -215,7 +221,9 @@ TEST(ScenarioTest, MessagesEscapeControlCharactersAndCutLongInput) {
 TEST(ScenarioTest, AnOpWithManyUnknownKeysListsAFew) {
   EXPECT_EQ(Error(Main(R"([{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}])")),
             "main[0]: unknown op with keys {\"a\", \"b\", \"c\", \"d\", … (6 keys)}; expected "
-            "one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net");
+            "one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net, "
+            "writeFile, readFile, stat, unlink, listen, connect, onData, onEnd, onClose, write, "
+            "end, destroy, closeServer");
 }
 
 TEST(ScenarioTest, JsonRoundTrip) {
@@ -259,6 +267,104 @@ TEST(ScenarioTest, NodeProgramMatchesTheConformanceStyle) {
             "});\n");
   absl::StatusOr<Scenario> net = ParseScenario(Main(R"([{"net": 5}])"));
   EXPECT_EQ(ScenarioToNodeJs(*net).status().message(), "a net op has no exact Node.js equivalent");
+}
+
+TEST(ScenarioTest, FileAndTcpOps) {
+  absl::StatusOr<Scenario> s = ParseScenario(Main(R"([
+      {"writeFile": "/tmp/a", "data": "hi", "do": [
+        {"readFile": "/tmp/a", "do": [{"log": "read $data"}], "error": [{"log": "$error"}]}]},
+      {"stat": "/tmp/a", "do": [{"log": "$size"}]},
+      {"unlink": "/tmp/a"},
+      {"listen": 0, "connection": [{"onData": [{"write": "$data"}]}, {"closeServer": true}],
+       "do": [{"connect": "$port", "do": [{"write": "ping"}, {"end": true},
+                                          {"onData": [{"log": "got $data"}]},
+                                          {"onClose": [{"log": "closed $error"}]}],
+               "error": [{"log": "connect $error"}]}]}])"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->main.size(), 4u);
+  EXPECT_EQ(s->main[0].kind, Op::Kind::kWriteFile);
+  EXPECT_EQ(s->main[0].data, "hi");
+  EXPECT_EQ(s->main[0].body[0].on_error[0].label, "$error");
+  EXPECT_EQ(s->main[3].kind, Op::Kind::kListen);
+  EXPECT_EQ(s->main[3].connection.size(), 2u);
+  EXPECT_EQ(s->main[3].body[0].port, kPortOfServer);
+  absl::StatusOr<Scenario> again = ParseScenario(ScenarioToJson(*s));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *s);
+}
+
+TEST(ScenarioTest, FileAndTcpOpsAreCheckedWhereTheyStand) {
+  EXPECT_EQ(Error(Main(R"([{"write": "x"}])")),
+            "main[0].write: a socket op belongs inside a connect's do or a listen's connection");
+  EXPECT_EQ(Error(Main(R"([{"onData": []}])")),
+            "main[0].onData: a socket op belongs inside a connect's do or a listen's connection");
+  EXPECT_EQ(Error(Main(R"([{"closeServer": true}])")),
+            "main[0].closeServer: closeServer belongs inside a listen's do or connection");
+  EXPECT_EQ(Error(Main(R"([{"log": "$data"}])")),
+            "main[0].log: $data is bound only inside onData or a readFile's do");
+  EXPECT_EQ(Error(Main(R"([{"readFile": "f", "error": [{"log": "$data"}]}])")),
+            "main[0].error[0].log: $data is bound only inside onData or a readFile's do");
+  EXPECT_EQ(Error(Main(R"([{"connect": "$port"}])")),
+            "main[0].connect: $port is bound only inside a listen's do or connection");
+  EXPECT_EQ(Error(Main(R"([{"connect": 0}])")), "main[0].connect: expected an integer in [1, 65535]");
+  EXPECT_EQ(Error(Main(R"([{"connect": "80"}])")),
+            "main[0].connect: expected a port in [1, 65535] or \"$port\"");
+  EXPECT_EQ(Error(Main(R"([{"listen": 70000}])")), "main[0].listen: expected an integer in [0, 65535]");
+  EXPECT_EQ(Error(Main(R"([{"writeFile": "f"}])")), "main[0]: a writeFile op needs \"data\"");
+  EXPECT_EQ(Error(Main(R"([{"readFile": 5}])")), "main[0].readFile: expected a string");
+  EXPECT_EQ(Error(Main(R"([{"listen": 0, "connection": [{"end": false}]}])")),
+            "main[0].connection[0].end: expected true");
+  EXPECT_EQ(Error(Main(R"([{"stat": "f", "data": "x"}])")), "main[0]: unexpected key \"data\" in a stat op");
+}
+
+TEST(ScenarioTest, NodeProgramForFilesAndTcp) {
+  absl::StatusOr<Scenario> s = ParseScenario(Main(R"([
+      {"readFile": "/tmp/a", "do": [{"log": "read $data!"}], "error": [{"log": "$error"}]},
+      {"listen": 0, "do": [{"connect": "$port", "do": [{"write": "p"}]}],
+       "connection": [{"onData": [{"write": "$data"}]}, {"closeServer": true}]}])"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<std::string> js = ScenarioToNodeJs(*s);
+  ASSERT_TRUE(js.ok()) << js.status();
+  const std::string body = js->substr(js->find("require('fs').readFile"));
+  EXPECT_EQ(body,
+            "require('fs').readFile(\"/tmp/a\", 'latin1', (err, data) => {\n"
+            "  if (err) {\n"
+            "    const error = err.code;\n"
+            "    out(String(error));\n"
+            "  } else {\n"
+            "    out(\"read \" + data + \"!\");\n"
+            "  }\n"
+            "});\n"
+            "{\n"
+            "  let port = 0;\n"
+            "  const server = require('net').createServer((socket) => {\n"
+            "    socket.on('error', (err) => { socket.twinloopError = err.code; });\n"
+            "    socket.on('data', (data) => {\n"
+            "      data = data.toString('latin1');\n"
+            "      socket.write(String(data));\n"
+            "    });\n"
+            "    server.close();\n"
+            "  });\n"
+            "  server.on('error', (err) => {\n"
+            "    const error = err.code;\n"
+            "  });\n"
+            "  server.listen(0, '127.0.0.1', () => {\n"
+            "    port = server.address().port;\n"
+            "    {\n"
+            "      let connected = false;\n"
+            "      const socket = require('net').connect(port, '127.0.0.1', () => {\n"
+            "        connected = true;\n"
+            "        socket.write(\"p\");\n"
+            "      });\n"
+            "      socket.on('error', (err) => {\n"
+            "        socket.twinloopError = err.code;\n"
+            "        if (!connected) {\n"
+            "          const error = err.code;\n"
+            "        }\n"
+            "      });\n"
+            "    }\n"
+            "  });\n"
+            "}\n");
 }
 
 }  // namespace

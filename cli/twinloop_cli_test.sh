@@ -50,7 +50,7 @@ check "signup stderr" "" "$(cat "$err")"
 run run "$data/typo.json"
 check "typo exit code" 1 "$rc"
 check "typo stdout" "" "$(cat "$out")"
-check "typo stderr" "twinloop: $data/typo.json: main[1]: unknown op with keys {\"do\", \"timout\"}; expected one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net" "$(cat "$err")"
+check "typo stderr" "twinloop: $data/typo.json: main[1]: unknown op with keys {\"do\", \"timout\"}; expected one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net, writeFile, readFile, stat, unlink, listen, connect, onData, onEnd, onClose, write, end, destroy, closeServer" "$(cat "$err")"
 
 run run "$data/negative_delay.json"
 check "negative exit code" 1 "$rc"
@@ -181,7 +181,7 @@ if [[ $(wc -l < "$out") -lt 2 ]]; then echo "FAIL SIGINT: output was not streame
 # --- 6. Messages escape control characters and cut long input ----------------
 printf '{"version": 1, "main": [{"\\u001b[2J\\u0007x\\ny": 1}]}' > "$tmp/ctrl.json"
 run run "$tmp/ctrl.json"
-check "escaped key: message" "twinloop: $tmp/ctrl.json: main[0]: unknown op with keys {\"\\x1b[2J\\x07x\\ny\"}; expected one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net" "$(cat "$err")"
+check "escaped key: message" "twinloop: $tmp/ctrl.json: main[0]: unknown op with keys {\"\\x1b[2J\\x07x\\ny\"}; expected one of log, timeout, interval, immediate, nextTick, microtask, cpu, pool, net, writeFile, readFile, stat, unlink, listen, connect, onData, onEnd, onClose, write, end, destroy, closeServer" "$(cat "$err")"
 one_clean_line "escaped key" "$err"
 printf '{"version": 1, "main": [{"\x1b[2J\x07": 1}]}' > "$tmp/raw_ctrl.json"
 run run "$tmp/raw_ctrl.json"
