@@ -75,13 +75,10 @@ void Interpreter::Exec(const std::vector<Op>& ops, const Env& env) {
 
 std::string Interpreter::Substitute(const std::string& text, const Env& env) {
   if (text.find('$') == std::string::npos) return text;
-  std::string port;
-  if (env.server != 0) {
-    absl::StatusOr<int> p = loop_->LocalPort(env.server);
-    if (p.ok()) port = absl::StrCat(*p);
-  }
-  return absl::StrReplaceAll(
-      text, {{"$data", env.data}, {"$error", env.error}, {"$size", env.size}, {"$port", port}});
+  return absl::StrReplaceAll(text, {{"$data", env.data},
+                                    {"$error", env.error},
+                                    {"$size", env.size},
+                                    {"$port", absl::StrCat(env.port)}});
 }
 
 void Interpreter::ExecOne(const Op& op, const Env& env) {
@@ -233,6 +230,7 @@ void Interpreter::ExecNet(const Op& op, const Env& env) {
             Enter(/*runs_again=*/true);
             Env e = env;
             e.server = *server;
+            e.port = loop_->LocalPort(*server).value_or(0);
             e.socket = s;
             Exec(o->connection, e);
           },
@@ -245,13 +243,13 @@ void Interpreter::ExecNet(const Op& op, const Env& env) {
               return;
             }
             e.server = *server;
+            e.port = loop_->LocalPort(*server).value_or(0);
             Exec(o->body, e);
           }));
       break;
     }
     case Op::Kind::kConnect: {
-      int port = op.port;
-      if (port == kPortOfServer) port = OrStop(loop_->LocalPort(env.server));
+      const int port = op.port == kPortOfServer ? env.port : op.port;
       Schedule();
       auto socket = std::make_shared<runtime::SocketId>(0);
       *socket = OrStop(loop_->Connect("127.0.0.1", port, [this, o, env, socket, error_name](absl::Status st) {

@@ -114,6 +114,7 @@ class Interpreter {
     std::string data;   // $data
     std::string error;  // $error
     std::string size;   // $size
+    int port = 0;       // $port: the enclosing listen's, once listening
   };
   // Runs a callback's ops.
   void Callback(const std::vector<Op>& ops, const Env& env);

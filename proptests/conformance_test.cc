@@ -47,6 +47,11 @@ TEST(ConformanceTest, Node20OrderOfLabelsInOwnCorpus) {
   for (const char* name : {"rerun_timeout", "rerun_interval", "rerun_chained"}) {
     EXPECT_TRUE(fs::exists(OwnCorpus() / (std::string(name) + ".json"))) << name;
   }
+  // And files and a loopback TCP exchange (issue #9).
+  for (const char* name :
+       {"io_file_chain", "io_enoent", "tcp_echo", "tcp_half_close", "tcp_refused"}) {
+    EXPECT_TRUE(fs::exists(OwnCorpus() / (std::string(name) + ".json"))) << name;
+  }
   ExpectNodeOrder(files, Simulate);
 }
 

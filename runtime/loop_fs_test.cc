@@ -52,7 +52,9 @@ class FilesOnBothPlatforms : public ::testing::TestWithParam<PlatformKind> {
   std::string Path(const std::string& name) {
     const char* dir = std::getenv("TEST_TMPDIR");
     const ::testing::TestInfo* t = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string flat = std::string(dir != nullptr ? dir : "/tmp") + "/";
+    // The simulated disk has "/" and "/tmp" only.
+    const bool sim = GetParam().name == "Simulated";
+    std::string flat = std::string(dir != nullptr && !sim ? dir : "/tmp") + "/";
     for (char c : std::string(t->name()) + "-" + name) flat += c == '/' ? '_' : c;
     return flat;
   }

@@ -231,11 +231,12 @@ void Loop::StartReading(Socket* s) {
           CloseSocket(s, std::move(status));
           return;
         }
-        // The peer ended its side (EOF).
+        // The peer ended its side (EOF). Without allowHalfOpen Node ends
+        // this side too, in a nextTick after 'end' (Duplex's onend ->
+        // onEndNT), so the program's 'end' listener may still write.
         s->peer_ended = true;
         if (s->on_end) s->on_end();
         if (sockets_.count(id) == 0) return;
-        // Node's onReadableStreamEnd: without allowHalfOpen, end ours too.
         if (!s->allow_half_open && !s->end_requested) {
           s->end_requested = true;
           SubmitEnd(s);

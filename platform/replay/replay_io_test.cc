@@ -96,15 +96,15 @@ TEST(ReplayIoTest, WritingOtherBytesDivergesAtThatCall) {
     WriterSink sink(&writer);
     auto sim = platform_sim::SimulatedPlatform::Create({}).value();
     RecordingPlatform recording(sim.get(), &sink, nullptr, nullptr);
-    ASSERT_TRUE(Program(recording, "/data/f", "abc", &log).ok());
+    ASSERT_TRUE(Program(recording, "/tmp/f", "abc", &log).ok());
     writer.Finish();
   }
   EXPECT_EQ(log, (std::vector<std::string>{
-                     "NOT_FOUND: ENOENT: no such file or directory, stat '/data/f.missing'",
+                     "NOT_FOUND: ENOENT: no such file or directory, stat '/tmp/f.missing'",
                      "OK", "abc", "127.0.0.1"}));
   ReplayPlatform replay(RecordReader::Open(bytes).value(), nullptr);
   std::vector<std::string> other;
-  Program(replay, "/data/f", "abd", &other).IgnoreError();
+  Program(replay, "/tmp/f", "abd", &other).IgnoreError();
   ASSERT_TRUE(replay.divergence().has_value());
   EXPECT_EQ(replay.divergence()->recorded,
             "submit pool I/O 3 (write fd 3 at -1 (3 bytes, fnv e71fa2190541574b))");

@@ -67,6 +67,14 @@ SimulatedDisk::Result SimulatedDisk::Open(const std::string& path, OpenFlags fla
   auto it = files_.find(path);
   if (it == files_.end()) {
     if (!flags.create) return Fail("ENOENT", "open", path);
+    const size_t slash = path.rfind('/');
+    if (slash != std::string::npos) {
+      const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+      if (std::find(config_.directories.begin(), config_.directories.end(), dir) ==
+          config_.directories.end()) {
+        return Fail("ENOENT", "open", path);
+      }
+    }
     it = files_.emplace(path, std::make_shared<File>()).first;
   } else if (flags.create && flags.exclusive) {
     return Fail("EEXIST", "open", path);

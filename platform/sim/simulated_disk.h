@@ -8,7 +8,8 @@
 // runs fs calls on the pool. Errors are statuses named after errno, in
 // Node's words ("ENOENT: no such file or directory, open 'a.txt'"), and
 // change nothing:
-//   ENOENT  a path that does not exist (open without create, stat, unlink)
+//   ENOENT  a path that does not exist (open without create, stat, unlink),
+//           or a file created in a directory not in DiskConfig::directories
 //   EEXIST  create + exclusive on an existing path
 //   EBADF   a descriptor that is not open, or not open for the operation
 //   EISDIR / ENAMETOOLONG / EINVAL  an empty or over-long path, a negative
@@ -46,6 +47,10 @@ struct DiskConfig {
   int64_t capacity_bytes = int64_t{1} << 30;
   double eio_rate = 0;                      // [0, 1]
   uint64_t seed = 1;
+  // The directories that exist: a file may be created only in one of them
+  // (or, for a relative path, in the working directory); elsewhere open
+  // fails with ENOENT, as it does on a real disk. There is no mkdir.
+  std::vector<std::string> directories = {"/", "/tmp"};
 };
 
 using OpenFlags = platform::OpenFlags;

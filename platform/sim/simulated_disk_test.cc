@@ -147,3 +147,23 @@ TEST(SimulatedDiskTest, BadConfigIsRefused) {
 
 }  // namespace
 }  // namespace platform_sim
+
+namespace platform_sim {
+namespace {
+
+TEST(SimulatedDiskDirectoriesTest, FilesAreCreatedOnlyInDirectoriesThatExist) {
+  auto disk = SimulatedDisk::Create({.directories = {"/", "/tmp", "/data"}}).value();
+  const OpenFlags create{.read = false, .write = true, .create = true};
+  EXPECT_TRUE(disk->Open("/tmp/a", create).status.ok());
+  EXPECT_TRUE(disk->Open("/data/b", create).status.ok());
+  EXPECT_TRUE(disk->Open("/c", create).status.ok());
+  EXPECT_TRUE(disk->Open("relative", create).status.ok()) << "the working directory exists";
+  EXPECT_EQ(disk->Open("/nope/d", create).status.ToString(),
+            "NOT_FOUND: ENOENT: no such file or directory, open '/nope/d'");
+  EXPECT_EQ(disk->Open("/tmp/sub/e", create).status.ToString(),
+            "NOT_FOUND: ENOENT: no such file or directory, open '/tmp/sub/e'");
+  EXPECT_EQ(disk->open_descriptors(), 4u) << "a failed open changes nothing";
+}
+
+}  // namespace
+}  // namespace platform_sim
