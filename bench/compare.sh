@@ -115,7 +115,8 @@ t = ips(real, "BM_Twinloop_ImmediateChain"); n = node.get("immediate_chain", {})
 row("immediate chain vs Node", t, None, n, "/s", t / n if t and n else None, 10)
 t = ips(real, "BM_Twinloop_NextTickMicrotask"); n = node.get("nexttick_microtask", {}).get("ops_per_s")
 row("nextTick + microtask drain vs Node", t, None, n, "/s", t / n if t and n else None, 10)
-rows.append(("ping_pong (TCP)", "-", "-", "-", "-", "≥ 0.9×", "not built: needs TCP (issue 9)"))
+t, u = ips(real, "BM_Twinloop_PingPong"), ips(real, "BM_Libuv_PingPong")
+row("ping_pong: TCP round trips on loopback", t, u, None, "/s", t / u if t and u else None, 0.9)
 for name, k in [("simulator: timer callbacks", "BM_SimTimers"), ("simulator: immediates", "BM_SimImmediates"),
                 ("simulator: pool tasks", "BM_SimPoolTasks")]:
     t = ips(sim, k)

@@ -20,6 +20,9 @@
 // - QueueWorkBatch: N submitted at once, then run to the end.
 // - Async: cross-thread wakeups as a ping-pong from 1 and 4 sender threads
 //   (the platform's Waker and Poll against uv_async_send and uv_run).
+// - PingPong: TCP round trips on loopback, after libuv's benchmark-ping-pongs:
+//   a client sends 4 bytes, the server echoes them, the client sends again
+//   when the 4 came back; one connection, N round trips.
 // - NextTickMicrotask: N nextTicks and N microtasks drained after one
 //   callback (there is no libuv counterpart; compare.sh holds it against
 //   Node).
@@ -476,6 +479,156 @@ void BM_Twinloop_NextTickMicrotask(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 2 * kTicks);
 }
 
+// --- PingPong ---------------------------------------------------------------------
+
+constexpr int64_t kRoundTripsTcp = 20'000;
+constexpr char kPing[] = "ping";
+
+void BM_Twinloop_PingPong(benchmark::State& state) {
+  std::optional<bench::LoopOn> twin = NewRealTwin(state);
+  if (!twin) return;
+  runtime::Loop& loop = *twin->loop;
+  int64_t pongs = 0;
+  for (auto _ : state) {
+    pongs = 0;
+    int64_t got = 0;
+    runtime::ServerId server = 0;
+    absl::Status script = loop.RunScript([&] {
+      absl::StatusOr<runtime::ServerId> sv = loop.Listen(
+          "127.0.0.1", 0,
+          [&](runtime::SocketId s) {
+            loop.OnData(s, [&loop, s](std::string b) { loop.Write(s, std::move(b)).IgnoreError(); })
+                .IgnoreError();
+          },
+          [&](absl::Status st) {
+            if (!st.ok()) return;
+            absl::StatusOr<runtime::SocketId> c =
+                loop.Connect("127.0.0.1", *loop.LocalPort(server), nullptr);
+            if (!c.ok()) return;
+            const runtime::SocketId id = *c;
+            loop.OnData(id, [&, id](std::string b) {
+              got += static_cast<int64_t>(b.size());
+              while (got >= 4) {
+                got -= 4;
+                if (++pongs == kRoundTripsTcp) {
+                  loop.End(id).IgnoreError();
+                  loop.CloseServer(server).IgnoreError();
+                  return;
+                }
+                loop.Write(id, kPing).IgnoreError();
+              }
+            }).IgnoreError();
+            loop.Write(id, kPing).IgnoreError();
+          });
+      if (sv.ok()) server = *sv;
+    });
+    if (!Ok(state, script) || !RunToEnd(state, loop) || !CountIs(state, pongs, kRoundTripsTcp)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kRoundTripsTcp);
+}
+
+// The same exchange on raw libuv handles.
+struct UvPingPong {
+  uv_loop_t* loop = nullptr;
+  uv_tcp_t server{}, client{}, accepted{};
+  uv_connect_t connect{};
+  int64_t pongs = 0;
+  int64_t got = 0;
+  char client_buf[64 * 1024];
+  char server_buf[64 * 1024];
+
+  struct Write {
+    uv_write_t req;
+    std::string data;
+  };
+  static void Send(uv_stream_t* to, std::string data) {
+    auto* w = new Write{{}, std::move(data)};
+    uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+    uv_write(&w->req, to, &buf, 1, [](uv_write_t* r, int) { delete reinterpret_cast<Write*>(r); });
+  }
+  void CloseAll() {
+    for (uv_tcp_t* h : {&server, &client, &accepted}) {
+      if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(h))) {
+        uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
+      }
+    }
+  }
+  int Start() {
+    uv_tcp_init(loop, &server);
+    uv_tcp_init(loop, &client);
+    uv_tcp_init(loop, &accepted);
+    server.data = client.data = accepted.data = connect.data = this;
+    sockaddr_in addr;
+    uv_ip4_addr("127.0.0.1", 0, &addr);
+    if (int r = uv_tcp_bind(&server, reinterpret_cast<const sockaddr*>(&addr), 0)) return r;
+    if (int r = uv_listen(reinterpret_cast<uv_stream_t*>(&server), 511, [](uv_stream_t* s, int) {
+          auto* self = static_cast<UvPingPong*>(s->data);
+          uv_accept(s, reinterpret_cast<uv_stream_t*>(&self->accepted));
+          uv_read_start(
+              reinterpret_cast<uv_stream_t*>(&self->accepted),
+              [](uv_handle_t* h, size_t, uv_buf_t* b) {
+                auto* self = static_cast<UvPingPong*>(h->data);
+                *b = uv_buf_init(self->server_buf, sizeof self->server_buf);
+              },
+              [](uv_stream_t* st, ssize_t n, const uv_buf_t* b) {
+                if (n > 0) Send(st, std::string(b->base, static_cast<size_t>(n)));
+              });
+        })) {
+      return r;
+    }
+    sockaddr_storage bound;
+    int len = sizeof bound;
+    uv_tcp_getsockname(&server, reinterpret_cast<sockaddr*>(&bound), &len);
+    return uv_tcp_connect(&connect, &client, reinterpret_cast<const sockaddr*>(&bound),
+                          [](uv_connect_t* c, int status) {
+                            auto* self = static_cast<UvPingPong*>(c->data);
+                            if (status != 0) {
+                              self->CloseAll();
+                              return;
+                            }
+                            uv_read_start(
+                                c->handle,
+                                [](uv_handle_t* h, size_t, uv_buf_t* b) {
+                                  auto* self = static_cast<UvPingPong*>(h->data);
+                                  *b = uv_buf_init(self->client_buf, sizeof self->client_buf);
+                                },
+                                [](uv_stream_t* st, ssize_t n, const uv_buf_t*) {
+                                  auto* self = static_cast<UvPingPong*>(st->data);
+                                  if (n <= 0) return;
+                                  self->got += n;
+                                  while (self->got >= 4) {
+                                    self->got -= 4;
+                                    if (++self->pongs == kRoundTripsTcp) {
+                                      self->CloseAll();
+                                      return;
+                                    }
+                                    Send(st, kPing);
+                                  }
+                                });
+                            Send(c->handle, kPing);
+                          });
+  }
+};
+
+void BM_Libuv_PingPong(benchmark::State& state) {
+  UvLoop uv;
+  if (!UvOk(state, uv.init_status(), "uv_loop_init")) return;
+  int64_t pongs = 0;
+  for (auto _ : state) {
+    UvPingPong pp;
+    pp.loop = uv.get();
+    if (!UvOk(state, pp.Start(), "ping-pong setup")) {
+      pp.CloseAll();
+      UvRunToEnd(state, uv.get());
+      return;
+    }
+    if (!UvRunToEnd(state, uv.get())) return;
+    pongs = pp.pongs;
+    if (!CountIs(state, pongs, kRoundTripsTcp)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * kRoundTripsTcp);
+}
+
 void Million(benchmark::internal::Benchmark* b) {
   b->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 }
@@ -496,5 +649,7 @@ BENCHMARK(BM_Libuv_QueueWorkBatch)->Apply(Real);
 BENCHMARK(BM_Twinloop_Async)->Arg(1)->Arg(4)->Apply(Real);
 BENCHMARK(BM_Libuv_Async)->Arg(1)->Arg(4)->Apply(Real);
 BENCHMARK(BM_Twinloop_NextTickMicrotask)->Apply(Real);
+BENCHMARK(BM_Twinloop_PingPong)->Apply(Real);
+BENCHMARK(BM_Libuv_PingPong)->Apply(Real);
 
 }  // namespace

@@ -79,7 +79,14 @@ absl::StatusOr<ServerId> Loop::Listen(std::string host, int port, ConnectionCall
       {.op = NetOp::Op::kListen, .host = std::move(host), .port = port},
       [this, id](absl::Status status, platform::Result& r) {
         auto it = servers_.find(id);
-        if (it == servers_.end()) return;
+        if (it == servers_.end() || (it->second->closing && it->second->port >= 0)) {
+          // A connection accepted as the server closed: nobody will use it.
+          if (status.ok() && (it == servers_.end() || r.value != it->second->stream)) {
+            SubmitNet({.op = NetOp::Op::kClose, .stream = r.value},
+                      [](absl::Status, platform::Result&) {});
+          }
+          if (it == servers_.end()) return;
+        }
         Server* sv = it->second.get();
         if (!status.ok()) {
           // A listen that failed, or the listener closed (CANCELLED).
@@ -98,9 +105,8 @@ absl::StatusOr<ServerId> Loop::Listen(std::string host, int port, ConnectionCall
           if (sv->on_listening) std::exchange(sv->on_listening, nullptr)(absl::OkStatus());
           return;
         }
-        const SocketId socket = AddSocket(r.value, std::move(r.data), false);
-        if (sv->closing) return;
-        sv->on_connection(socket);
+        if (sv->closing) return;  // closed above
+        sv->on_connection(AddSocket(r.value, std::move(r.data), false));
       },
       Request::Persist::kUntilError);
   return id;

@@ -139,7 +139,9 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
   Request req = std::move(it->second);
   requests_.erase(it);
   // Work cancelled before it started never waited for a thread to the end.
-  if (req.kind != Request::Kind::kNetwork && !absl::IsCancelled(c.status)) {
+  // Only pool requests waited for a thread.
+  if ((req.kind == Request::Kind::kWork || req.kind == Request::Kind::kIo) &&
+      !absl::IsCancelled(c.status)) {
     histograms_->queue_wait.Record(c.queue_wait);
   }
   Callback cb = [&req, &c] { req.Finish(std::move(c.status), c.result); };

@@ -104,6 +104,7 @@ class RealPlatform : public platform::Platform {
   std::shared_ptr<AsyncWaker> waker_;
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // guarded by mu_
+  bool unstamped_ = false;                  // guarded by mu_: TCP completions in done_
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
   int64_t closing_network_timers_ = 0;
   // Pool I/O in flight: its body writes the outcome on a pool thread before
