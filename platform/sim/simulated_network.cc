@@ -20,6 +20,9 @@ using platform::NetOp;
 absl::Status SimulatedNetwork::Validate(const NetworkConfig& c) {
   auto bad = [](auto... parts) { return absl::InvalidArgumentError(absl::StrCat("network: ", parts...)); };
   if (c.latency < Duration::Zero()) return bad("latency must be >= 0");
+  for (const auto& [host, latency] : c.host_latency) {
+    if (latency < Duration::Zero()) return bad("host_latency for ", host, " must be >= 0");
+  }
   if (!(c.bytes_per_ms > 0) || !std::isfinite(c.bytes_per_ms)) return bad("bytes_per_ms must be finite and > 0");
   if (c.chunk_bytes < 1) return bad("chunk_bytes must be >= 1");
   if (c.window_bytes < 1) return bad("window_bytes must be >= 1");
@@ -47,6 +50,11 @@ double SimulatedNetwork::Uniform() { return static_cast<double>(rng_() >> 11) * 
 
 std::string SimulatedNetwork::Normalize(const std::string& host) const {
   return host == "localhost" ? "127.0.0.1" : host;
+}
+
+Duration SimulatedNetwork::LatencyTo(const std::string& host) const {
+  auto it = config_.host_latency.find(Normalize(host));
+  return it == config_.host_latency.end() ? config_.latency : it->second;
 }
 
 void SimulatedNetwork::At(Instant t, fakeclock::EventQueue::Callback cb) {
@@ -85,7 +93,7 @@ Instant SimulatedNetwork::Departure(Instant t) {
 }
 
 Instant SimulatedNetwork::Arrival(Endpoint* from, Instant departed) {
-  Duration extra = config_.latency;
+  Duration extra = from->latency;
   if (config_.jitter > Duration::Zero()) {
     extra = extra + Duration::Nanos(static_cast<int64_t>(Uniform() * static_cast<double>(config_.jitter.nanos())));
   }
@@ -176,7 +184,8 @@ void SimulatedNetwork::Connect(uint64_t token, const NetOp& op) {
   const std::string address = platform::HostPort(op.host, op.port);
   const Instant now = events_->Now();
   const Duration timeout = op.timeout > Duration::Zero() ? op.timeout : config_.syn_timeout;
-  const Duration rtt = config_.latency + config_.latency;
+  const Duration latency = LatencyTo(host);
+  const Duration rtt = latency + latency;
   // This connect's draws, whatever happens to it: a rate of 0 and of 0.1
   // leave the later draws in the same places.
   const bool refused_by_fault = Uniform() < config_.refuse_rate;
@@ -197,8 +206,9 @@ void SimulatedNetwork::Connect(uint64_t token, const NetOp& op) {
   }
   // The SYN arrives a latency later and the server accepts; the client
   // hears back a latency after that.
-  Schedule(token, now + config_.latency,
-           [this, token, host, port = op.port, address, now, rtt, reset_fault, reset_after] {
+  Schedule(token, now + latency,
+           [this, token, host, port = op.port, address, now, rtt, latency, reset_fault,
+            reset_after] {
              Endpoint* l = FindListener(host, port);
              if (l == nullptr) {  // it closed meanwhile
                FailConnect(token, now + rtt, NetError("ECONNREFUSED", "connect", address),
@@ -215,6 +225,8 @@ void SimulatedNetwork::Connect(uint64_t token, const NetOp& op) {
              server->remote = client->local;
              server->peer = client->id;
              client->peer = server->id;
+             server->latency = latency;
+             client->latency = latency;
              if (reset_fault) {
                auto left = std::make_shared<int64_t>(reset_after);
                server->reset_after = left;

@@ -35,6 +35,9 @@ namespace platform_sim {
 
 struct NetworkConfig {
   base::Duration latency = base::Duration::Micros(50);  // one way, >= 0
+  // One-way latency of the links to particular hosts (by the address a
+  // connect names, "localhost" as "127.0.0.1"); others use `latency`.
+  std::map<std::string, base::Duration> host_latency;
   double bytes_per_ms = 125'000;                         // per direction (1 Gbit/s), > 0
   int64_t chunk_bytes = 64 * 1024;                       // >= 1
   int64_t window_bytes = 256 * 1024;                     // >= 1
@@ -95,6 +98,7 @@ class SimulatedNetwork {
     std::string local;   // "host:port"
     std::string remote;
     int64_t peer = 0;    // the other endpoint's id (0: gone)
+    base::Duration latency;  // one way, of this connection's link
     uint64_t listen_token = 0;
     uint64_t read_token = 0;
     // Receiving.
@@ -139,6 +143,7 @@ class SimulatedNetwork {
   void At(base::Instant t, fakeclock::EventQueue::Callback cb);
   double Uniform();
   std::string Normalize(const std::string& host) const;
+  base::Duration LatencyTo(const std::string& host) const;
 
   fakeclock::EventQueue* events_;
   NetworkConfig config_;

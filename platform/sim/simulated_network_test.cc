@@ -166,6 +166,24 @@ TEST_F(NetworkTest, TheResetFaultResetsBothEndsMidStream) {
   EXPECT_EQ(p_->network_stats().resets, 1);
 }
 
+TEST_F(NetworkTest, EachHostCanHaveItsOwnLinkLatency) {
+  Make({.latency = Duration::Millis(1), .host_latency = {{"10.0.0.2", Duration::Millis(30)}}});
+  p_->SubmitNet(1, {.op = NetOp::Op::kListen, .host = "127.0.0.1", .port = 80});
+  p_->SubmitNet(2, {.op = NetOp::Op::kListen, .host = "10.0.0.2", .port = 80});
+  p_->SubmitNet(3, {.op = NetOp::Op::kConnect, .host = "10.0.0.2", .port = 80});
+  p_->SubmitNet(4, {.op = NetOp::Op::kConnect, .host = "localhost", .port = 80});
+  std::vector<std::string> got = Drain();
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_EQ(got[2], "1000us #1 OK 3 127.0.0.1:49152");   // the near server accepts
+  EXPECT_EQ(got[3], "2000us #4 OK 4 localhost:80");
+  EXPECT_EQ(got[4], "30000us #2 OK 5 127.0.0.1:49153");  // the far one, 30 ms later
+  EXPECT_EQ(got[5], "60000us #3 OK 6 10.0.0.2:80");
+  EXPECT_EQ(SimulatedPlatform::Create({.network = {.host_latency = {{"h", Duration::Nanos(-1)}}}})
+                .status()
+                .message(),
+            "network: host_latency for h must be >= 0");
+}
+
 TEST_F(NetworkTest, OneSeedOneOutcome) {
   auto run = [this](uint64_t seed) {
     Make({.latency = Duration::Micros(100), .chunk_bytes = 512, .refuse_rate = 0.3,
