@@ -72,7 +72,9 @@ struct PoolIo {
   std::string path;    // the path; the host name for kLookup
   OpenFlags flags;     // kOpen
   int64_t fd = -1;     // kRead, kWrite, kClose, kFstat
-  int64_t offset = 0;  // kRead (>= 0); kWrite (>= 0, or -1: at the end of the file)
+  // kRead: >= 0, or -1: at the descriptor's position, which moves on;
+  // kWrite: >= 0, or -1: at the end of the file.
+  int64_t offset = 0;
   int64_t length = 0;  // kRead
   std::string data;    // kWrite, kWriteFile
 

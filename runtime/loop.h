@@ -182,8 +182,9 @@ class Loop : private TimerHost {
   using LookupDone = absl::AnyInvocable<void(absl::StatusOr<LookupAddress> address)>;
   // fs.open; `flags` is Node's string ("r", "w", "a+", ...).
   absl::StatusOr<RequestId> Open(std::string path, std::string_view flags, OpenDone done);
-  // fs.read of up to `length` bytes at `offset` (>= 0); fewer at the end of
-  // the file, none past it.
+  // fs.read of up to `length` bytes at `offset` (>= 0), or at the
+  // descriptor's position when `offset` is -1 (Node's position null; pipes
+  // and devices have only that); fewer at the end of the file, none past it.
   absl::StatusOr<RequestId> Read(int64_t fd, int64_t length, int64_t offset, BytesDone done);
   // fs.write of all of `bytes` at `offset`, or at the end of the file when
   // `offset` is -1 (and always so on a descriptor opened to append).
@@ -408,6 +409,10 @@ class Loop : private TimerHost {
     absl::Status error;  // what destroyed it
     // Writes made while connecting.
     std::vector<std::pair<std::string, Done>> early_writes;
+    // Writes submitted and not yet completed (request ids).
+    std::vector<RequestId> writes;
+    // Chunks read while paused, for Resume (Node's readable buffer).
+    std::deque<std::string> paused_chunks;
     Done on_connect;
     DataCallback on_data;
     Callback on_end;
@@ -441,6 +446,9 @@ class Loop : private TimerHost {
   // handle, already closing).
   void CloseInCloseQueue(Callback cb);
   void MaybeFinish(Socket* s);
+  // Runs one of the socket's callbacks, which may replace itself.
+  template <typename F, typename... Args>
+  void RunSocketCallback(SocketId id, F Socket::*member, Args&&... args);
   // Shutdown's part: closes every socket and server at the platform, and
   // (after the requests are cancelled) runs their close callbacks.
   void CloseAllSockets();

@@ -72,7 +72,7 @@ absl::StatusOr<RequestId> Loop::Read(int64_t fd, int64_t length, int64_t offset,
   if (!done) return absl::InvalidArgumentError("Loop::Read: empty callback");
   if (absl::Status s = CheckFd("Read", fd); !s.ok()) return s;
   if (absl::Status s = CheckRange("Read", "length", length, 0, platform::kMaxIoBytes); !s.ok()) return s;
-  if (absl::Status s = CheckRange("Read", "position", offset, 0, INT64_MAX); !s.ok()) return s;
+  if (absl::Status s = CheckRange("Read", "position", offset, -1, INT64_MAX); !s.ok()) return s;
   return SubmitIo({.op = PoolIo::Op::kRead, .fd = fd, .offset = offset, .length = length},
                   [done = std::move(done)](absl::Status s, platform::Result& r) mutable {
                     if (!s.ok()) return done(std::move(s));
@@ -181,7 +181,9 @@ void Loop::ReadFileRead(std::shared_ptr<ReadFileChain> chain) {
   }
   const int64_t want = chain->size > 0 ? std::min(kReadFileChunk, chain->size - have)
                                        : kReadFileUnknownChunk;
-  SubmitIo({.op = PoolIo::Op::kRead, .fd = chain->fd, .offset = have, .length = want},
+  // At the descriptor's position, as Node's ReadFileContext reads: a pipe
+  // or a device has no offsets.
+  SubmitIo({.op = PoolIo::Op::kRead, .fd = chain->fd, .offset = -1, .length = want},
            [this, chain](absl::Status s, platform::Result& r) {
              if (!s.ok()) {
                chain->error = std::move(s);

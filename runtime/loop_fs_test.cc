@@ -3,6 +3,8 @@
 // Node-worded errors. Simulation-only tests pin exact virtual times.
 //
 // Tagged "threads": the real platform's pool does the calls.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -185,7 +187,7 @@ TEST_P(FilesOnBothPlatforms, BadArgumentsAreRefusedAndStartNothing) {
             absl::InvalidArgumentError(
                 "Loop::Read: ERR_OUT_OF_RANGE: The value of \"length\" is out of range. It must "
                 "be >= 0 && <= 1073741824. Received 1073741825"));
-  EXPECT_EQ(loop_->Read(3, 1, -1, any).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(loop_->Read(3, 1, -2, any).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(loop_->Write(3, "x", -2, any).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(loop_->CloseFile(-5, any).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(loop_->Lookup("", any).status(),
@@ -230,6 +232,40 @@ INSTANTIATE_TEST_SUITE_P(
                            platform_real::RealPlatform::Create({.pool_size = pool}).value());
                      }}),
     [](const ::testing::TestParamInfo<PlatformKind>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace runtime
+
+namespace runtime {
+namespace {
+
+// The real platform only: things a file system has that the simulated disk
+// does not.
+TEST(RealFilesTest, ProcFilesPipesAndTheDescriptorsPosition) {
+  auto real = platform_real::RealPlatform::Create({}).value();
+  Loop loop(real.get());
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  std::vector<std::string> log;
+  ASSERT_TRUE(loop.RunScript([&] {
+    // /proc files say their size is 0 and still have bytes.
+    ASSERT_TRUE(loop.ReadFile("/proc/self/status", [&](absl::StatusOr<std::string> b) {
+      log.push_back(b.ok() && b->find("Pid:") != std::string::npos ? "proc read" : b.status().ToString());
+    }).ok());
+    // A pipe has no end to seek to and no offsets: write at -1, read at -1.
+    ASSERT_TRUE(loop.Write(pipe_fds[1], "through a pipe", -1, [&](absl::StatusOr<int64_t> n) {
+      log.push_back(n.ok() ? absl::StrCat("wrote ", *n) : n.status().ToString());
+      ASSERT_TRUE(loop.Read(pipe_fds[0], 100, -1, [&](absl::StatusOr<std::string> b) {
+        log.push_back(b.ok() ? "read '" + *b + "'" : b.status().ToString());
+      }).ok());
+    }).ok());
+  }).ok());
+  ASSERT_TRUE(loop.Run().ok());
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  std::sort(log.begin(), log.end());
+  EXPECT_THAT(log, ElementsAre("proc read", "read 'through a pipe'", "wrote 14"));
+}
 
 }  // namespace
 }  // namespace runtime

@@ -2,9 +2,11 @@
 // (platform/net_op.h), with Node's write high-water mark and 'drain', its
 // half-close rules (allowHalfOpen) and its error-then-close order.
 #include <algorithm>
+#include <deque>
 #include <utility>
 #include <vector>
 
+#include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/loop.h"
 
@@ -31,6 +33,20 @@ absl::Status CheckHost(const char* method, const std::string& host) {
 }
 
 }  // namespace
+
+template <typename F, typename... Args>
+void Loop::RunSocketCallback(SocketId id, F Socket::*member, Args&&... args) {
+  auto it = sockets_.find(id);
+  if (it == sockets_.end() || !(it->second.get()->*member)) return;
+  // Moved out while it runs: it may set a new one for its socket (OnData
+  // from inside on_data), which would destroy the running one in place.
+  F cb = std::move(it->second.get()->*member);
+  cb(std::forward<Args>(args)...);
+  auto again = sockets_.find(id);
+  if (again != sockets_.end() && !(again->second.get()->*member)) {
+    again->second.get()->*member = std::move(cb);
+  }
+}
 
 RequestId Loop::SubmitNet(NetOp op, IoDone done, Request::Persist persist) {
   const RequestId id = next_request_id_++;
@@ -106,6 +122,12 @@ absl::StatusOr<ServerId> Loop::Listen(std::string host, int port, ConnectionCall
           return;
         }
         if (sv->closing) return;  // closed above
+        if (state_ != State::kOpen) {
+          // Delivered while shutting down: nobody will use it.
+          SubmitNet({.op = NetOp::Op::kClose, .stream = r.value},
+                    [](absl::Status, platform::Result&) {});
+          return;
+        }
         sv->on_connection(AddSocket(r.value, std::move(r.data), false));
       },
       Request::Persist::kUntilError);
@@ -224,7 +246,13 @@ void Loop::StartReading(Socket* s) {
         Socket* s = it->second.get();
         if (status.ok() && !r.data.empty()) {
           s->bytes_read += static_cast<int64_t>(r.data.size());
-          if (s->on_data) s->on_data(std::move(r.data));
+          // Chunks the platform read before the pause took effect wait for
+          // Resume, as Node's readable buffer holds them.
+          if (s->paused) {
+            s->paused_chunks.push_back(std::move(r.data));
+            return;
+          }
+          RunSocketCallback(id, &Socket::on_data, std::move(r.data));
           return;
         }
         s->read_req = 0;
@@ -241,8 +269,9 @@ void Loop::StartReading(Socket* s) {
         // this side too, in a nextTick after 'end' (Duplex's onend ->
         // onEndNT), so the program's 'end' listener may still write.
         s->peer_ended = true;
-        if (s->on_end) s->on_end();
+        RunSocketCallback(id, &Socket::on_end);
         if (sockets_.count(id) == 0) return;
+        s = sockets_.at(id).get();
         if (!s->allow_half_open && !s->end_requested) {
           s->end_requested = true;
           SubmitEnd(s);
@@ -255,13 +284,18 @@ void Loop::StartReading(Socket* s) {
 void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
   const SocketId id = s->id;
   const int64_t n = static_cast<int64_t>(bytes.size());
-  SubmitNet({.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)},
-            [this, id, n, done = std::move(done)](absl::Status status, platform::Result&) mutable {
+  const RequestId req = next_request_id_;  // the id SubmitNet gives it
+  s->writes.push_back(req);
+  const RequestId submitted = SubmitNet({.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)},
+            [this, id, n, req, done = std::move(done)](absl::Status status,
+                                                       platform::Result&) mutable {
               auto it = sockets_.find(id);
               Socket* s = it == sockets_.end() ? nullptr : it->second.get();
               if (s != nullptr) {
                 s->queued_bytes -= n;
                 if (status.ok()) s->bytes_written += n;
+                s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req),
+                                s->writes.end());
               }
               if (done) done(status);
               if (s == nullptr || sockets_.count(id) == 0) return;
@@ -271,9 +305,10 @@ void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
               }
               if (s->queued_bytes == 0 && s->need_drain) {
                 s->need_drain = false;
-                if (s->on_drain) s->on_drain();
+                RunSocketCallback(id, &Socket::on_drain);
               }
             });
+  ABSL_RAW_CHECK(submitted == req, "SubmitNet gives the next request id");
 }
 
 void Loop::SubmitEnd(Socket* s) {
@@ -316,6 +351,23 @@ void Loop::CloseSocket(Socket* s, absl::Status why) {
   }
   const SocketId id = s->id;
   const int64_t stream = std::exchange(s->stream, -1);
+  // Writes still queued fail now, in a nextTick, before 'close' (Node's
+  // destroy errors its buffered writes in a tick); their platform
+  // completions, which come later, then find nothing left to do.
+  for (RequestId w : std::exchange(s->writes, {})) {
+    auto it = requests_.find(w);
+    if (it == requests_.end()) continue;
+    IoDone write_done = std::exchange(it->second.io_done, [](absl::Status, platform::Result&) {});
+    auto fail = [write_done = std::move(write_done)]() mutable {
+      platform::Result none;
+      write_done(absl::CancelledError("the socket was destroyed before the write finished"), none);
+    };
+    if (state_ == State::kOpen) {
+      NextTick(std::move(fail)).IgnoreError();  // the loop's thread, open: cannot fail
+    } else {
+      fail();  // shutting down: no new ticks, so now
+    }
+  }
   // The platform's close keeps the loop alive until it is done; 'close'
   // itself runs in this iteration's close phase, as Node emits it from the
   // handle's uv_close callback (net.js, Socket._destroy).
@@ -443,6 +495,18 @@ absl::Status Loop::Resume(SocketId socket) {
   Socket* s = *found;
   s->paused = false;
   s->want_reading = true;
+  if (!s->paused_chunks.empty()) {
+    // Node's resume() flows what was buffered in a nextTick (resume_).
+    NextTick([this, socket] {
+      auto it = sockets_.find(socket);
+      while (it != sockets_.end() && !it->second->paused && !it->second->paused_chunks.empty()) {
+        std::string chunk = std::move(it->second->paused_chunks.front());
+        it->second->paused_chunks.pop_front();
+        RunSocketCallback(socket, &Socket::on_data, std::move(chunk));
+        it = sockets_.find(socket);
+      }
+    }).IgnoreError();
+  }
   StartReading(s);
   return absl::OkStatus();
 }

@@ -254,6 +254,74 @@ TEST_P(TcpOnBothPlatforms, ShutdownClosesSocketsAndServersWithCancelled) {
   EXPECT_THAT(log_, ElementsAre("listening OK", "client CANCELLED: the loop is shutting down"));
 }
 
+TEST_P(TcpOnBothPlatforms, ACallbackMayReplaceItselfAndPausedDataWaitsForResume) {
+  std::vector<std::string> got;
+  int64_t while_paused = 0;
+  bool paused = false;
+  bool paused_once = false;
+  Run([&] {
+    EchoServer(1, [&](int port) {
+      absl::StatusOr<SocketId> c = loop_->Connect("127.0.0.1", port, nullptr);
+      ASSERT_TRUE(c.ok());
+      const SocketId id = *c;
+      ASSERT_TRUE(loop_->Write(id, std::string(200'000, 'a')).ok());
+      auto state = std::make_shared<int>(0);  // a capture the replaced callback still uses
+      ASSERT_TRUE(loop_->OnData(id, [&, id, state](std::string) {
+        got.push_back("first " + std::to_string(++*state));
+        // Replaces itself, then touches its own capture: must not be freed yet.
+        ASSERT_TRUE(loop_->OnData(id, [&, id](std::string b) {
+          if (paused) while_paused += static_cast<int64_t>(b.size());
+          got.push_back("second");
+          if (!paused_once) {
+            paused_once = true;
+            paused = true;
+            ASSERT_TRUE(loop_->Pause(id).ok());
+            ASSERT_TRUE(loop_->SetTimeout([&, id] {
+              paused = false;
+              ASSERT_TRUE(loop_->Resume(id).ok());
+              ASSERT_TRUE(loop_->End(id).ok());
+            }, 20).ok());
+          }
+        }).ok());
+        got.push_back("state " + std::to_string(*state));
+      }).ok());
+    });
+  });
+  ASSERT_GE(got.size(), 3u);
+  EXPECT_EQ(got[0], "first 1");
+  EXPECT_EQ(got[1], "state 1");
+  EXPECT_EQ(got[2], "second");
+  EXPECT_EQ(while_paused, 0) << "no data reaches the program while it is paused";
+  EXPECT_EQ(*loop_->Alive(), false);
+}
+
+TEST_P(TcpOnBothPlatforms, DestroyFailsQueuedWritesBeforeClose) {
+  Run([&] {
+    // A server that never reads: the client's big write cannot finish.
+    auto accepted = std::make_shared<SocketId>(0);
+    absl::StatusOr<ServerId> server = loop_->Listen("127.0.0.1", 0, [&, accepted](SocketId s) {
+      *accepted = s;
+      ASSERT_TRUE(loop_->CloseServer(server_).ok());
+    }, [&, accepted](absl::Status st) {
+      ASSERT_TRUE(st.ok());
+      absl::StatusOr<SocketId> c = loop_->Connect("127.0.0.1", *loop_->LocalPort(server_), nullptr);
+      ASSERT_TRUE(c.ok());
+      const SocketId id = *c;
+      ASSERT_TRUE(loop_->Write(id, std::string(64 << 20, 'x'), [&](absl::Status st) {
+        log_.push_back("write " + std::string(absl::StatusCodeToString(st.code())));
+      }).ok());
+      ASSERT_TRUE(loop_->OnClose(id, [&, accepted](absl::Status st) {
+        log_.push_back("closed " + st.ToString());
+        ASSERT_TRUE(loop_->Destroy(*accepted).ok());
+      }).ok());
+      ASSERT_TRUE(loop_->SetTimeout([&, id] { ASSERT_TRUE(loop_->Destroy(id).ok()); }, 30).ok());
+    });
+    ASSERT_TRUE(server.ok());
+    server_ = *server;
+  });
+  EXPECT_THAT(log_, ElementsAre("write CANCELLED", "closed OK"));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Platforms, TcpOnBothPlatforms,
     ::testing::Values(
@@ -266,6 +334,82 @@ INSTANTIATE_TEST_SUITE_P(
                        return std::move(platform_real::RealPlatform::Create({}).value());
                      }}),
     [](const ::testing::TestParamInfo<PlatformKind>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace runtime
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace runtime {
+namespace {
+
+// A listening socket made without the loop (the kernel completes
+// handshakes into its backlog), so that the loop's only stream is the
+// connecting one.
+int RawListener(int* port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+TEST(RealTcpTest, AConnectAloneProgressesUnderPollsThatDoNotWait) {
+  int port = 0;
+  const int listener = RawListener(&port);
+  ASSERT_GE(listener, 0);
+  auto real = platform_real::RealPlatform::Create({}).value();
+  Loop loop(real.get());
+  std::string connected;
+  ASSERT_TRUE(loop.RunScript([&] {
+    absl::StatusOr<SocketId> c = loop.Connect("127.0.0.1", port, [&](absl::Status st) {
+      connected = st.ToString();
+    });
+    ASSERT_TRUE(c.ok());
+  }).ok());
+  // Polls that never block (an idle handle, or RunMode::kNoWait) must still
+  // let libuv complete the connect.
+  for (int i = 0; i < 2000 && connected.empty(); ++i) {
+    ASSERT_TRUE(loop.Run(RunMode::kNoWait).ok());
+    if (connected.empty()) ::usleep(1000);
+  }
+  EXPECT_EQ(connected, "OK");
+  ASSERT_TRUE(loop.Shutdown().ok());
+  ::close(listener);
+}
+
+TEST(RealTcpTest, AConnectTimeoutCountsFromTheConnectNotFromTheLastPoll) {
+  int port = 0;
+  const int listener = RawListener(&port);
+  ASSERT_GE(listener, 0);
+  auto real = platform_real::RealPlatform::Create({}).value();
+  Loop loop(real.get());
+  std::string connected;
+  ASSERT_TRUE(loop.RunScript([&] {
+    // Callbacks computed for 300 ms since libuv last read its clock; a
+    // 200 ms timeout counted from then would have passed already.
+    ASSERT_TRUE(loop.ConsumeCpu(Duration::Millis(300)).ok());
+    absl::StatusOr<SocketId> c = loop.Connect("127.0.0.1", port, [&](absl::Status st) {
+      connected = st.ToString();
+    }, {.timeout = Duration::Millis(200)});
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(loop.OnClose(*c, [](absl::Status) {}).ok());
+  }).ok());
+  for (int i = 0; i < 2000 && connected.empty(); ++i) ASSERT_TRUE(loop.Run(RunMode::kOnce).ok());
+  EXPECT_EQ(connected, "OK");
+  ASSERT_TRUE(loop.Shutdown().ok());
+  ::close(listener);
+}
 
 }  // namespace
 }  // namespace runtime

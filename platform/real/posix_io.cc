@@ -52,23 +52,36 @@ IoOutcome Open(const platform::PoolIo& io) {
 }
 
 IoOutcome Read(const platform::PoolIo& io) {
-  if (io.offset < 0 || io.length < 0) return {SysError(EINVAL, "read", "")};
-  // Allocate for what the file holds, not for what was asked.
+  if (io.offset < -1 || io.length < 0) return {SysError(EINVAL, "read", "")};
+  const int fd = static_cast<int>(io.fd);
+  // The size only sizes the first allocation: /proc files say 0 and have
+  // bytes, and a file may grow; read until the length or the end.
   struct stat st;
-  if (::fstat(static_cast<int>(io.fd), &st) != 0) return {SysError(errno, "read", "")};
-  int64_t want = std::min(io.length, platform::kMaxIoBytes);
-  if (S_ISREG(st.st_mode)) want = std::min<int64_t>(want, std::max<int64_t>(0, st.st_size - io.offset));
+  if (::fstat(fd, &st) != 0) return {SysError(errno, "read", "")};
+  const int64_t want = std::min(io.length, platform::kMaxIoBytes);
+  int64_t first = std::min<int64_t>(want, 64 * 1024);
+  if (S_ISREG(st.st_mode) && io.offset >= 0 && st.st_size > io.offset) {
+    first = std::min<int64_t>(want, std::max<int64_t>(first, st.st_size - io.offset));
+  }
   IoOutcome out;
-  out.data.resize(static_cast<size_t>(want));
+  out.data.resize(static_cast<size_t>(first));
   int64_t got = 0;
   while (got < want) {
+    if (got == static_cast<int64_t>(out.data.size())) {
+      out.data.resize(static_cast<size_t>(std::min<int64_t>(want, got * 2)));
+    }
+    const size_t room = out.data.size() - static_cast<size_t>(got);
+    // Offset -1: the descriptor's own position (Node's position null), as
+    // on a pipe or a terminal, which have no offsets.
     const ssize_t n = Retry([&] {
-      return ::pread(static_cast<int>(io.fd), out.data.data() + got, static_cast<size_t>(want - got),
-                     static_cast<off_t>(io.offset + got));
+      return io.offset < 0 ? ::read(fd, out.data.data() + got, room)
+                           : ::pread(fd, out.data.data() + got, room,
+                                     static_cast<off_t>(io.offset + got));
     });
     if (n < 0) return {SysError(errno, "read", "")};
     if (n == 0) break;
     got += n;
+    if (io.offset < 0 && !S_ISREG(st.st_mode)) break;  // a pipe: what is there now
   }
   out.data.resize(static_cast<size_t>(got));
   out.value = got;
@@ -93,7 +106,11 @@ IoOutcome WriteAll(int fd, const std::string& data, int64_t offset, const char* 
 IoOutcome Write(const platform::PoolIo& io) {
   if (io.offset < -1) return {SysError(EINVAL, "write", "")};
   const int fd = static_cast<int>(io.fd);
-  if (io.offset == -1 && ::lseek(fd, 0, SEEK_END) < 0) return {SysError(errno, "write", "")};
+  // At the end of a file; a pipe or a terminal (ESPIPE) has no end to
+  // seek to, and takes the bytes where they are.
+  if (io.offset == -1 && ::lseek(fd, 0, SEEK_END) < 0 && errno != ESPIPE) {
+    return {SysError(errno, "write", "")};
+  }
   return WriteAll(fd, io.data, io.offset, "write", "");
 }
 

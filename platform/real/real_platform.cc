@@ -88,10 +88,14 @@ absl::Status RealPlatform::Init() {
   origin_ns_ = uv_hrtime();
   // The async handle stays ref'd: it is what a Poll with no timeout waits
   // on, and what pool completions and the Waker signal.
+  // The timer first: it cannot fail, and the destructor closes only the
+  // handles that exist.
+  uv_timer_init(&uv_, &poll_timer_);
+  poll_timer_ready_ = true;
   if (int r = uv_async_init(&uv_, &async_, [](uv_async_t*) {}); r != 0) {
     return absl::InternalError(absl::StrCat("uv_async_init: ", uv_strerror(r)));
   }
-  uv_timer_init(&uv_, &poll_timer_);
+  async_ready_ = true;
   tcp_ = std::make_unique<TcpStreams>(
       &uv_, [this](uint64_t token, absl::Status status, int64_t value, std::string data) {
         // On the loop thread, inside libuv or a submit: no wakeup needed,
@@ -134,8 +138,8 @@ RealPlatform::~RealPlatform() {
   if (tcp_ != nullptr) tcp_->CloseAll();
   for (auto& [token, timer] : network_) CloseNetworkTimer(timer);
   network_.clear();
-  uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&poll_timer_), nullptr);
+  if (async_ready_) uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  if (poll_timer_ready_) uv_close(reinterpret_cast<uv_handle_t*>(&poll_timer_), nullptr);
   uv_run(&uv_, UV_RUN_DEFAULT);  // runs the close callbacks
   tcp_.reset();
   const int r = uv_loop_close(&uv_);

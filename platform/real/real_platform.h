@@ -100,6 +100,8 @@ class RealPlatform : public platform::Platform {
   bool uv_ready_ = false;
   uv_async_t async_{};     // pool completions and the Waker
   uv_timer_t poll_timer_{};  // bounds a Poll's wait
+  bool async_ready_ = false;       // initialised, so the destructor closes it
+  bool poll_timer_ready_ = false;
   bool poll_timed_out_ = false;
   std::shared_ptr<AsyncWaker> waker_;
   std::mutex mu_;

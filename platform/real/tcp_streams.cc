@@ -224,6 +224,7 @@ void TcpStreams::Connect(uint64_t token, const platform::NetOp& op) {
   if (op.timeout > base::Duration::Zero()) {
     req->timer = new uv_timer_t;
     uv_timer_init(uv_, req->timer);
+    uv_update_time(uv_);  // from now, not from the last poll
     req->timer->data = req;
     const uint64_t ms = static_cast<uint64_t>((op.timeout.nanos() + 999'999) / 1'000'000);
     uv_timer_start(

@@ -49,7 +49,7 @@ class TcpStreams {
   absl::Status Cancel(uint64_t token);
   // Whether any handle is open or closing: then a zero-timeout poll must
   // still run libuv, as data may be waiting.
-  bool active() const { return !streams_.empty() || closing_ > 0; }
+  bool active() const { return !streams_.empty() || !connects_.empty() || closing_ > 0; }
   // Closes every handle without posting anything more.
   void CloseAll();
 

@@ -93,12 +93,15 @@ SimulatedDisk::Result SimulatedDisk::Read(int64_t fd, int64_t offset, int64_t le
   if (absl::Status f = Fault("read", ""); !f.ok()) return {.status = f, .cost = Cost(0)};
   auto it = fds_.find(fd);
   if (it == fds_.end() || !it->second.flags.read) return Fail("EBADF", "read", "");
-  if (offset < 0 || length < 0) return Fail("EINVAL", "read", "");
+  if (offset < -1 || length < 0) return Fail("EINVAL", "read", "");
+  const bool at_position = offset == -1;
+  if (at_position) offset = it->second.position;
   const std::string& bytes = it->second.file->bytes;
   const int64_t size = static_cast<int64_t>(bytes.size());
   const int64_t n = offset >= size ? 0 : std::min(length, size - offset);
   Result r{.value = n, .cost = Cost(n)};
   r.data = bytes.substr(static_cast<size_t>(std::min(offset, size)), static_cast<size_t>(n));
+  if (at_position) it->second.position = offset + n;
   return r;
 }
 

@@ -100,6 +100,7 @@ class SimulatedDisk {
     std::shared_ptr<File> file;  // an unlinked file lives while it is open
     std::string path;
     OpenFlags flags;
+    int64_t position = 0;  // where a read at offset -1 reads
   };
   explicit SimulatedDisk(DiskConfig config);
   base::Duration Cost(int64_t bytes) const;

@@ -71,7 +71,7 @@ TEST(SimulatedDiskTest, ErrorsAreNamedAfterErrnoAndChangeNothing) {
   const int64_t ro = disk->Open("x", {}).value;
   EXPECT_EQ(disk->Write(ro, 0, "2").status,
             absl::FailedPreconditionError("EBADF: bad file descriptor, write"));
-  EXPECT_EQ(disk->Read(ro, -1, 1).status, absl::InvalidArgumentError("EINVAL: invalid argument, read"));
+  EXPECT_EQ(disk->Read(ro, -2, 1).status, absl::InvalidArgumentError("EINVAL: invalid argument, read"));
   EXPECT_EQ(disk->Open(std::string(5000, 'p'), {}).status,
             absl::InvalidArgumentError("ENAMETOOLONG: name too long, open"));
   EXPECT_EQ(disk->ReadFile("x").data, "1");  // unchanged by the failures
@@ -150,6 +150,18 @@ TEST(SimulatedDiskTest, BadConfigIsRefused) {
 
 namespace platform_sim {
 namespace {
+
+TEST(SimulatedDiskPositionTest, AReadAtMinusOneReadsOnFromTheDescriptorsPosition) {
+  auto disk = SimulatedDisk::Create({}).value();
+  ASSERT_TRUE(disk->WriteFile("/tmp/p", "abcdef").status.ok());
+  const int64_t fd = disk->Open("/tmp/p", {.read = true}).value;
+  EXPECT_EQ(disk->Read(fd, -1, 4).data, "abcd");
+  EXPECT_EQ(disk->Read(fd, 0, 2).data, "ab") << "an offset leaves the position alone";
+  EXPECT_EQ(disk->Read(fd, -1, 4).data, "ef");
+  EXPECT_EQ(disk->Read(fd, -1, 4).value, 0) << "then the end";
+  EXPECT_EQ(disk->Read(fd, -2, 1).status.ToString(),
+            "INVALID_ARGUMENT: EINVAL: invalid argument, read");
+}
 
 TEST(SimulatedDiskDirectoriesTest, FilesAreCreatedOnlyInDirectoriesThatExist) {
   auto disk = SimulatedDisk::Create({.directories = {"/", "/tmp", "/data"}}).value();

@@ -46,6 +46,12 @@ SimulatedNetwork::SimulatedNetwork(fakeclock::EventQueue* events, NetworkConfig 
       emit_(std::move(emit)),
       on_fault_(std::move(on_fault)) {}
 
+int SimulatedNetwork::NextEphemeralPort() {
+  const int port = next_ephemeral_port_;
+  next_ephemeral_port_ = port == kLastEphemeralPort ? kFirstEphemeralPort : port + 1;
+  return port;
+}
+
 double SimulatedNetwork::Uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
 
 std::string SimulatedNetwork::Normalize(const std::string& host) const {
@@ -159,8 +165,18 @@ void SimulatedNetwork::Listen(uint64_t token, const NetOp& op) {
   const std::string host = Normalize(op.host);
   int port = op.port;
   if (port == 0) {
-    while (listeners_.count(platform::HostPort(host, next_ephemeral_port_)) != 0) ++next_ephemeral_port_;
-    port = next_ephemeral_port_++;
+    // The next free port of the ephemeral range, wrapping around.
+    for (int tries = 0; tries <= kLastEphemeralPort - kFirstEphemeralPort; ++tries) {
+      const int candidate = NextEphemeralPort();
+      if (listeners_.count(platform::HostPort(host, candidate)) == 0) {
+        port = candidate;
+        break;
+      }
+    }
+    if (port == 0) {
+      emit_(token, NetError("EADDRINUSE", "listen", platform::HostPort(host, 0)), 0, "");
+      return;
+    }
   }
   const std::string key = platform::HostPort(host, port);
   if (listeners_.count(key) != 0) {
@@ -219,7 +235,7 @@ void SimulatedNetwork::Connect(uint64_t token, const NetOp& op) {
              auto client = std::make_unique<Endpoint>();
              server->id = next_id_++;
              client->id = next_id_++;
-             client->local = platform::HostPort("127.0.0.1", next_ephemeral_port_++);
+             client->local = platform::HostPort("127.0.0.1", NextEphemeralPort());
              client->remote = address;
              server->local = l->local;
              server->remote = client->local;

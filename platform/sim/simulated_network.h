@@ -152,7 +152,11 @@ class SimulatedNetwork {
   OnFault on_fault_;
   NetworkStats stats_;
   int64_t next_id_ = 1;
-  int next_ephemeral_port_ = 49152;
+  // Linux's and IANA's dynamic range.
+  static constexpr int kFirstEphemeralPort = 49152;
+  static constexpr int kLastEphemeralPort = 65535;
+  int NextEphemeralPort();
+  int next_ephemeral_port_ = kFirstEphemeralPort;
   std::map<int64_t, std::unique_ptr<Endpoint>> endpoints_;
   std::map<std::string, int64_t> listeners_;  // "host:port" -> listener id
   absl::flat_hash_map<uint64_t, int64_t> reads_;    // token -> endpoint

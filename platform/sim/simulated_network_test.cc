@@ -184,6 +184,30 @@ TEST_F(NetworkTest, EachHostCanHaveItsOwnLinkLatency) {
             "network: host_latency for h must be >= 0");
 }
 
+TEST_F(NetworkTest, EphemeralPortsWrapAroundAndSkipThoseInUse) {
+  Make({});
+  p_->SubmitNet(1, {.op = NetOp::Op::kListen, .host = "127.0.0.1", .port = 49153});
+  int64_t last_port = 0;
+  bool skipped_49153 = true;
+  bool wrapped = false;
+  for (uint64_t t = 2; t < 2 + 2 * 20000; t += 2) {
+    p_->SubmitNet(t, {.op = NetOp::Op::kListen, .host = "127.0.0.1", .port = 0});
+    std::vector<Completion> out;
+    ASSERT_TRUE(p_->Poll(Duration::Zero(), &out).ok());
+    const Completion& c = out.back();
+    ASSERT_TRUE(c.status.ok()) << c.status;
+    const int64_t port = std::stoi(c.result.data.substr(c.result.data.rfind(':') + 1));
+    wrapped = wrapped || port < last_port;
+    last_port = port;
+    ASSERT_GE(last_port, 49152);
+    ASSERT_LE(last_port, 65535);
+    if (last_port == 49153) skipped_49153 = false;
+    p_->SubmitNet(t + 1, {.op = NetOp::Op::kClose, .stream = c.result.value});
+  }
+  EXPECT_TRUE(skipped_49153) << "a port in use is not handed out";
+  EXPECT_TRUE(wrapped) << "20,000 ports from a range of 16,384 wrap around";
+}
+
 TEST_F(NetworkTest, OneSeedOneOutcome) {
   auto run = [this](uint64_t seed) {
     Make({.latency = Duration::Micros(100), .chunk_bytes = 512, .refuse_rate = 0.3,
