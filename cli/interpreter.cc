@@ -19,6 +19,13 @@ struct RunStopped : std::exception {
   const char* what() const noexcept override { return "the run was stopped"; }
 };
 
+// $error: Node's err.code (the errno name), or the status code's name for
+// an error that has none.
+std::string ErrorName(const absl::Status& s) {
+  std::string name = platform::ErrnoName(s);
+  return name.empty() ? std::string(absl::StatusCodeToString(s.code())) : name;
+}
+
 }  // namespace
 
 std::string FormatLogLine(const LogLine& line) {
@@ -180,8 +187,7 @@ void Interpreter::ExecIo(const Op& op, const Env& env) {
     Enter();
     Env e = env;
     if (!s.ok()) {
-      const std::string name = platform::ErrnoName(s);
-      e.error = name.empty() ? std::string(absl::StatusCodeToString(s.code())) : name;
+      e.error = ErrorName(s);
       Exec(o->on_error, e);
       return;
     }
@@ -216,10 +222,6 @@ void Interpreter::ExecIo(const Op& op, const Env& env) {
 // that is gone do nothing, as Node's do with an 'error' listener attached.
 void Interpreter::ExecNet(const Op& op, const Env& env) {
   const Op* o = &op;
-  auto error_name = [](const absl::Status& s) {
-    const std::string name = platform::ErrnoName(s);
-    return name.empty() ? std::string(absl::StatusCodeToString(s.code())) : name;
-  };
   switch (op.kind) {
     case Op::Kind::kListen: {
       Schedule();
@@ -234,11 +236,11 @@ void Interpreter::ExecNet(const Op& op, const Env& env) {
             e.socket = s;
             Exec(o->connection, e);
           },
-          [this, o, env, server, error_name](absl::Status st) {
+          [this, o, env, server](absl::Status st) {
             Enter();
             Env e = env;
             if (!st.ok()) {
-              e.error = error_name(st);
+              e.error = ErrorName(st);
               Exec(o->on_error, e);
               return;
             }
@@ -252,11 +254,11 @@ void Interpreter::ExecNet(const Op& op, const Env& env) {
       const int port = op.port == kPortOfServer ? env.port : op.port;
       Schedule();
       auto socket = std::make_shared<runtime::SocketId>(0);
-      *socket = OrStop(loop_->Connect("127.0.0.1", port, [this, o, env, socket, error_name](absl::Status st) {
+      *socket = OrStop(loop_->Connect("127.0.0.1", port, [this, o, env, socket](absl::Status st) {
         Enter();
         Env e = env;
         if (!st.ok()) {
-          e.error = error_name(st);
+          e.error = ErrorName(st);
           Exec(o->on_error, e);
           return;
         }
@@ -280,10 +282,10 @@ void Interpreter::ExecNet(const Op& op, const Env& env) {
       }).IgnoreError();
       break;
     case Op::Kind::kOnClose:
-      loop_->OnClose(env.socket, [this, o, env, error_name](absl::Status st) {
+      loop_->OnClose(env.socket, [this, o, env](absl::Status st) {
         Enter(/*runs_again=*/true);
         Env e = env;
-        e.error = st.ok() || absl::IsCancelled(st) ? "" : error_name(st);
+        e.error = st.ok() || absl::IsCancelled(st) ? "" : ErrorName(st);
         Exec(o->body, e);
       }).IgnoreError();
       break;

@@ -39,11 +39,8 @@ std::string DescribeNetOp(const NetOp& op) {
                           op.timeout > base::Duration::Zero()
                               ? absl::StrCat(" timeout ", op.timeout.nanos(), " ns")
                               : "");
-    case NetOp::Op::kWrite: {
-      uint64_t h = 0xcbf29ce484222325u;
-      for (unsigned char ch : op.data) h = (h ^ ch) * 0x100000001b3u;
-      return absl::StrFormat("%s stream %d (%d bytes, fnv %016x)", name, op.stream, op.data.size(), h);
-    }
+    case NetOp::Op::kWrite:
+      return absl::StrCat(name, " stream ", op.stream, " ", DescribeBytes(op.data));
     case NetOp::Op::kRead:
     case NetOp::Op::kShutdown:
     case NetOp::Op::kClose:

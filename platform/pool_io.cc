@@ -106,15 +106,14 @@ const char* PoolIoOpName(PoolIo::Op op) {
   return "?";
 }
 
+std::string DescribeBytes(const std::string& bytes) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (unsigned char ch : bytes) h = (h ^ ch) * 0x100000001b3u;
+  return absl::StrFormat("(%d bytes, fnv %016x)", bytes.size(), h);
+}
+
 std::string DescribePoolIo(const PoolIo& io) {
   auto quoted = [](const std::string& s) { return absl::StrCat("'", absl::CEscape(s), "'"); };
-  // Data is summarised by its size and a hash: a record keeps what was
-  // asked, and megabytes of it would only repeat what the program holds.
-  auto bytes = [](const std::string& s) {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (unsigned char ch : s) h = (h ^ ch) * 0x100000001b3u;
-    return absl::StrFormat("(%d bytes, fnv %016x)", s.size(), h);
-  };
   const char* name = PoolIoOpName(io.op);
   switch (io.op) {
     case PoolIo::Op::kOpen:
@@ -122,12 +121,12 @@ std::string DescribePoolIo(const PoolIo& io) {
     case PoolIo::Op::kRead:
       return absl::StrCat(name, " fd ", io.fd, " at ", io.offset, " up to ", io.length, " bytes");
     case PoolIo::Op::kWrite:
-      return absl::StrCat(name, " fd ", io.fd, " at ", io.offset, " ", bytes(io.data));
+      return absl::StrCat(name, " fd ", io.fd, " at ", io.offset, " ", DescribeBytes(io.data));
     case PoolIo::Op::kClose:
     case PoolIo::Op::kFstat:
       return absl::StrCat(name, " fd ", io.fd);
     case PoolIo::Op::kWriteFile:
-      return absl::StrCat(name, " ", quoted(io.path), " ", bytes(io.data));
+      return absl::StrCat(name, " ", quoted(io.path), " ", DescribeBytes(io.data));
     case PoolIo::Op::kStat:
     case PoolIo::Op::kUnlink:
     case PoolIo::Op::kReadFile:

@@ -87,6 +87,11 @@ const char* PoolIoOpName(PoolIo::Op op);
 // reports: `open 'a.txt' w`, `write fd 3 at -1 (5 bytes, fnv 0x...)`. Two
 // calls describe alike exactly when they ask for the same thing.
 std::string DescribePoolIo(const PoolIo& io);
+// Written bytes as a record keeps them: "(5 bytes, fnv 0123...)", their
+// size and FNV-1a 64 hash (megabytes would only repeat what the program
+// holds). DescribePoolIo and DescribeNetOp use it.
+std::string DescribeBytes(const std::string& bytes);
+
 // Whether `io` is libuv's slow I/O (getaddrinfo) rather than fast (fs).
 inline bool IsSlowIo(const PoolIo& io) { return io.op == PoolIo::Op::kLookup; }
 

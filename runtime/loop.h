@@ -431,7 +431,8 @@ class Loop : private TimerHost {
   };
   RequestId SubmitNet(platform::NetOp op, IoDone done,
                       Request::Persist persist = Request::Persist::kNo);
-  absl::StatusOr<Socket*> FindSocket(SocketId id, const char* method) const;
+  absl::StatusOr<Socket*> FindSocket(SocketId id, const char* method,
+                                     bool creates_work = false) const;
   absl::StatusOr<Server*> FindServer(ServerId id, const char* method) const;
   SocketId AddSocket(int64_t stream, std::string remote, bool allow_half_open);
   void StartReading(Socket* s);

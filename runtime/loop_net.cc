@@ -58,8 +58,9 @@ RequestId Loop::SubmitNet(NetOp op, IoDone done, Request::Persist persist) {
   return id;
 }
 
-absl::StatusOr<Loop::Socket*> Loop::FindSocket(SocketId id, const char* method) const {
-  absl::Status s = CheckUsable(method, /*creates_work=*/false);
+absl::StatusOr<Loop::Socket*> Loop::FindSocket(SocketId id, const char* method,
+                                                bool creates_work) const {
+  absl::Status s = CheckUsable(method, creates_work);
   if (!s.ok()) return s;
   auto it = sockets_.find(id);
   if (it == sockets_.end()) {
@@ -432,8 +433,7 @@ absl::Status Loop::OnClose(SocketId socket, Done on_close) {
 }
 
 absl::StatusOr<bool> Loop::Write(SocketId socket, std::string bytes, Done done) {
-  if (absl::Status s = CheckUsable("Write"); !s.ok()) return s;
-  absl::StatusOr<Socket*> found = FindSocket(socket, "Write");
+  absl::StatusOr<Socket*> found = FindSocket(socket, "Write", /*creates_work=*/true);
   if (!found.ok()) return found.status();
   Socket* s = *found;
   if (s->end_requested || s->state == Socket::State::kClosing) {
@@ -459,7 +459,6 @@ absl::StatusOr<bool> Loop::Write(SocketId socket, std::string bytes, Done done) 
 }
 
 absl::Status Loop::End(SocketId socket) {
-  if (absl::Status s = CheckUsable("End", /*creates_work=*/false); !s.ok()) return s;
   absl::StatusOr<Socket*> found = FindSocket(socket, "End");
   if (!found.ok()) return found.status();
   Socket* s = *found;

@@ -8,14 +8,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace platform_sim {
-namespace {
-
-absl::Status ErrnoStatus(const std::string& name, const char* op, const std::string& path) {
-  return platform::ErrnoError(name, op, path);
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<SimulatedDisk>> SimulatedDisk::Create(DiskConfig config) {
   if (config.per_op < base::Duration::Zero()) {
     return absl::InvalidArgumentError("SimulatedDisk: per_op must be >= 0");
@@ -45,18 +37,18 @@ void SimulatedDisk::FailNext(std::string errno_name) { forced_ = std::move(errno
 absl::Status SimulatedDisk::Fault(const char* op, const std::string& path) {
   if (!forced_.empty()) {
     const std::string name = std::exchange(forced_, "");
-    return ErrnoStatus(name, op, path);
+    return platform::ErrnoError(name, op, path);
   }
   // One draw per operation whatever the rate, so a rate of 0 and of 0.1
   // leave later draws in the same places.
   const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-  if (u < config_.eio_rate) return ErrnoStatus("EIO", op, path);
+  if (u < config_.eio_rate) return platform::ErrnoError("EIO", op, path);
   return absl::OkStatus();
 }
 
 SimulatedDisk::Result SimulatedDisk::Fail(const char* errno_name, const char* op,
                                           const std::string& path) {
-  return {.status = ErrnoStatus(errno_name, op, path), .cost = Cost(0)};
+  return {.status = platform::ErrnoError(errno_name, op, path), .cost = Cost(0)};
 }
 
 SimulatedDisk::Result SimulatedDisk::Open(const std::string& path, OpenFlags flags) {
