@@ -103,8 +103,9 @@ void Interpreter::ExecOne(const Op& op, const Env& env) {
       break;
     case Op::Kind::kInterval: {
       // Cleared after its Nth run, once that run's ops are done. The callback
-      // holds its timer weakly, so the two do not keep each other alive.
-      auto self = std::make_shared<std::weak_ptr<runtime::Timeout>>();
+      // reaches its timer through a cell it empties then, so the two do not
+      // keep each other alive (a shutdown clears the callback otherwise).
+      auto self = std::make_shared<runtime::Timer>();
       auto runs = std::make_shared<int64_t>(0);
       Schedule();
       runtime::Timer t = OrStop(loop_->SetInterval(
@@ -112,7 +113,10 @@ void Interpreter::ExecOne(const Op& op, const Env& env) {
             const bool last = ++*runs == o->times;
             Enter(/*runs_again=*/!last);
             Exec(o->body, env);
-            if (last) OrStop(loop_->ClearInterval(self->lock()));
+            if (last) {
+              OrStop(loop_->ClearInterval(*self));
+              self->reset();
+            }
           },
           op.ms));
       *self = t;

@@ -1,28 +1,41 @@
 #include "fakeclock/event_queue.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
-
 #include "absl/strings/str_cat.h"
 
 namespace fakeclock {
 
 EventQueue::EventQueue(VirtualClock* clock) : clock_(clock) {}
 
-absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Callback cb) {
+absl::Status EventQueue::CheckTime(Instant t) const {
   if (t < clock_->Now()) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot schedule an event in the past: now is ",
                      clock_->Now().nanos(), " ns, asked for ", t.nanos(), " ns"));
   }
   if (t > kMaxVirtualTime) return TimeLimitError(absl::StrCat("an event at ", t.nanos(), " ns"));
-  EventId id = next_seq_++;
-  heap_.push_back({t, id});
-  std::push_heap(heap_.begin(), heap_.end(), Later());
-  callbacks_.emplace(id, std::move(cb));
-  return id;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Callback cb) {
+  if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    ABSL_RAW_CHECK(slots_.size() < kNotInHeap, "more pending events than slot numbers");
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& s = slots_[slot];
+  s.cb = std::move(cb);
+  s.serial = next_serial_++;
+  heap_.emplace_back();
+  SiftUp(heap_.size() - 1, {t, next_seq_++, slot});
+  return EventId{s.serial, slot};
 }
 
 absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Callback cb) {
@@ -39,31 +52,93 @@ absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Callback cb) {
   return ScheduleAt(t, std::move(cb));
 }
 
-bool EventQueue::Cancel(EventId id) { return callbacks_.erase(id) > 0; }
+EventQueue::Slot* EventQueue::Find(EventId id) {
+  if (id.slot >= slots_.size()) return nullptr;
+  Slot& s = slots_[id.slot];
+  return s.serial == id.serial && s.heap_pos != kNotInHeap ? &s : nullptr;
+}
 
-void EventQueue::SkipCancelled() {
-  while (!heap_.empty() && !callbacks_.contains(heap_.front().seq)) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later());
-    heap_.pop_back();
+bool EventQueue::Cancel(EventId id) {
+  Slot* s = Find(id);
+  if (s == nullptr) return false;
+  RemoveAt(s->heap_pos);
+  FreeSlot(id.slot);  // may destroy captured state: last, after the heap is whole
+  return true;
+}
+
+absl::Status EventQueue::Reschedule(EventId id, Instant t) {
+  Slot* s = Find(id);
+  if (s == nullptr) {
+    return absl::NotFoundError(absl::StrCat("event ", id.serial, " already ran or was cancelled"));
+  }
+  if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
+  // A fresh sequence number: it goes behind everything already at `t`, as a
+  // cancel and a new schedule would.
+  const Entry moved{t, next_seq_++, id.slot};
+  const size_t i = s->heap_pos;
+  if (i > 0 && Before(moved, heap_[(i - 1) / 2])) {
+    SiftUp(i, moved);
+  } else {
+    SiftDown(i, moved);
+  }
+  return absl::OkStatus();
+}
+
+void EventQueue::Place(size_t i, const Entry& e) {
+  heap_[i] = e;
+  slots_[e.slot].heap_pos = static_cast<uint32_t>(i);
+}
+
+void EventQueue::SiftUp(size_t i, Entry e) {
+  while (i > 0) {
+    const size_t parent = (i - 1) / 2;
+    if (!Before(e, heap_[parent])) break;
+    Place(i, heap_[parent]);
+    i = parent;
+  }
+  Place(i, e);
+}
+
+void EventQueue::SiftDown(size_t i, Entry e) {
+  const size_t n = heap_.size();
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && Before(heap_[child + 1], heap_[child])) ++child;
+    if (!Before(heap_[child], e)) break;
+    Place(i, heap_[child]);
+    i = child;
+  }
+  Place(i, e);
+}
+
+void EventQueue::RemoveAt(size_t i) {
+  slots_[heap_[i].slot].heap_pos = kNotInHeap;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (i == heap_.size()) return;
+  if (i > 0 && Before(last, heap_[(i - 1) / 2])) {
+    SiftUp(i, last);
+  } else {
+    SiftDown(i, last);
   }
 }
 
-std::optional<Instant> EventQueue::NextTime() {
-  SkipCancelled();
-  if (heap_.empty()) return std::nullopt;
-  return heap_.front().time;
+void EventQueue::FreeSlot(uint32_t slot) {
+  Slot& s = slots_[slot];
+  s.serial = 0;
+  free_slots_.push_back(slot);
+  Callback dropped = std::move(s.cb);
 }
 
 bool EventQueue::RunNext() {
-  SkipCancelled();
   if (heap_.empty()) return false;
-  Entry e = heap_.front();
-  std::pop_heap(heap_.begin(), heap_.end(), Later());
-  heap_.pop_back();
-  auto it = callbacks_.find(e.seq);
-  ABSL_RAW_CHECK(it != callbacks_.end(), "a live heap entry has no callback");
-  Callback cb = std::move(it->second);
-  callbacks_.erase(it);
+  const Entry e = heap_.front();
+  RemoveAt(0);
+  Slot& s = slots_[e.slot];
+  Callback cb = std::move(s.cb);
+  s.serial = 0;
+  free_slots_.push_back(e.slot);
   // Cannot fail: every entry was scheduled at or after the clock's time.
   const absl::Status advanced = clock_->AdvanceTo(e.time);
   ABSL_RAW_CHECK(advanced.ok(), "an event was scheduled before now or past the time limit");
@@ -81,8 +156,7 @@ absl::StatusOr<size_t> EventQueue::RunUntil(Instant t) {
     return TimeLimitError(absl::StrCat("running events until ", t.nanos(), " ns"));
   }
   size_t n = 0;
-  for (std::optional<Instant> next = NextTime(); next && *next <= t;
-       next = NextTime()) {
+  while (!heap_.empty() && heap_.front().time <= t) {
     RunNext();
     ++n;
   }

@@ -4,8 +4,14 @@
 // same time run in the order they were scheduled (the sequence number breaks
 // ties), which is what makes a simulation deterministic. Running an event first
 // advances the clock to its time, so a callback always sees Now() == its time.
-// A callback may schedule or cancel other events, including at the current
-// time (those run after every event already queued for that time).
+// A callback may schedule, move or cancel other events, including at the
+// current time (those run after every event already queued for that time).
+//
+// The simulator's hot path: every simulated callback is at least one event.
+// Callbacks live in a slab of slots reused through a free list, and the
+// binary heap of (time, sequence, slot) keeps each slot's position, so a
+// cancelled event leaves the heap at once (no tombstones to skip later) and
+// nothing is hashed.
 //
 // Threading: not thread-safe; one thread drives a queue and its clock.
 #ifndef TWINLOOP_FAKECLOCK_EVENT_QUEUE_H_
@@ -16,15 +22,21 @@
 #include <optional>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "fakeclock/virtual_clock.h"
 
 namespace fakeclock {
 
-// Identifies a scheduled event; its sequence number. Never reused.
-using EventId = uint64_t;
+// Identifies a scheduled event. `serial` is never reused, so an id that ran
+// or was cancelled stays stale even after its slot holds another event.
+struct EventId {
+  uint64_t serial = 0;
+  uint32_t slot = 0;
+  friend bool operator==(const EventId& a, const EventId& b) {
+    return a.serial == b.serial && a.slot == b.slot;
+  }
+};
 
 class EventQueue {
  public:
@@ -44,11 +56,19 @@ class EventQueue {
 
   // Cancels a pending event. Returns false if it already ran or was cancelled.
   bool Cancel(EventId id);
+  // Moves a pending event to `t`, exactly as Cancel and then ScheduleAt with
+  // the same callback would (it runs after events already queued for `t`),
+  // without giving up its slot or its id. NOT_FOUND if it already ran or was
+  // cancelled; the errors of ScheduleAt for `t`, and then nothing moves.
+  absl::Status Reschedule(EventId id, Instant t);
 
-  bool empty() const { return callbacks_.empty(); }
-  size_t size() const { return callbacks_.size(); }
+  bool empty() const { return heap_.empty(); }
+  size_t size() const { return heap_.size(); }
   // Time of the earliest pending event, if any.
-  std::optional<Instant> NextTime();
+  std::optional<Instant> NextTime() const {
+    if (heap_.empty()) return std::nullopt;
+    return heap_.front().time;
+  }
 
   // Runs the earliest event. Returns false when the queue is empty.
   bool RunNext();
@@ -60,22 +80,36 @@ class EventQueue {
   absl::StatusOr<size_t> RunUntilIdle(size_t max_events = 10'000'000);
 
  private:
+  static constexpr uint32_t kNotInHeap = UINT32_MAX;
   struct Entry {
     Instant time;
-    EventId seq;
+    uint64_t seq;  // schedule order: breaks ties between equal times
+    uint32_t slot;
   };
-  struct Later {
-    bool operator()(const Entry& a, const Entry& b) const {
-      return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-    }
+  struct Slot {
+    Callback cb;
+    uint64_t serial = 0;  // of the event it holds; 0 while free
+    uint32_t heap_pos = kNotInHeap;
   };
-  // Drops cancelled entries from the top of the heap.
-  void SkipCancelled();
+  static bool Before(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+  }
+  absl::Status CheckTime(Instant t) const;
+  // The slot of a pending event, or nullptr for a stale id.
+  Slot* Find(EventId id);
+  void Place(size_t i, const Entry& e);
+  void SiftUp(size_t i, Entry e);
+  void SiftDown(size_t i, Entry e);
+  // Takes the heap entry at `i` out, keeping the heap ordered.
+  void RemoveAt(size_t i);
+  void FreeSlot(uint32_t slot);
 
   VirtualClock* clock_;
-  EventId next_seq_ = 0;
-  std::vector<Entry> heap_;  // min-heap by (time, seq) via Later
-  absl::flat_hash_map<EventId, Callback> callbacks_;
+  uint64_t next_seq_ = 0;
+  uint64_t next_serial_ = 1;
+  std::vector<Entry> heap_;  // min-heap by (time, seq)
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
 };
 
 }  // namespace fakeclock

@@ -1,12 +1,15 @@
 #include "fakeclock/event_queue.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+
+#include "absl/status/status.h"
 
 namespace fakeclock {
 namespace {
@@ -74,6 +77,66 @@ TEST(EventQueueTest, CancelledEventsDoNotRun) {
   EXPECT_EQ(ran, 10);
 }
 
+TEST(EventQueueTest, AnIdThatRanStaysStaleWhenItsSlotIsReused) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  int ran = 0;
+  EventId first = *q.ScheduleAt(At(1), [&] { ran += 1; });
+  ASSERT_TRUE(q.RunNext());
+  // The new event takes the freed slot; the old id must not reach it.
+  EventId second = *q.ScheduleAt(At(2), [&] { ran += 10; });
+  EXPECT_EQ(first.slot, second.slot);
+  EXPECT_FALSE(q.Cancel(first));
+  EXPECT_TRUE(absl::IsNotFound(q.Reschedule(first, At(3))));
+  EXPECT_EQ(q.size(), 1u);
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(ran, 11);
+}
+
+TEST(EventQueueTest, RescheduleMovesAnEventBehindThoseAlreadyAtItsNewTime) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  std::vector<std::string> log;
+  auto rec = [&](std::string s) {
+    return [&log, &clock, s] { log.push_back(s + "@" + std::to_string(clock.Now().nanos())); };
+  };
+  EventId a = *q.ScheduleAt(At(5), rec("a"));
+  ASSERT_TRUE(q.ScheduleAt(At(20), rec("b")).ok());
+  EventId c = *q.ScheduleAt(At(30), rec("c"));
+  ASSERT_TRUE(q.Reschedule(a, At(20)).ok());  // later, behind b
+  ASSERT_TRUE(q.Reschedule(c, At(10)).ok());  // earlier
+  EXPECT_EQ(q.NextTime(), At(10));
+  EXPECT_EQ(q.Reschedule(a, At(40)).ok(), true);
+  EXPECT_EQ(q.Reschedule(a, At(20)).ok(), true);  // back, now behind b again
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"c@10", "b@20", "a@20"}));
+  EXPECT_TRUE(absl::IsNotFound(q.Reschedule(a, At(50))));
+}
+
+TEST(EventQueueTest, ARefusedRescheduleMovesNothing) {
+  VirtualClock clock;
+  ASSERT_TRUE(clock.AdvanceTo(At(50)).ok());
+  EventQueue q(&clock);
+  EventId a = *q.ScheduleAt(At(60), [] {});
+  EXPECT_EQ(q.Reschedule(a, At(49)).message(),
+            "cannot schedule an event in the past: now is 50 ns, asked for 49 ns");
+  EXPECT_EQ(q.Reschedule(a, kMaxVirtualTime + Duration::Nanos(1)).code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(q.NextTime(), At(60));
+  EXPECT_TRUE(q.Cancel(a));
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, ACancelledCallbackIsDestroyedAtOnce) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  auto held = std::make_shared<int>(7);
+  EventId a = *q.ScheduleAt(At(1), [held] {});
+  EXPECT_EQ(held.use_count(), 2);
+  EXPECT_TRUE(q.Cancel(a));
+  EXPECT_EQ(held.use_count(), 1);
+}
+
 TEST(EventQueueTest, SchedulingInThePastIsAnError) {
   VirtualClock clock;
   ASSERT_TRUE(clock.AdvanceTo(At(50)).ok());
@@ -112,9 +175,12 @@ RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases
   EventQueue q(&clock);
   struct Ran {
     int64_t time;
-    uint64_t order;  // global insertion order
+    uint64_t order;  // global insertion order (a move counts as an insertion)
     int64_t clock_at_run;
   };
+  // Each top-level event's time and order, as moves change them.
+  std::vector<int64_t> at;
+  std::vector<uint64_t> orders;
   std::vector<Ran> ran;
   std::vector<EventId> ids;
   uint64_t inserted = 0;
@@ -124,12 +190,18 @@ RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases
       times.size(), rc::gen::inRange<int64_t>(-1, 20));
   const auto cancels = *rc::gen::container<std::vector<bool>>(
       times.size(), rc::gen::weightedElement<bool>({{1, true}, {4, false}}));
+  // -1: stays; otherwise moved there (after the cancels), as a new event.
+  const auto moves = *rc::gen::container<std::vector<int64_t>>(
+      times.size(), rc::gen::weightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(-1)},
+                                                     {1, rc::gen::inRange<int64_t>(0, 50)}}));
   for (size_t i = 0; i < times.size(); ++i) {
     uint64_t order = inserted++;
     int64_t t = times[i];
     int64_t child = children[i];
-    ids.push_back(*q.ScheduleAt(At(t), [&, t, order, child] {
-      ran.push_back({t, order, clock.Now().nanos()});
+    at.push_back(t);
+    orders.push_back(order);
+    ids.push_back(*q.ScheduleAt(At(t), [&, i, child] {
+      ran.push_back({at[i], orders[i], clock.Now().nanos()});
       if (child >= 0) {
         uint64_t corder = inserted++;
         int64_t ct = clock.Now().nanos() + child;
@@ -143,6 +215,17 @@ RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases
   for (size_t i = 0; i < ids.size(); ++i) {
     if (cancels[i]) cancelled += q.Cancel(ids[i]);
   }
+  size_t moved_count = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (moves[i] < 0) continue;
+    const absl::Status moved = q.Reschedule(ids[i], At(moves[i]));
+    RC_ASSERT(moved.ok() == !cancels[i]);
+    if (moved.ok()) {
+      at[i] = moves[i];
+      orders[i] = inserted++;
+      ++moved_count;
+    }
+  }
   RC_ASSERT(q.RunUntilIdle().ok());
   RC_ASSERT(q.empty());
   for (size_t i = 0; i < ran.size(); ++i) {
@@ -152,7 +235,7 @@ RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases
       if (ran[i - 1].time == ran[i].time) RC_ASSERT(ran[i - 1].order < ran[i].order);
     }
   }
-  RC_ASSERT(ran.size() + cancelled == inserted);
+  RC_ASSERT(ran.size() + cancelled + moved_count == inserted);
 }
 
 }  // namespace

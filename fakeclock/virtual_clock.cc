@@ -19,7 +19,7 @@ absl::StatusOr<Instant> AddToTime(Instant t, Duration d, absl::string_view what)
   return end;
 }
 
-absl::Status VirtualClock::AdvanceTo(Instant t) {
+absl::Status VirtualClock::RefuseAdvance(Instant t) const {
   if (t < now_) {
     return absl::InvalidArgumentError(
         absl::StrCat("virtual time cannot move backwards: now is ", now_.nanos(),
@@ -28,8 +28,7 @@ absl::Status VirtualClock::AdvanceTo(Instant t) {
   if (t > kMaxVirtualTime) {
     return TimeLimitError(absl::StrCat("moving the clock to ", t.nanos(), " ns"));
   }
-  now_ = t;
-  return absl::OkStatus();
+  return absl::InternalError("RefuseAdvance called for an allowed move");
 }
 
 absl::Status VirtualClock::AdvanceBy(Duration d) {

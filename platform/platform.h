@@ -77,17 +77,25 @@ struct PoolWork {
 // The most slow-I/O work a pool of `pool_size` threads runs at once.
 inline constexpr int SlowIoThreads(int pool_size) { return (pool_size + 1) / 2; }
 
-// The first task of a FIFO pool queue (of elements with a `work` PoolWork)
-// that a free thread may take under the slow-I/O cap, or queue.end(): slow
-// work past the cap waits, and work behind it may start. Both platforms'
-// pools take work with it.
-template <typename Queue>
-typename Queue::iterator NextEligibleWork(Queue& queue, int slow_running, int pool_size) {
+// The first task of a FIFO pool queue that a free thread may take under the
+// slow-I/O cap, or queue.end(): slow work past the cap waits, and work
+// behind it may start. `kind_of` reads an element's PoolWork::Kind. Both
+// platforms' pools take work with it.
+template <typename Queue, typename KindOf>
+typename Queue::iterator NextEligibleWork(Queue& queue, int slow_running, int pool_size,
+                                          KindOf kind_of) {
   if (slow_running < SlowIoThreads(pool_size)) return queue.begin();
   for (auto it = queue.begin(); it != queue.end(); ++it) {
-    if (it->work.kind != PoolWork::Kind::kSlowIo) return it;
+    if (kind_of(*it) != PoolWork::Kind::kSlowIo) return it;
   }
   return queue.end();
+}
+
+// The same, for elements with a `work` PoolWork.
+template <typename Queue>
+typename Queue::iterator NextEligibleWork(Queue& queue, int slow_running, int pool_size) {
+  return NextEligibleWork(queue, slow_running, pool_size,
+                          [](const auto& e) { return e.work.kind; });
 }
 
 // A round trip to a remote peer over an open connection: it holds no pool

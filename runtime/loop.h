@@ -55,6 +55,7 @@
 #include "runtime/immediate_queue.h"
 #include "runtime/latency_histogram.h"
 #include "runtime/loop_metrics.h"
+#include "runtime/request_table.h"
 #include "runtime/task_queues.h"
 #include "runtime/timer_lists.h"
 
@@ -498,8 +499,7 @@ class Loop : private TimerHost {
   Handle immediate_check_;  // Node's immediate_check_handle (unref'd)
   Handle immediate_idle_;   // Node's immediate_idle_handle
 
-  RequestId next_request_id_ = 1;
-  absl::flat_hash_map<RequestId, Request> requests_;
+  RequestTable<Request> requests_;  // ids from 1
   SocketId next_socket_id_ = 1;
   absl::flat_hash_map<SocketId, std::unique_ptr<Socket>> sockets_;
   absl::flat_hash_map<ServerId, std::unique_ptr<Server>> servers_;

@@ -46,10 +46,9 @@ absl::Status CheckRange(const char* method, const char* name, int64_t value, int
 }  // namespace
 
 RequestId Loop::SubmitIo(PoolIo io, IoDone done) {
-  const RequestId id = next_request_id_++;
-  requests_.emplace(id, Request{.kind = Request::Kind::kIo,
-                                .io_done = std::move(done),
-                                .name = platform::IsSlowIo(io) ? "dns" : "fs"});
+  const RequestId id = requests_.Add(Request{.kind = Request::Kind::kIo,
+                                             .io_done = std::move(done),
+                                             .name = platform::IsSlowIo(io) ? "dns" : "fs"});
   platform_->SubmitIo(id, std::move(io));
   return id;
 }

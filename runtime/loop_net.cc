@@ -49,11 +49,10 @@ void Loop::RunSocketCallback(SocketId id, F Socket::*member, Args&&... args) {
 }
 
 RequestId Loop::SubmitNet(NetOp op, IoDone done, Request::Persist persist) {
-  const RequestId id = next_request_id_++;
-  requests_.emplace(id, Request{.kind = Request::Kind::kNet,
-                                .io_done = std::move(done),
-                                .persist = persist,
-                                .name = "tcp"});
+  const RequestId id = requests_.Add(Request{.kind = Request::Kind::kNet,
+                                             .io_done = std::move(done),
+                                             .persist = persist,
+                                             .name = "tcp"});
   platform_->SubmitNet(id, std::move(op));
   return id;
 }
@@ -285,7 +284,7 @@ void Loop::StartReading(Socket* s) {
 void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
   const SocketId id = s->id;
   const int64_t n = static_cast<int64_t>(bytes.size());
-  const RequestId req = next_request_id_;  // the id SubmitNet gives it
+  const RequestId req = requests_.next_id();  // the id SubmitNet gives it
   s->writes.push_back(req);
   const RequestId submitted = SubmitNet({.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)},
             [this, id, n, req, done = std::move(done)](absl::Status status,
@@ -356,9 +355,9 @@ void Loop::CloseSocket(Socket* s, absl::Status why) {
   // destroy errors its buffered writes in a tick); their platform
   // completions, which come later, then find nothing left to do.
   for (RequestId w : std::exchange(s->writes, {})) {
-    auto it = requests_.find(w);
-    if (it == requests_.end()) continue;
-    IoDone write_done = std::exchange(it->second.io_done, [](absl::Status, platform::Result&) {});
+    Request* write = requests_.Find(w);
+    if (write == nullptr) continue;
+    IoDone write_done = std::exchange(write->io_done, [](absl::Status, platform::Result&) {});
     auto fail = [write_done = std::move(write_done)]() mutable {
       platform::Result none;
       write_done(absl::CancelledError("the socket was destroyed before the write finished"), none);
@@ -525,7 +524,7 @@ void Loop::CloseAllSockets() {
   // cancelled with the rest (writes get CANCELLED), then FinishAllSockets
   // runs each socket's and server's close callback.
   auto close = [this](int64_t stream) {
-    if (stream > 0) platform_->SubmitNet(next_request_id_++, {.op = NetOp::Op::kClose, .stream = stream});
+    if (stream > 0) platform_->SubmitNet(requests_.Skip(), {.op = NetOp::Op::kClose, .stream = stream});
   };
   for (auto& [id, sv] : servers_) close(std::exchange(sv->stream, 0));
   for (auto& [id, s] : sockets_) {

@@ -1,6 +1,7 @@
 // Requests (pool work, network round trips), the poll phase and the pending
 // phase: what libuv's uv__io_poll, uv__work_done and uv__run_pending do.
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -10,11 +11,9 @@
 namespace runtime {
 
 RequestId Loop::AddRequest(Request::Kind kind, Done&& done) {
-  const RequestId id = next_request_id_++;
-  requests_.emplace(id, Request{.kind = kind,
-                                .done = std::move(done),
-                                .name = kind == Request::Kind::kWork ? "work" : "net"});
-  return id;
+  return requests_.Add(Request{.kind = kind,
+                               .done = std::move(done),
+                               .name = kind == Request::Kind::kWork ? "work" : "net"});
 }
 
 absl::StatusOr<RequestId> Loop::QueueWork(platform::PoolWork work, Done after) {
@@ -36,8 +35,8 @@ absl::StatusOr<RequestId> Loop::QueueWork(platform::PoolWork work, Done after) {
 absl::Status Loop::CancelWork(RequestId id) {
   absl::Status s = CheckUsable("CancelWork", /*creates_work=*/false);
   if (!s.ok()) return s;
-  auto it = requests_.find(id);
-  if (it == requests_.end() || it->second.kind == Request::Kind::kNetwork) {
+  const Request* req = requests_.Find(id);
+  if (req == nullptr || req->kind == Request::Kind::kNetwork) {
     return absl::NotFoundError(
         absl::StrCat("Loop::CancelWork: no pending pool work or file/dns request ", id));
   }
@@ -113,8 +112,8 @@ void Loop::PollPhase(int64_t timeout_ms) {
 }
 
 void Loop::Deliver(platform::Completion& c, Phase phase) {
-  auto it = requests_.find(c.token);
-  if (it == requests_.end()) {
+  Request* found = requests_.Find(c.token);
+  if (found == nullptr) {
     // The platform broke its contract; say so rather than drop it.
     Fail(absl::InternalError(
         absl::StrCat("platform delivered a completion for unknown request ", c.token)));
@@ -124,20 +123,20 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
     pending_.push_back(std::move(c));  // uv__io_feed: run in the pending phase
     return;
   }
-  if (it->second.persist != Request::Persist::kNo && c.status.ok() &&
-      (it->second.persist == Request::Persist::kUntilError || !c.result.data.empty())) {
+  if (found->persist != Request::Persist::kNo && c.status.ok() &&
+      (found->persist == Request::Persist::kUntilError || !c.result.data.empty())) {
     // One more of a stream of completions: the request stays. Its callback
-    // is moved out while it runs (it may add requests, which may rehash).
-    IoDone cb = std::move(it->second.io_done);
+    // is moved out while it runs (it may add requests, which may move it).
+    IoDone cb = std::move(found->io_done);
     Callback run = [&cb, &c] { cb(absl::OkStatus(), c.result); };
-    RunMacrotask(phase, it->second.name, static_cast<int64_t>(c.token), run);
-    if (auto again = requests_.find(c.token); again != requests_.end()) {
-      again->second.io_done = std::move(cb);
+    RunMacrotask(phase, found->name, static_cast<int64_t>(c.token), run);
+    if (Request* again = requests_.Find(c.token); again != nullptr) {
+      again->io_done = std::move(cb);
     }
     return;
   }
-  Request req = std::move(it->second);
-  requests_.erase(it);
+  std::optional<Request> taken = requests_.Take(c.token);
+  Request& req = *taken;
   // Work cancelled before it started never waited for a thread to the end.
   // Only pool requests waited for a thread.
   if ((req.kind == Request::Kind::kWork || req.kind == Request::Kind::kIo) &&
@@ -184,15 +183,12 @@ absl::Status Loop::CancelAllRequests() {
   }
   // The rest are cancelled where the platform can (queued pool work never
   // runs; a round trip stops); either way no poll will deliver them now.
-  std::vector<RequestId> ids;
-  ids.reserve(requests_.size());
-  for (const auto& [id, unused] : requests_) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
-  for (RequestId id : ids) {
+  for (RequestId id : requests_.Ids()) {
     // FAILED_PRECONDITION (pool work already running) changes nothing here.
     platform_->Cancel(id).IgnoreError();
-    Request req = std::move(requests_.at(id));
-    requests_.erase(id);
+    std::optional<Request> taken = requests_.Take(id);
+    if (!taken) continue;
+    Request req = std::move(*taken);
     platform::Result none;
     Callback cb = [&req, &none] {
       req.Finish(absl::CancelledError("the loop is shutting down"), none);

@@ -12,8 +12,9 @@ namespace runtime {
 TimerLists::TimerLists(TimerHost* host) : host_(host), generation_(NextGeneration()) {}
 
 TimerLists::~TimerLists() {
+  // Each list's references go; a Timer a user still holds stays valid.
   for (auto& [msecs, list] : lists_) {
-    for (Timer& t : list->timers) t->list_ = nullptr;
+    while (!list->empty()) Unlink(*Timeout::From(list->head.next));
   }
 }
 
@@ -24,18 +25,21 @@ int64_t TimerLists::ClampDelay(double ms) {
   return static_cast<int64_t>(std::trunc(ms));
 }
 
+static_assert(sizeof(Timeout) <= 80, "a Timeout and malloc's 8-byte header must fit 96 bytes (issue #12)");
+
 Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
                          bool repeat) {
-  auto t = std::make_shared<Timeout>();
+  Timer t = Timer::Adopt(new Timeout);
   t->owner_ = generation_;
   t->id_ = next_timer_id_++;
-  t->idle_timeout_ms_ = ClampDelay(ms);
-  t->repeat_ms_ = repeat ? t->idle_timeout_ms_ : 0;
+  // ClampDelay's result is at most TIMEOUT_MAX, 2^31 - 1.
+  t->idle_timeout_ms_ = static_cast<int32_t>(ClampDelay(ms));
+  t->repeats_ = repeat;
   t->callback_ = std::move(callback);
   IncRef();
   // The start is read fresh (getLibuvNow), so CPU spent earlier in the
   // current callback counts.
-  Insert(t, t->idle_timeout_ms_, host_->RefreshNow());
+  Insert(*t, t->idle_timeout_ms_, host_->RefreshNow());
   return t;
 }
 
@@ -47,8 +51,8 @@ Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
   return Create(std::move(callback), ms, /*repeat=*/true);
 }
 
-void TimerLists::Insert(const Timer& t, int64_t msecs, int64_t start_ms) {
-  t->idle_start_ms_ = start_ms;
+void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
+  t.idle_start_ms_ = start_ms;
   std::shared_ptr<TimerList>& list = lists_[msecs];
   if (list == nullptr) {
     const int64_t expiry_ms = start_ms + msecs;
@@ -62,17 +66,26 @@ void TimerLists::Insert(const Timer& t, int64_t msecs, int64_t start_ms) {
       next_expiry_ms_ = expiry_ms;
     }
   }
-  if (t->list_ != nullptr) Unlink(*t);  // L.append moves the item
-  list->timers.push_back(t);
-  t->list_ = list.get();
-  t->pos_ = std::prev(list->timers.end());
+  // L.append moves the item: the reference its old list held moves with it.
+  Timer held = Unlink(t);
+  if (held == nullptr) {
+    t.AddRef();  // the new list's
+  } else {
+    held.p_ = nullptr;  // now the new list's
+  }
+  TimerLink* tail = list->head.prev;
+  t.prev = tail;
+  t.next = &list->head;
+  tail->next = &t;
+  list->head.prev = &t;
 }
 
-void TimerLists::Unlink(Timeout& t) {
-  if (t.list_ == nullptr) return;
-  TimerList* list = t.list_;
-  t.list_ = nullptr;
-  list->timers.erase(t.pos_);  // may drop the last reference to t
+Timer TimerLists::Unlink(Timeout& t) {
+  if (!t.linked()) return nullptr;
+  t.prev->next = t.next;
+  t.next->prev = t.prev;
+  t.prev = t.next = nullptr;
+  return Timer::Adopt(&t);
 }
 
 void TimerLists::IncRef() {
@@ -96,13 +109,12 @@ void TimerLists::Clear(const Timer& t) {
   if (!t->running_) t->callback_ = nullptr;
   if (t->destroyed_) return;
   t->destroyed_ = true;
-  Timer keep = t;
-  Unlink(*t);
+  Timer from_list = Unlink(*t);  // dropped last: `t` may be its only holder
   // Node deletes only ref'd lists when they empty ("unrefed ones are
   // incredibly likely to come from http and be recreated shortly after").
   if (t->refed_) {
     auto it = lists_.find(t->idle_timeout_ms_);
-    if (it != lists_.end() && it->second->timers.empty()) {
+    if (it != lists_.end() && it->second->empty()) {
       HeapRemove(it->second.get());
       lists_.erase(it);
     }
@@ -113,7 +125,13 @@ void TimerLists::Clear(const Timer& t) {
 
 void TimerLists::ClearAll() {
   std::vector<Timer> all;
-  for (const auto& [msecs, list] : lists_) all.insert(all.end(), list->timers.begin(), list->timers.end());
+  for (const auto& [msecs, list] : lists_) {
+    for (TimerLink* l = list->head.next; l != &list->head; l = l->next) {
+      Timeout* t = Timeout::From(l);
+      t->AddRef();
+      all.push_back(Timer::Adopt(t));
+    }
+  }
   for (const Timer& t : all) Clear(t);
   // Emptied unref'd lists stay in Node; nothing will run them now.
   for (auto& [msecs, list] : lists_) HeapRemove(list.get());
@@ -122,7 +140,9 @@ void TimerLists::ClearAll() {
 
 size_t TimerLists::timer_count() const {
   size_t n = 0;
-  for (const auto& [msecs, list] : lists_) n += list->timers.size();
+  for (const auto& [msecs, list] : lists_) {
+    for (const TimerLink* l = list->head.next; l != &list->head; l = l->next) ++n;
+  }
   return n;
 }
 
@@ -142,7 +162,7 @@ void TimerLists::Refresh(const Timer& t) {
   // insertGuarded(item, refed, getLibuvNow())
   const int64_t msecs = t->idle_timeout_ms_;
   if (msecs < 0) return;
-  Insert(t, msecs, host_->RefreshNow());
+  Insert(*t, msecs, host_->RefreshNow());
   if (t->destroyed_) {
     t->destroyed_ = false;
     if (t->refed_) IncRef();
@@ -188,21 +208,29 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
                                int64_t now) {
   const int64_t msecs = list->msecs;
   bool ran_in_list = false;
-  while (!list->timers.empty()) {
-    Timer timer = list->timers.front();
-    if (now - timer->idle_start_ms_ < msecs) {
+  while (!list->empty()) {
+    Timeout* first = Timeout::From(list->head.next);
+    if (now - first->idle_start_ms_ < msecs) {
       // The rest of this list is not due yet: it waits with a fresh id, so it
       // goes behind lists of equal expiry.
-      list->expiry_ms = std::max(timer->idle_start_ms_ + msecs, now + 1);
+      list->expiry_ms = std::max(first->idle_start_ms_ + msecs, now + 1);
       list->id = next_list_id_++;
       HeapFix(list->heap_pos);
       return;
     }
     // Node drains between timers of a list, after peeking the next one and
-    // before removing it (`if (ranAtLeastOneTimer) runNextTicks()`).
-    if (ran_in_list && !RunNextTicks()) return;
+    // before removing it (`if (ranAtLeastOneTimer) runNextTicks()`). The
+    // drain may clear the peeked timer (unlinking it), so it is held.
+    Timer timer;
+    if (ran_in_list) {
+      first->AddRef();
+      timer = Timer::Adopt(first);
+      if (!RunNextTicks()) return;
+      Timer from_list = Unlink(*first);
+    } else {
+      timer = Unlink(*first);  // the list's reference is now ours
+    }
     ran_in_list = true;
-    Unlink(*timer);
     if (!timer->has_callback_) {
       if (!timer->destroyed_) {
         timer->destroyed_ = true;
@@ -211,15 +239,15 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
       continue;
     }
     // An interval re-arms from the time read just before its callback.
-    const int64_t start = timer->repeat_ms_ > 0 ? host_->RefreshNow() : 0;
+    const int64_t start = timer->repeats_ ? host_->RefreshNow() : 0;
     timer->running_ = true;
     const bool ok = host_->RunTimerCallback(*timer, timer->callback_);
     timer->running_ = false;
     if (!timer->has_callback_) timer->callback_ = nullptr;
-    if (timer->repeat_ms_ > 0 && timer->idle_timeout_ms_ != -1) {
-      timer->idle_timeout_ms_ = timer->repeat_ms_;
-      Insert(timer, timer->idle_timeout_ms_, start);
-    } else if (timer->list_ == nullptr && !timer->destroyed_) {
+    if (timer->repeats_ && timer->idle_timeout_ms_ != -1) {
+      // Node sets _idleTimeout = _repeat; only a clear changes either.
+      Insert(*timer, timer->idle_timeout_ms_, start);
+    } else if (!timer->linked() && !timer->destroyed_) {
       timer->destroyed_ = true;
       if (timer->refed_) DropRef();  // Node decrements without a toggle
     }

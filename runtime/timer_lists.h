@@ -11,9 +11,11 @@
 #ifndef TWINLOOP_RUNTIME_TIMER_LISTS_H_
 #define TWINLOOP_RUNTIME_TIMER_LISTS_H_
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,38 +23,107 @@
 
 namespace runtime {
 
+class Timer;
 class TimerLists;
 struct TimerList;
 
-// Node's Timeout object. Users hold it through `Timer` (a shared pointer), as
-// JavaScript holds a Timeout; it lives while a list or the user holds it.
-class Timeout {
+// A place in a TimerList's circular, intrusive list: the list's own head is
+// one, and so is every Timeout (Node's lib/internal/linkedlist.js, where a
+// list is itself a node). Unlinked: both null.
+struct TimerLink {
+  TimerLink* prev = nullptr;
+  TimerLink* next = nullptr;
+};
+
+// Node's Timeout object. Users hold it through `Timer`, as JavaScript holds a
+// Timeout; it lives while its list or a user holds it. Intrusive (its list
+// links and its reference count are inside it): one allocation of 80 bytes
+// per timer, which malloc serves from a 96-byte chunk.
+class Timeout : private TimerLink {
  public:
+  Timeout(const Timeout&) = delete;
+  Timeout& operator=(const Timeout&) = delete;
+
   uint64_t id() const { return id_; }
   bool has_ref() const { return refed_; }
   // The duration in whole ms after Node's clamping, or -1 once cleared.
   int64_t duration_ms() const { return idle_timeout_ms_; }
-  bool repeats() const { return repeat_ms_ > 0; }
+  bool repeats() const { return repeats_; }
   // Loop time (ms) the current period started at.
   int64_t start_ms() const { return idle_start_ms_; }
 
  private:
+  friend class Timer;
   friend class TimerLists;
-  uint64_t owner_ = 0;  // generation of the TimerLists that made it
-  uint64_t id_ = 0;
-  int64_t idle_start_ms_ = 0;
-  int64_t idle_timeout_ms_ = 0;  // Node's _idleTimeout, truncated; -1 = cleared
-  int64_t repeat_ms_ = 0;        // Node's _repeat; 0 for setTimeout
-  bool refed_ = true;         // Node's kRefed
-  bool destroyed_ = false;    // Node's _destroyed
-  bool has_callback_ = true;  // Node's _onTimeout != null
-  bool running_ = false;      // its callback is on the stack
+  Timeout() = default;
+  ~Timeout() = default;
+  bool linked() const { return prev != nullptr; }
+  // Any thread may copy or drop a Timer, so the count is atomic.
+  void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Release() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+  static Timeout* From(TimerLink* link) { return static_cast<Timeout*>(link); }
+
+  // 80 bytes in all: 16 of links, then these (the callable first, for its
+  // 16-byte alignment).
   absl::AnyInvocable<void()> callback_;
-  TimerList* list_ = nullptr;  // the list it is in, if any
-  std::list<std::shared_ptr<Timeout>>::iterator pos_;
+  int64_t idle_start_ms_ = 0;
+  uint64_t id_ : 48 = 0;         // unique in its TimerLists; 2^48 never wraps
+  uint64_t refed_ : 1 = 1;       // Node's kRefed
+  uint64_t destroyed_ : 1 = 0;   // Node's _destroyed
+  uint64_t has_callback_ : 1 = 1;  // Node's _onTimeout != null
+  uint64_t running_ : 1 = 0;     // its callback is on the stack
+  uint64_t repeats_ : 1 = 0;     // setInterval: Node's _repeat, which always
+                                 // equals the duration it re-arms with
+  std::atomic<int32_t> refs_{1};
+  // Node's _idleTimeout, truncated (at most TIMEOUT_MAX, 2^31 - 1); -1 = cleared.
+  int32_t idle_timeout_ms_ = 0;
+  uint64_t owner_ = 0;  // generation of the TimerLists that made it
 };
 
-using Timer = std::shared_ptr<Timeout>;
+// A counted reference to a Timeout: what SetTimeout returns and the other
+// calls take. Copy, compare and test it as a pointer; any thread may copy or
+// drop one (only the loop's thread may pass it to the loop).
+class Timer {
+ public:
+  Timer() = default;
+  Timer(std::nullptr_t) {}  // NOLINT: converts from nullptr, as a pointer does
+  Timer(const Timer& o) : p_(o.p_) {
+    if (p_ != nullptr) p_->AddRef();
+  }
+  Timer(Timer&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Timer& operator=(const Timer& o) {
+    Timer(o).swap(*this);
+    return *this;
+  }
+  Timer& operator=(Timer&& o) noexcept {
+    Timer(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~Timer() {
+    if (p_ != nullptr) p_->Release();
+  }
+  void swap(Timer& o) noexcept { std::swap(p_, o.p_); }
+  void reset() { Timer().swap(*this); }
+
+  Timeout* get() const { return p_; }
+  Timeout* operator->() const { return p_; }
+  Timeout& operator*() const { return *p_; }
+  explicit operator bool() const { return p_ != nullptr; }
+  friend bool operator==(const Timer& a, const Timer& b) { return a.p_ == b.p_; }
+  friend bool operator==(const Timer& a, std::nullptr_t) { return a.p_ == nullptr; }
+
+ private:
+  friend class TimerLists;
+  // Takes over one reference `t` already holds.
+  static Timer Adopt(Timeout* t) {
+    Timer r;
+    r.p_ = t;
+    return r;
+  }
+  Timeout* p_ = nullptr;
+};
 
 // What TimerLists needs from the loop.
 class TimerHost {
@@ -77,11 +148,16 @@ class TimerHost {
 };
 
 struct TimerList {
-  int64_t msecs;
-  int64_t expiry_ms;
-  uint64_t id;
+  TimerList() { head.prev = head.next = &head; }
+  TimerList(const TimerList&) = delete;
+  TimerList& operator=(const TimerList&) = delete;
+  bool empty() const { return head.next == &head; }
+
+  int64_t msecs = 0;
+  int64_t expiry_ms = 0;
+  uint64_t id = 0;
   size_t heap_pos = 0;
-  std::list<Timer> timers;
+  TimerLink head;  // each timer in the list holds one reference to itself
 };
 
 class TimerLists {
@@ -125,8 +201,11 @@ class TimerLists {
 
  private:
   Timer Create(absl::AnyInvocable<void()> callback, double ms, bool repeat);
-  void Insert(const Timer& t, int64_t msecs, int64_t start_ms);
-  void Unlink(Timeout& t);
+  // Appends `t` to the list for `msecs` (moving it if it is in a list).
+  void Insert(Timeout& t, int64_t msecs, int64_t start_ms);
+  // Takes `t` out of its list; the list's reference comes back (null if it
+  // was in none).
+  Timer Unlink(Timeout& t);
   void ListOnTimeout(const std::shared_ptr<TimerList>& list, int64_t now);
   bool RunNextTicks();
   void IncRef();

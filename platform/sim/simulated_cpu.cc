@@ -37,11 +37,11 @@ void SimulatedCpu::Settle() {
 }
 
 absl::Status SimulatedCpu::Reschedule() {
-  if (finish_event_) {
-    events_->Cancel(*finish_event_);
+  if (jobs_.empty()) {
+    if (finish_event_) events_->Cancel(*finish_event_);
     finish_event_.reset();
+    return absl::OkStatus();
   }
-  if (jobs_.empty()) return absl::OkStatus();
   int64_t least = jobs_.front().remaining_ns;
   for (const Job& j : jobs_) least = std::min(least, j.remaining_ns);
   least = std::max<int64_t>(least, 0);
@@ -52,7 +52,14 @@ absl::Status SimulatedCpu::Reschedule() {
       n <= cores_ ? least : (static_cast<__int128>(least) * n + cores_ - 1) / cores_;
   const auto delay = Duration::Nanos(
       static_cast<int64_t>(std::min<__int128>(wide, fakeclock::kMaxVirtualTime.nanos() + 1)));
-  absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAfter(delay, [this] { OnFinish(); });
+  const Instant at = events_->Now() + delay;  // saturating
+  // The pending finish moves rather than being cancelled and scheduled
+  // anew: the same order of events, without the churn (this runs on every
+  // start and finish of simulated CPU work).
+  if (finish_event_ && events_->Reschedule(*finish_event_, at).ok()) return absl::OkStatus();
+  if (finish_event_) events_->Cancel(*finish_event_);
+  finish_event_.reset();
+  absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAt(at, [this] { OnFinish(); });
   if (!id.ok()) {
     return fakeclock::TimeLimitError(
         absl::StrCat("CPU work shared by ", jobs_.size(), " threads on ", cores_, " cores"));
@@ -64,21 +71,31 @@ absl::Status SimulatedCpu::Reschedule() {
 void SimulatedCpu::OnFinish() {
   finish_event_.reset();
   Settle();
-  std::vector<absl::AnyInvocable<void()>> finished;
+  // Usually one job finishes; more only when they tie, and those reuse a
+  // spare buffer (taken, so a nested finish would get its own).
+  absl::AnyInvocable<void()> first;
+  std::vector<absl::AnyInvocable<void()>> more = std::move(spare_);
+  more.clear();
+  size_t finished = 0;
   auto keep = jobs_.begin();
   for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
     if (it->remaining_ns <= 0) {
-      finished.push_back(std::move(it->done));
+      (finished++ == 0 ? first : more.emplace_back()) = std::move(it->done);
     } else {
       if (keep != it) *keep = std::move(*it);
       ++keep;
     }
   }
-  ABSL_RAW_CHECK(!finished.empty(), "a CPU finish event fired but no job was done");
+  ABSL_RAW_CHECK(finished > 0, "a CPU finish event fired but no job was done");
   jobs_.erase(keep, jobs_.end());
   absl::Status s = Reschedule();
   if (!s.ok()) on_fault_(std::move(s));
-  for (auto& done : finished) done();
+  if (first) first();
+  for (auto& done : more) {
+    if (done) done();
+  }
+  more.clear();
+  spare_ = std::move(more);
 }
 
 }  // namespace platform_sim

@@ -63,6 +63,7 @@ class SimulatedCpu {
   Instant last_update_;
   std::vector<Job> jobs_;  // in start order
   std::optional<fakeclock::EventId> finish_event_;
+  std::vector<absl::AnyInvocable<void()>> spare_;  // OnFinish's buffer for ties
 };
 
 }  // namespace platform_sim

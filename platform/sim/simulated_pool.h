@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -63,23 +62,27 @@ class SimulatedPool {
   }
 
  private:
+  static constexpr uint32_t kIdle = UINT32_MAX;
+  // Tasks live in a slab and never move while queued or running: the queue
+  // and the threads hold slab indices (a Task holds two callables and a
+  // vector, so moving it showed in the simulator's profile).
   struct Task {
-    // A constructor rather than an aggregate: built in place in the queue
-    // (clang 14 has no parenthesised aggregate initialisation).
-    Task(uint64_t t, platform::PoolWork w, Starter s, base::Instant e)
-        : token(t), work(std::move(w)), start(std::move(s)), enqueued(e) {}
-    uint64_t token;
+    uint64_t token = 0;
     platform::PoolWork work;
     Starter start;
     base::Instant enqueued;
     base::Duration queue_wait;
   };
+  struct Queued {
+    uint32_t task;
+    platform::PoolWork::Kind kind;  // what the slow-I/O cap reads
+  };
   void Dispatch();
-  // The first queued task a free thread may take.
-  std::deque<Task>::iterator NextEligible();
+  // Gives queued task `q` to idle thread `thread` and starts it.
+  void StartOn(int thread, std::deque<Queued>::iterator q);
   // Runs segments from `index`, skipping empty ones; finishes the task after
   // the last.
-  void RunSegments(int thread, size_t index);
+  void RunSegments(uint32_t thread, uint32_t index);
   void Finish(int thread);
   // Inline test first: an untraced pool pays no call per event.
   void Trace(int thread, platform::TraceEventKind event, uint64_t token) {
@@ -92,8 +95,13 @@ class SimulatedPool {
   platform::TraceSink* trace_;
   OnComplete on_complete_;
   OnFault on_fault_;
-  std::deque<Task> queue_;
-  std::vector<std::optional<Task>> threads_;  // the task each thread runs
+  // The slab. A deque: it grows in blocks, without moving what it holds
+  // (a vector's doubling copied every queued task, and its page faults
+  // showed in the wall time of a deep queue).
+  std::deque<Task> tasks_;
+  std::vector<uint32_t> free_tasks_;  // its free slots
+  std::deque<Queued> queue_;
+  std::vector<uint32_t> threads_;  // the task each thread runs, or kIdle
   int busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;
