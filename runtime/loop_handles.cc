@@ -157,6 +157,12 @@ void Loop::RunWatchers(HandleType type, Phase phase) {
   // before its callback runs, so handles started meanwhile wait a turn.
   std::list<Handle*>& list = ListFor(type);
   if (list.empty()) return;
+  if (list.size() == 1 && list.front()->internal) {
+    // Node's own check or idle handle, alone: the common case, run in place.
+    // It is already back in its list, and handles it starts wait a turn.
+    list.front()->cb();
+    return;
+  }
   std::list<Handle*> queue;
   queue.splice(queue.begin(), list);
   for (Handle* h : queue) h->in = &queue;

@@ -53,18 +53,24 @@ Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
 
 void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
   t.idle_start_ms_ = start_ms;
-  std::shared_ptr<TimerList>& list = lists_[msecs];
+  // Timers of one duration usually come in runs (an interval re-arming, a
+  // server's per-request timeouts): the last list used is checked first.
+  TimerList* list = recent_list_ != nullptr && recent_list_->msecs == msecs ? recent_list_ : nullptr;
   if (list == nullptr) {
-    const int64_t expiry_ms = start_ms + msecs;
-    list = std::make_shared<TimerList>();
-    list->msecs = msecs;
-    list->expiry_ms = expiry_ms;
-    list->id = next_list_id_++;
-    HeapPush(list.get());
-    if (next_expiry_ms_ > expiry_ms) {
-      host_->ScheduleTimer(msecs);
-      next_expiry_ms_ = expiry_ms;
+    std::shared_ptr<TimerList>& slot = lists_[msecs];
+    if (slot == nullptr) {
+      const int64_t expiry_ms = start_ms + msecs;
+      slot = std::make_shared<TimerList>();
+      slot->msecs = msecs;
+      slot->expiry_ms = expiry_ms;
+      slot->id = next_list_id_++;
+      HeapPush(slot.get());
+      if (next_expiry_ms_ > expiry_ms) {
+        host_->ScheduleTimer(msecs);
+        next_expiry_ms_ = expiry_ms;
+      }
     }
+    list = recent_list_ = slot.get();
   }
   // L.append moves the item: the reference its old list held moves with it.
   Timer held = Unlink(t);
@@ -116,7 +122,7 @@ void TimerLists::Clear(const Timer& t) {
     auto it = lists_.find(t->idle_timeout_ms_);
     if (it != lists_.end() && it->second->empty()) {
       HeapRemove(it->second.get());
-      lists_.erase(it);
+      EraseList(it);
     }
     DecRef();
   }
@@ -136,6 +142,7 @@ void TimerLists::ClearAll() {
   // Emptied unref'd lists stay in Node; nothing will run them now.
   for (auto& [msecs, list] : lists_) HeapRemove(list.get());
   lists_.clear();
+  recent_list_ = nullptr;
 }
 
 size_t TimerLists::timer_count() const {
@@ -259,8 +266,13 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
   auto it = lists_.find(msecs);
   if (it != lists_.end() && it->second == list) {
     HeapRemove(list.get());
-    lists_.erase(it);
+    EraseList(it);
   }
+}
+
+void TimerLists::EraseList(ListMap::iterator it) {
+  if (it->second.get() == recent_list_) recent_list_ = nullptr;
+  lists_.erase(it);
 }
 
 bool TimerLists::Before(const TimerList& a, const TimerList& b) {

@@ -227,7 +227,12 @@ class TimerLists {
   int64_t ref_count_ = 0;
   int64_t next_expiry_ms_ = INT64_MAX;  // Node's nextExpiry
   bool stopped_ = false;  // a callback failed; stop this pass
-  absl::flat_hash_map<int64_t, std::shared_ptr<TimerList>> lists_;
+  using ListMap = absl::flat_hash_map<int64_t, std::shared_ptr<TimerList>>;
+  // Removes a list from the map (and from the recent-list hint).
+  void EraseList(ListMap::iterator it);
+
+  ListMap lists_;
+  TimerList* recent_list_ = nullptr;  // in lists_, or null
   std::vector<TimerList*> heap_;
 };
 

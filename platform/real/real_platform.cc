@@ -110,6 +110,7 @@ absl::Status RealPlatform::Init() {
         c.result.data = std::move(data);
         c.time = kUnstamped;
         unstamped_ = true;
+        done_waiting_.store(true, std::memory_order_release);
       });
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
@@ -169,6 +170,7 @@ void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queu
     c.status = std::move(status);
     c.time = Now();
     c.queue_wait = queue_wait;
+    done_waiting_.store(true, std::memory_order_release);
   }
   uv_async_send(&async_);
 }
@@ -196,7 +198,12 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
 absl::Status RealPlatform::PollOnce(base::Duration timeout,
                                     std::vector<platform::Completion>* out) {
   auto take = [&] {
+    // Most polls of a busy loop find nothing: they skip the lock. A
+    // completion posted just after this read is taken by the next poll; one
+    // posted before a blocking poll's wakeup is seen (the wakeup orders it).
+    if (!done_waiting_.load(std::memory_order_acquire)) return;
     std::lock_guard<std::mutex> lock(mu_);
+    done_waiting_.store(false, std::memory_order_relaxed);
     if (unstamped_) {
       const base::Instant now = Now();
       for (platform::Completion& c : done_) {

@@ -39,6 +39,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -107,6 +108,7 @@ class RealPlatform : public platform::Platform {
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // guarded by mu_
   bool unstamped_ = false;                  // guarded by mu_: TCP completions in done_
+  std::atomic<bool> done_waiting_{false};   // done_ may be non-empty (written under mu_)
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
   int64_t closing_network_timers_ = 0;
   // Pool I/O in flight: its body writes the outcome on a pool thread before
