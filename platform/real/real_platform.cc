@@ -16,8 +16,6 @@ namespace platform_real {
 namespace {
 const std::string kLoopThread = "loop";
 const std::string kNetThread = "net";
-// A TCP completion's time until Poll takes it.
-constexpr base::Instant kUnstamped = base::Instant::Max();
 }  // namespace
 
 // Wakes the loop from any thread, and does nothing once the platform is
@@ -98,19 +96,15 @@ absl::Status RealPlatform::Init() {
   async_ready_ = true;
   tcp_ = std::make_unique<TcpStreams>(
       &uv_, [this](uint64_t token, absl::Status status, int64_t value, std::string data) {
-        // On the loop thread, inside libuv or a submit: no wakeup needed,
-        // Poll takes it before it returns.
-        // Stamped when Poll takes it (one clock read per poll, not one
-        // per chunk): it happened during that poll's libuv pass.
-        std::lock_guard<std::mutex> lock(mu_);
-        platform::Completion& c = done_.emplace_back();
+        // On the loop thread, inside libuv or a submit: no lock and no
+        // wakeup; Poll takes it before it returns, and stamps it then (one
+        // clock read per poll, not one per chunk: it happened during that
+        // poll's libuv pass).
+        platform::Completion& c = loop_done_.emplace_back();
         c.token = token;
         c.status = std::move(status);
         c.result.value = value;
         c.result.data = std::move(data);
-        c.time = kUnstamped;
-        unstamped_ = true;
-        done_waiting_.store(true, std::memory_order_release);
       });
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
@@ -124,10 +118,16 @@ absl::Status RealPlatform::Init() {
                     },
                 .on_done =
                     [this](int thread, uint64_t token, absl::Status status,
-                           base::Duration queue_wait) {
+                           base::Duration queue_wait,
+                           std::chrono::steady_clock::time_point finished) {
                       Trace(pool_thread_names_[thread],
                             platform::TraceEventKind::kPoolFinish, token);
-                      Post(token, std::move(status), queue_wait);
+                      // steady_clock and uv_hrtime both read CLOCK_MONOTONIC.
+                      const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             finished.time_since_epoch())
+                                             .count();
+                      Post(token, std::move(status), queue_wait,
+                           base::Instant::FromNanos(ns - static_cast<int64_t>(origin_ns_)));
                     }});
   return absl::OkStatus();
 }
@@ -162,13 +162,14 @@ void RealPlatform::Trace(const std::string& thread, platform::TraceEventKind eve
                          .id = static_cast<int64_t>(token)});
 }
 
-void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait) {
+void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait,
+                        base::Instant at) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     platform::Completion& c = done_.emplace_back();
     c.token = token;
     c.status = std::move(status);
-    c.time = Now();
+    c.time = at;
     c.queue_wait = queue_wait;
     done_waiting_.store(true, std::memory_order_release);
   }
@@ -201,21 +202,26 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // Most polls of a busy loop find nothing: they skip the lock. A
     // completion posted just after this read is taken by the next poll; one
     // posted before a blocking poll's wakeup is seen (the wakeup orders it).
-    if (!done_waiting_.load(std::memory_order_acquire)) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    done_waiting_.store(false, std::memory_order_relaxed);
-    if (unstamped_) {
-      const base::Instant now = Now();
-      for (platform::Completion& c : done_) {
-        if (c.time == kUnstamped) c.time = now;
+    // The pool's first, then the sockets': libuv's order between the two
+    // is epoll's, where its async handle is one descriptor among the
+    // sockets.
+    if (done_waiting_.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_waiting_.store(false, std::memory_order_relaxed);
+      if (out->empty()) {
+        out->swap(done_);
+      } else {
+        for (platform::Completion& c : done_) out->push_back(std::move(c));
+        done_.clear();
       }
-      unstamped_ = false;
     }
-    if (out->empty()) {
-      out->swap(done_);
-    } else {
-      for (platform::Completion& c : done_) out->push_back(std::move(c));
-      done_.clear();
+    if (!loop_done_.empty()) {
+      const base::Instant now = Now();
+      for (platform::Completion& c : loop_done_) {
+        c.time = now;
+        out->push_back(std::move(c));
+      }
+      loop_done_.clear();
     }
   };
   take();

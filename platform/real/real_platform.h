@@ -90,7 +90,11 @@ class RealPlatform : public platform::Platform {
   absl::Status PollOnce(base::Duration timeout, std::vector<platform::Completion>* out);
   // From any thread: a completion, in finish order.
   void Post(uint64_t token, absl::Status status,
-            base::Duration queue_wait = base::Duration::Zero());
+            base::Duration queue_wait = base::Duration::Zero()) {
+    Post(token, std::move(status), queue_wait, Now());
+  }
+  // The same, for a completion at `at` (a pool worker read the clock).
+  void Post(uint64_t token, absl::Status status, base::Duration queue_wait, base::Instant at);
   void Trace(const std::string& thread, platform::TraceEventKind event, uint64_t token);
   void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);
@@ -106,9 +110,12 @@ class RealPlatform : public platform::Platform {
   bool poll_timed_out_ = false;
   std::shared_ptr<AsyncWaker> waker_;
   std::mutex mu_;
-  std::vector<platform::Completion> done_;  // guarded by mu_
-  bool unstamped_ = false;                  // guarded by mu_: TCP completions in done_
+  std::vector<platform::Completion> done_;  // the pool's; guarded by mu_
   std::atomic<bool> done_waiting_{false};   // done_ may be non-empty (written under mu_)
+  // TCP completions. They are made on the loop's thread only (in libuv's
+  // callbacks, or a submit), so they take no lock; Poll stamps them with
+  // one clock read when it takes them.
+  std::vector<platform::Completion> loop_done_;
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
   int64_t closing_network_timers_ = 0;
   // Pool I/O in flight: its body writes the outcome on a pool thread before

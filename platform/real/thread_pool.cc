@@ -59,9 +59,12 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back({token, std::move(work), std::chrono::steady_clock::now()});
     max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
-    // As libuv's post() (src/threadpool.c): signal only when a worker is
-    // idle; a busy one takes the task when it finishes its own.
-    wake = idle_ > 0;
+    // As libuv's post() (src/threadpool.c), signal only when a worker is
+    // idle (a busy one takes the task when it finishes its own); and only
+    // when no signalled worker is already on its way, which takes the task
+    // and wakes the next if more wait (see TakeNext).
+    wake = idle_ > 0 && signaled_ == 0;
+    if (wake) ++signaled_;
   }
   if (wake) work_cv_.notify_one();
 }
@@ -104,29 +107,47 @@ bool ThreadPool::RunSegment(const platform::Segment& segment) {
   return !stop_cv_.wait_until(lock, deadline, [this] { return stopping_; });
 }
 
+bool ThreadPool::TakeNext(std::chrono::steady_clock::time_point now, Task* task,
+                          base::Duration* queue_wait, bool* wake) {
+  auto next = NextEligible();
+  if (next == queue_.end()) return false;
+  *task = std::move(*next);
+  if (next == queue_.begin()) {
+    queue_.pop_front();
+  } else {
+    queue_.erase(next);
+  }
+  if (task->work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
+  max_busy_ = std::max(max_busy_, ++busy_);
+  *queue_wait = base::Duration::Nanos(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now - task->enqueued).count());
+  // Work left behind it, an idle worker, and no wakeup on its way: this
+  // worker wakes the next (the chained wakeup of Go's and tokio's
+  // schedulers). One wakeup is in flight at a time, so a burst of submits
+  // costs a futex wake or two, not one per task.
+  *wake = !queue_.empty() && idle_ > 0 && signaled_ == 0;
+  if (*wake) ++signaled_;
+  return true;
+}
+
 void ThreadPool::Worker(int index) {
+  Task task;
+  base::Duration queue_wait;
+  bool have = false;  // `task` was taken when the previous one finished
   for (;;) {
-    Task task;
-    base::Duration queue_wait;
-    {
+    if (!have) {
       std::unique_lock<std::mutex> lock(mu_);
-      std::deque<Task>::iterator next;
+      bool wake = false;
       for (;;) {
-        if (stopping_) break;
-        next = NextEligible();
-        if (next != queue_.end()) break;
+        if (stopping_) return;
+        if (TakeNext(std::chrono::steady_clock::now(), &task, &queue_wait, &wake)) break;
         ++idle_;
         work_cv_.wait(lock);
         --idle_;
+        if (signaled_ > 0) --signaled_;
       }
-      if (stopping_) return;
-      task = std::move(*next);
-      queue_.erase(next);
-      if (task.work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
-      max_busy_ = std::max(max_busy_, ++busy_);
-      queue_wait = base::Duration::Nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::steady_clock::now() - task.enqueued)
-                                             .count());
+      lock.unlock();
+      if (wake) work_cv_.notify_one();
     }
     if (hooks_.on_start) hooks_.on_start(index, task.token);
     bool finished = true;
@@ -146,15 +167,34 @@ void ThreadPool::Worker(int index) {
         status = absl::InternalError("pool work threw a non-standard exception");
       }
     }
+    if (!finished) return;  // the pool is stopping
+    const uint64_t token = task.token;
+    const base::Duration waited = queue_wait;
     const bool slow = task.work.kind == platform::PoolWork::Kind::kSlowIo;
+    task.work = {};  // its body's captures go before its completion is told
+    // Finishing and taking the next task share one critical section: a busy
+    // worker takes the pool's lock once per task.
+    bool wake = false;
+    bool wake_all = false;
+    const auto finished_at = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(mu_);
       --busy_;
-      if (slow) --slow_running_;
+      if (slow) {
+        --slow_running_;
+        // A freed slow slot may let queued slow work start: every idle
+        // worker looks again.
+        wake_all = idle_ > 0 && !queue_.empty();
+        if (wake_all) signaled_ = 0;
+      }
+      have = !stopping_ && TakeNext(finished_at, &task, &queue_wait, &wake);
     }
-    if (slow) work_cv_.notify_all();  // a freed slow slot may let queued slow work start
-    if (!finished) return;  // the pool is stopping
-    if (hooks_.on_done) hooks_.on_done(index, task.token, std::move(status), queue_wait);
+    if (wake_all) {
+      work_cv_.notify_all();
+    } else if (wake) {
+      work_cv_.notify_one();
+    }
+    if (hooks_.on_done) hooks_.on_done(index, token, std::move(status), waited, finished_at);
   }
 }
 

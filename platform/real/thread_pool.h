@@ -44,10 +44,13 @@ namespace platform_real {
 struct PoolHooks {
   // A thread takes a task (for the trace).
   absl::AnyInvocable<void(int thread, uint64_t token) const> on_start;
-  // A task finished: OK, or INTERNAL if its body threw; `queue_wait` is how
-  // long it waited for a thread (steady clock, as uv_hrtime).
+  // A task finished, at `finished`: OK, or INTERNAL if its body threw;
+  // `queue_wait` is how long it waited for a thread (steady clock, which is
+  // uv_hrtime's CLOCK_MONOTONIC). One clock read gives a busy worker both
+  // the finish of one task and the start of the next.
   absl::AnyInvocable<void(int thread, uint64_t token, absl::Status status,
-                          base::Duration queue_wait) const>
+                          base::Duration queue_wait,
+                          std::chrono::steady_clock::time_point finished) const>
       on_done;
 };
 
@@ -77,6 +80,10 @@ class ThreadPool {
   void Worker(int index);
   // The first queued task a free thread may take, or end(). Holds mu_.
   std::deque<Task>::iterator NextEligible();
+  // Takes the next eligible task, if any, and says whether to wake another
+  // worker for the work left. Holds mu_.
+  bool TakeNext(std::chrono::steady_clock::time_point now, Task* task,
+                base::Duration* queue_wait, bool* wake);
   // Runs a segment; false if the pool is stopping.
   bool RunSegment(const platform::Segment& segment);
 
@@ -90,6 +97,7 @@ class ThreadPool {
   std::deque<Task> queue_;
   int slow_running_ = 0;
   int idle_ = 0;  // workers waiting on work_cv_: Submit wakes one only then
+  int signaled_ = 0;  // notify_one()s whose worker has not woken yet
   int64_t busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;

@@ -31,7 +31,8 @@ struct Recorder {
                   events.push_back("start " + std::to_string(token));
                 },
             .on_done =
-                [this](int, uint64_t token, absl::Status s, base::Duration) {
+                [this](int, uint64_t token, absl::Status s, base::Duration,
+                       std::chrono::steady_clock::time_point) {
                   std::lock_guard<std::mutex> lock(mu);
                   events.push_back("done " + std::to_string(token) + " " +
                                    std::string(absl::StatusCodeToString(s.code())));
