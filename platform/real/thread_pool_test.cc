@@ -3,6 +3,7 @@
 #include "platform/real/thread_pool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -102,6 +103,38 @@ TEST(ThreadPoolTest, CancelRemovesQueuedWorkOnly) {
   r.WaitFor(1);
   EXPECT_EQ(pool.Cancel(1).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(ran);
+}
+
+// Submit wakes one idle worker at a time, and each woken worker wakes the
+// next while work waits: a burst must still reach every thread. Each body
+// waits until all `kThreads` bodies run at once, so a worker left asleep
+// would hang the test; repeated, with the bursts both before and after the
+// workers have gone idle.
+TEST(ThreadPoolTest, ABurstOfWorkWakesEveryIdleThread) {
+  constexpr int kThreads = 4;
+  Recorder r;
+  ThreadPool pool(kThreads, r.Hooks());
+  for (int round = 0; round < 50; ++round) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int arrived = 0;
+    for (int i = 0; i < kThreads; ++i) {
+      platform::PoolWork w;
+      w.body = [&] {
+        std::unique_lock<std::mutex> lock(mu);
+        ++arrived;
+        cv.notify_all();
+        cv.wait(lock, [&] { return arrived >= kThreads; });
+      };
+      pool.Submit(static_cast<uint64_t>(round * kThreads + i + 1), std::move(w));
+    }
+    r.WaitFor((round + 1) * kThreads);
+    if (round % 2 == 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const platform::PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.max_busy, kThreads);
+  EXPECT_EQ(stats.busy, 0);
+  EXPECT_EQ(stats.queued, 0);
 }
 
 TEST(ThreadPoolTest, SlowIoHoldsAtMostHalfThePool) {
