@@ -29,18 +29,19 @@ const ImmediateQueue::Entry* ImmediateQueue::Find(uint64_t id) const {
 }
 
 bool ImmediateQueue::Pending(Immediate im) const {
-  if (!im || !Owns(im)) return false;
+  if (!im || !Owns(im) || im.id == running_) return false;
   const Entry* e = Find(im.id);
   return e != nullptr && !e->cleared;
 }
 
 void ImmediateQueue::Clear(Immediate im) {
-  if (!im || !Owns(im)) return;
+  // The running one has run, for Node: clearing it is a no-op (and must not
+  // destroy the callback on the stack).
+  if (!im || !Owns(im) || im.id == running_) return;
   Entry* e = const_cast<Entry*>(Find(im.id));
   if (e == nullptr || e->cleared) return;
   // It stays in its queue and is skipped when reached (Node unlinks it; the
-  // observable order is the same). A running callback was moved out of its
-  // entry before it ran, so this never destroys a callback on the stack.
+  // observable order is the same).
   e->cleared = true;
   e->callback = nullptr;
   ABSL_RAW_CHECK(count_ > 0, "the immediate count went below 0");
@@ -53,24 +54,6 @@ void ImmediateQueue::ClearAll() {
   outstanding_.clear();
   count_ = 0;
   if (had) toggle_ref_(false);
-}
-
-bool ImmediateQueue::Process(
-    absl::FunctionRef<bool(uint64_t id, absl::AnyInvocable<void()>&)> run) {
-  // Run leftovers from a failed pass first; otherwise take a snapshot so
-  // immediates queued from now on wait for the next iteration. Leftovers that
-  // were all cleared since must not cost the new ones an iteration.
-  while (!outstanding_.empty() && outstanding_.front().cleared) outstanding_.pop_front();
-  if (outstanding_.empty()) std::swap(outstanding_, queue_);
-  while (!outstanding_.empty()) {
-    Entry e = std::move(outstanding_.front());
-    outstanding_.pop_front();
-    if (e.cleared) continue;
-    ABSL_RAW_CHECK(count_ > 0, "the immediate count went below 0");
-    --count_;
-    if (!run(e.id, e.callback)) return false;
-  }
-  return true;
 }
 
 }  // namespace runtime

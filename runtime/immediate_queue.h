@@ -22,9 +22,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
 
 #include "absl/functional/any_invocable.h"
-#include "absl/functional/function_ref.h"
+#include "absl/base/internal/raw_logging.h"
 
 namespace runtime {
 
@@ -52,9 +53,34 @@ class ImmediateQueue {
   bool Pending(Immediate im) const;
   bool Owns(Immediate im) const { return im.owner == generation_; }
 
-  // Node's processImmediate. `run` executes one callback and returns false
-  // to stop; returns false if it was stopped.
-  bool Process(absl::FunctionRef<bool(uint64_t id, absl::AnyInvocable<void()>&)> run);
+  // Node's processImmediate. `run(id, callback)` executes one callback and
+  // returns false to stop; returns false if it was stopped. Inline: one
+  // chained immediate is one loop iteration, and this is most of its work.
+  template <typename Run>
+  bool Process(Run&& run) {
+    // Run leftovers from a failed pass first; otherwise take a snapshot so
+    // immediates queued from now on wait for the next iteration. Leftovers
+    // that were all cleared since must not cost the new ones an iteration.
+    while (!outstanding_.empty() && outstanding_.front().cleared) outstanding_.pop_front();
+    if (outstanding_.empty()) std::swap(outstanding_, queue_);
+    while (!outstanding_.empty()) {
+      Entry& e = outstanding_.front();
+      if (e.cleared) {
+        outstanding_.pop_front();
+        continue;
+      }
+      ABSL_RAW_CHECK(count_ > 0, "the immediate count went below 0");
+      --count_;
+      // In place: pushes go to queue_, and Clear leaves the running entry
+      // alone (it has run, for Node), so `e` stays where it is meanwhile.
+      running_ = e.id;
+      const bool go_on = run(e.id, e.callback);
+      running_ = 0;
+      outstanding_.pop_front();
+      if (!go_on) return false;
+    }
+    return true;
+  }
 
   // Immediates queued and not yet run or cleared (Node's kCount); all are
   // ref'd, so this is also Node's kRefCount.
@@ -73,6 +99,7 @@ class ImmediateQueue {
   absl::AnyInvocable<void(bool)> toggle_ref_;
   const uint64_t generation_;  // NextGeneration(); stamps every Immediate
   uint64_t next_id_ = 1;
+  uint64_t running_ = 0;  // the id whose callback is on the stack, or 0
   int64_t count_ = 0;
   std::deque<Entry> queue_;        // Node's immediateQueue
   std::deque<Entry> outstanding_;  // Node's outstandingQueue

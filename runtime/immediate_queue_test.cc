@@ -40,6 +40,25 @@ TEST(ImmediateQueueTest, RunsASnapshotInFifoOrder) {
   EXPECT_EQ(f.q.ref_count(), 0);
 }
 
+// Node marks an immediate destroyed before its callback runs: while it runs
+// it is no longer pending, and clearing it is a no-op that leaves the
+// callback (and what it captured) alone.
+TEST(ImmediateQueueTest, ARunningImmediateIsNotPendingAndClearingItChangesNothing) {
+  Fixture f;
+  auto held = std::make_shared<int>(5);
+  auto self = std::make_shared<Immediate>();
+  *self = f.q.Push([&f, self, held] {
+    f.log.push_back(f.q.Pending(*self) ? "pending" : "not pending");
+    f.q.Clear(*self);
+    f.log.push_back(std::to_string(*held));  // its captures are still alive
+  });
+  Immediate next = f.q.Push([&] { f.log.push_back("next"); });
+  EXPECT_TRUE(f.Process());
+  EXPECT_EQ(f.log, (std::vector<std::string>{"not pending", "5", "next"}));
+  EXPECT_EQ(f.q.count(), 0);
+  EXPECT_FALSE(f.q.Pending(next));
+}
+
 TEST(ImmediateQueueTest, ClearedImmediatesNeverRunEvenFromTheSnapshot) {
   Fixture f;
   Immediate b;

@@ -39,7 +39,7 @@ struct TimerLink {
 // Timeout; it lives while its list or a user holds it. Intrusive (its list
 // links and its reference count are inside it): one allocation of 80 bytes
 // per timer, which malloc serves from a 96-byte chunk.
-class Timeout : private TimerLink {
+class Timeout final : private TimerLink {
  public:
   Timeout(const Timeout&) = delete;
   Timeout& operator=(const Timeout&) = delete;
