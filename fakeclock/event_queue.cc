@@ -33,9 +33,43 @@ absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Callback cb) {
   Slot& s = slots_[slot];
   s.cb = std::move(cb);
   s.serial = next_serial_++;
-  heap_.emplace_back();
-  SiftUp(heap_.size() - 1, {t, next_seq_++, slot});
+  Enqueue(t, slot);
+  ++size_;
   return EventId{s.serial, slot};
+}
+
+void EventQueue::Enqueue(Instant t, uint32_t slot) {
+  Slot& s = slots_[slot];
+  s.seq = next_seq_++;
+  if (fifo_.empty() || fifo_.back().time <= t) {
+    // Later than (or as late as) everything in the FIFO, and its sequence
+    // number is the largest yet: the FIFO stays sorted.
+    fifo_.push_back({t, s.seq, slot});
+    s.heap_pos = kInFifo;
+    return;
+  }
+  heap_.emplace_back();
+  SiftUp(heap_.size() - 1, {t, s.seq, slot});
+}
+
+void EventQueue::Dequeue(uint32_t slot) {
+  Slot& s = slots_[slot];
+  if (s.heap_pos == kInFifo) {
+    s.heap_pos = kNotInHeap;
+    s.seq = 0;  // its FIFO entry is stale now
+    TrimFifo();
+  } else {
+    RemoveAt(s.heap_pos);
+  }
+}
+
+void EventQueue::TrimFifo() {
+  while (!fifo_.empty()) {
+    const Entry& e = fifo_.front();
+    const Slot& s = slots_[e.slot];
+    if (s.heap_pos == kInFifo && s.seq == e.seq) return;
+    fifo_.pop_front();
+  }
 }
 
 absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Callback cb) {
@@ -59,10 +93,10 @@ EventQueue::Slot* EventQueue::Find(EventId id) {
 }
 
 bool EventQueue::Cancel(EventId id) {
-  Slot* s = Find(id);
-  if (s == nullptr) return false;
-  RemoveAt(s->heap_pos);
-  FreeSlot(id.slot);  // may destroy captured state: last, after the heap is whole
+  if (Find(id) == nullptr) return false;
+  Dequeue(id.slot);
+  --size_;
+  FreeSlot(id.slot);  // may destroy captured state: last, after the lanes are whole
   return true;
 }
 
@@ -74,13 +108,19 @@ absl::Status EventQueue::Reschedule(EventId id, Instant t) {
   if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
   // A fresh sequence number: it goes behind everything already at `t`, as a
   // cancel and a new schedule would.
-  const Entry moved{t, next_seq_++, id.slot};
-  const size_t i = s->heap_pos;
-  if (i > 0 && Before(moved, heap_[(i - 1) / 2])) {
-    SiftUp(i, moved);
-  } else {
-    SiftDown(i, moved);
+  if (s->heap_pos != kInFifo) {
+    const Entry moved{t, next_seq_++, id.slot};
+    s->seq = moved.seq;
+    const size_t i = s->heap_pos;
+    if (i > 0 && Before(moved, heap_[(i - 1) / 2])) {
+      SiftUp(i, moved);
+    } else {
+      SiftDown(i, moved);
+    }
+    return absl::OkStatus();
   }
+  Dequeue(id.slot);
+  Enqueue(t, id.slot);
   return absl::OkStatus();
 }
 
@@ -127,17 +167,21 @@ void EventQueue::RemoveAt(size_t i) {
 void EventQueue::FreeSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   s.serial = 0;
+  s.seq = 0;
+  s.heap_pos = kNotInHeap;
   free_slots_.push_back(slot);
   Callback dropped = std::move(s.cb);
 }
 
 bool EventQueue::RunNext() {
-  if (heap_.empty()) return false;
-  const Entry e = heap_.front();
-  RemoveAt(0);
+  if (size_ == 0) return false;
+  const Entry e = Front();
+  Dequeue(e.slot);
+  --size_;
   Slot& s = slots_[e.slot];
   Callback cb = std::move(s.cb);
   s.serial = 0;
+  s.seq = 0;
   free_slots_.push_back(e.slot);
   // Cannot fail: every entry was scheduled at or after the clock's time.
   const absl::Status advanced = clock_->AdvanceTo(e.time);
@@ -156,7 +200,7 @@ absl::StatusOr<size_t> EventQueue::RunUntil(Instant t) {
     return TimeLimitError(absl::StrCat("running events until ", t.nanos(), " ns"));
   }
   size_t n = 0;
-  while (!heap_.empty() && heap_.front().time <= t) {
+  while (size_ > 0 && Front().time <= t) {
     RunNext();
     ++n;
   }

@@ -8,10 +8,13 @@
 // current time (those run after every event already queued for that time).
 //
 // The simulator's hot path: every simulated callback is at least one event.
-// Callbacks live in a slab of slots reused through a free list, and the
-// binary heap of (time, sequence, slot) keeps each slot's position, so a
-// cancelled event leaves the heap at once (no tombstones to skip later) and
-// nothing is hashed.
+// Callbacks live in a slab of slots reused through a free list, so nothing
+// is hashed. Events wait in one of two lanes, both ordered by (time,
+// sequence): a FIFO takes every event at or after its last one (a stream of
+// round trips with one latency, a disk's queue), in O(1); the rest go to a
+// binary heap that keeps each slot's position, so a cancelled or moved heap
+// event leaves at once. A cancelled FIFO event is skipped when it reaches
+// the front. The next event is the earlier of the two fronts.
 //
 // Threading: not thread-safe; one thread drives a queue and its clock.
 #ifndef TWINLOOP_FAKECLOCK_EVENT_QUEUE_H_
@@ -19,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -62,12 +66,12 @@ class EventQueue {
   // cancelled; the errors of ScheduleAt for `t`, and then nothing moves.
   absl::Status Reschedule(EventId id, Instant t);
 
-  bool empty() const { return heap_.empty(); }
-  size_t size() const { return heap_.size(); }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
   // Time of the earliest pending event, if any.
   std::optional<Instant> NextTime() const {
-    if (heap_.empty()) return std::nullopt;
-    return heap_.front().time;
+    if (size_ == 0) return std::nullopt;
+    return Front().time;
   }
 
   // Runs the earliest event. Returns false when the queue is empty.
@@ -80,7 +84,8 @@ class EventQueue {
   absl::StatusOr<size_t> RunUntilIdle(size_t max_events = 10'000'000);
 
  private:
-  static constexpr uint32_t kNotInHeap = UINT32_MAX;
+  static constexpr uint32_t kNotInHeap = UINT32_MAX;  // free, or ran
+  static constexpr uint32_t kInFifo = UINT32_MAX - 1;
   struct Entry {
     Instant time;
     uint64_t seq;  // schedule order: breaks ties between equal times
@@ -89,12 +94,25 @@ class EventQueue {
   struct Slot {
     Callback cb;
     uint64_t serial = 0;  // of the event it holds; 0 while free
-    uint32_t heap_pos = kNotInHeap;
+    uint64_t seq = 0;     // its entry's; a FIFO entry with another is stale
+    uint32_t heap_pos = kNotInHeap;  // or kInFifo
   };
   static bool Before(const Entry& a, const Entry& b) {
     return a.time != b.time ? a.time < b.time : a.seq < b.seq;
   }
   absl::Status CheckTime(Instant t) const;
+  // The earliest pending entry (size_ > 0).
+  const Entry& Front() const {
+    if (fifo_.empty()) return heap_.front();
+    if (heap_.empty()) return fifo_.front();
+    return Before(heap_.front(), fifo_.front()) ? heap_.front() : fifo_.front();
+  }
+  // Files slot `slot`'s event at `t` with a fresh sequence number.
+  void Enqueue(Instant t, uint32_t slot);
+  // Takes slot `slot`'s event out of its lane (a FIFO entry goes stale).
+  void Dequeue(uint32_t slot);
+  // Drops stale entries from the FIFO's front, so its front is live.
+  void TrimFifo();
   // The slot of a pending event, or nullptr for a stale id.
   Slot* Find(EventId id);
   void Place(size_t i, const Entry& e);
@@ -107,7 +125,9 @@ class EventQueue {
   VirtualClock* clock_;
   uint64_t next_seq_ = 0;
   uint64_t next_serial_ = 1;
+  size_t size_ = 0;          // pending events
   std::vector<Entry> heap_;  // min-heap by (time, seq)
+  std::deque<Entry> fifo_;   // sorted by (time, seq); front live
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
 };

@@ -137,6 +137,28 @@ TEST(EventQueueTest, ACancelledCallbackIsDestroyedAtOnce) {
   EXPECT_EQ(held.use_count(), 1);
 }
 
+// Events at or after the latest queued take the FIFO lane, earlier ones the
+// heap; ties across the lanes still go by schedule order, and a cancelled
+// FIFO event in the middle is skipped.
+TEST(EventQueueTest, TheFifoAndTheHeapInterleaveInTimeThenScheduleOrder) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  std::vector<std::string> log;
+  auto rec = [&](std::string s) { return [&log, s] { log.push_back(s); }; };
+  ASSERT_TRUE(q.ScheduleAt(At(10), rec("f10")).ok());   // FIFO
+  ASSERT_TRUE(q.ScheduleAt(At(20), rec("f20")).ok());   // FIFO
+  ASSERT_TRUE(q.ScheduleAt(At(10), rec("h10")).ok());   // heap: before the FIFO's back
+  EventId mid = *q.ScheduleAt(At(20), rec("f20b"));     // FIFO, cancelled below
+  ASSERT_TRUE(q.ScheduleAt(At(30), rec("f30")).ok());   // FIFO
+  ASSERT_TRUE(q.ScheduleAt(At(5), rec("h5")).ok());     // heap
+  EventId moved = *q.ScheduleAt(At(30), rec("moved"));  // FIFO, moved to the heap
+  EXPECT_TRUE(q.Cancel(mid));
+  ASSERT_TRUE(q.Reschedule(moved, At(20)).ok());
+  EXPECT_EQ(q.size(), 6u);
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"h5", "f10", "h10", "f20", "moved", "f30"}));
+}
+
 TEST(EventQueueTest, SchedulingInThePastIsAnError) {
   VirtualClock clock;
   ASSERT_TRUE(clock.AdvanceTo(At(50)).ok());
