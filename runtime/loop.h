@@ -43,6 +43,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "absl/base/optimization.h"
@@ -310,19 +311,30 @@ class Loop : private TimerHost {
   };
   using IoDone = absl::AnyInvocable<void(absl::Status, platform::Result&)>;
   struct Request {
-    enum class Kind { kWork, kNetwork, kIo, kNet } kind;
-    Done done;        // kWork, kNetwork
-    IoDone io_done;   // kIo, kNet
+    enum class Kind : uint8_t { kWork, kNetwork, kIo, kNet };
     // A stream of completions until a final one: kUntilError for a TCP
     // listen, kUntilEmpty for a read (an empty chunk is the peer's end).
-    enum class Persist : uint8_t { kNo, kUntilError, kUntilEmpty } persist = Persist::kNo;
+    enum class Persist : uint8_t { kNo, kUntilError, kUntilEmpty };
+
+    Request(Kind k, const char* n, Done d) : kind(k), name(n), cb(std::move(d)) {}
+    Request(Kind k, const char* n, IoDone d, Persist p = Persist::kNo)
+        : kind(k), persist(p), name(n), cb(std::move(d)) {}
+
+    Kind kind;
+    Persist persist = Persist::kNo;
     const char* name;  // the callback kind in the trace: "work", "net", "fs", "dns"
+    // Done for kWork and kNetwork, IoDone for kIo and kNet. One variant:
+    // requests move into and out of the table on the hot path, and a pair
+    // of fields moved two callables each time.
+    std::variant<Done, IoDone> cb;
+
+    IoDone& io_done() { return std::get<IoDone>(cb); }
     // Runs the callback with what the request gave.
     void Finish(absl::Status status, platform::Result& result) {
-      if (kind == Kind::kIo || kind == Kind::kNet) {
-        io_done(std::move(status), result);
+      if (IoDone* io = std::get_if<IoDone>(&cb)) {
+        (*io)(std::move(status), result);
       } else {
-        done(std::move(status));
+        std::get<Done>(cb)(std::move(status));
       }
     }
   };

@@ -46,9 +46,8 @@ absl::Status CheckRange(const char* method, const char* name, int64_t value, int
 }  // namespace
 
 RequestId Loop::SubmitIo(PoolIo io, IoDone done) {
-  const RequestId id = requests_.Add(Request{.kind = Request::Kind::kIo,
-                                             .io_done = std::move(done),
-                                             .name = platform::IsSlowIo(io) ? "dns" : "fs"});
+  const RequestId id = requests_.Emplace(Request::Kind::kIo,
+                                         platform::IsSlowIo(io) ? "dns" : "fs", std::move(done));
   platform_->SubmitIo(id, std::move(io));
   return id;
 }

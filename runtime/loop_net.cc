@@ -49,10 +49,7 @@ void Loop::RunSocketCallback(SocketId id, F Socket::*member, Args&&... args) {
 }
 
 RequestId Loop::SubmitNet(NetOp op, IoDone done, Request::Persist persist) {
-  const RequestId id = requests_.Add(Request{.kind = Request::Kind::kNet,
-                                             .io_done = std::move(done),
-                                             .persist = persist,
-                                             .name = "tcp"});
+  const RequestId id = requests_.Emplace(Request::Kind::kNet, "tcp", std::move(done), persist);
   platform_->SubmitNet(id, std::move(op));
   return id;
 }
@@ -357,7 +354,7 @@ void Loop::CloseSocket(Socket* s, absl::Status why) {
   for (RequestId w : std::exchange(s->writes, {})) {
     Request* write = requests_.Find(w);
     if (write == nullptr) continue;
-    IoDone write_done = std::exchange(write->io_done, [](absl::Status, platform::Result&) {});
+    IoDone write_done = std::exchange(write->io_done(), [](absl::Status, platform::Result&) {});
     auto fail = [write_done = std::move(write_done)]() mutable {
       platform::Result none;
       write_done(absl::CancelledError("the socket was destroyed before the write finished"), none);

@@ -11,9 +11,7 @@
 namespace runtime {
 
 RequestId Loop::AddRequest(Request::Kind kind, Done&& done) {
-  return requests_.Add(Request{.kind = kind,
-                               .done = std::move(done),
-                               .name = kind == Request::Kind::kWork ? "work" : "net"});
+  return requests_.Emplace(kind, kind == Request::Kind::kWork ? "work" : "net", std::move(done));
 }
 
 absl::StatusOr<RequestId> Loop::QueueWork(platform::PoolWork work, Done after) {
@@ -127,11 +125,11 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
       (found->persist == Request::Persist::kUntilError || !c.result.data.empty())) {
     // One more of a stream of completions: the request stays. Its callback
     // is moved out while it runs (it may add requests, which may move it).
-    IoDone cb = std::move(found->io_done);
+    IoDone cb = std::move(found->io_done());
     Callback run = [&cb, &c] { cb(absl::OkStatus(), c.result); };
     RunMacrotask(phase, found->name, static_cast<int64_t>(c.token), run);
     if (Request* again = requests_.Find(c.token); again != nullptr) {
-      again->io_done = std::move(cb);
+      again->io_done() = std::move(cb);
     }
     return;
   }

@@ -41,10 +41,13 @@ class RequestTable {
   uint64_t next_id() const { return base_ + window_.size(); }
 
   // Stores `value` under next_id() and returns that id.
-  uint64_t Add(T value) {
+  uint64_t Add(T value) { return Emplace(std::move(value)); }
+  // Builds the value in place from `args`.
+  template <typename... Args>
+  uint64_t Emplace(Args&&... args) {
     if (window_.size() >= kMinWindow && window_.size() > 2 * in_window_) Compact();
     const uint64_t id = next_id();
-    window_.emplace_back(std::move(value));
+    window_.emplace_back(std::in_place, std::forward<Args>(args)...);
     ++in_window_;
     return id;
   }
