@@ -55,9 +55,11 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
   bool wake = false;
+  // Read before the lock: the workers wait on it.
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({token, std::move(work), std::chrono::steady_clock::now()});
+    queue_.push_back({token, std::move(work), now});
     max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
     // As libuv's post() (src/threadpool.c), signal only when a worker is
     // idle (a busy one takes the task when it finishes its own); and only
