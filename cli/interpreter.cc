@@ -102,24 +102,18 @@ void Interpreter::ExecOne(const Op& op, const Env& env) {
       OrStop(loop_->SetTimeout([this, o, env] { Callback(o->body, env); }, op.ms));
       break;
     case Op::Kind::kInterval: {
-      // Cleared after its Nth run, once that run's ops are done. The callback
-      // reaches its timer through a cell it empties then, so the two do not
-      // keep each other alive (a shutdown clears the callback otherwise).
-      auto self = std::make_shared<runtime::Timer>();
+      // Cleared after its Nth run, once that run's ops are done, through
+      // Node's `this` (CurrentTimer): the callback does not hold its timer.
       auto runs = std::make_shared<int64_t>(0);
       Schedule();
-      runtime::Timer t = OrStop(loop_->SetInterval(
-          [this, o, self, runs, env] {
+      OrStop(loop_->SetInterval(
+          [this, o, runs, env] {
             const bool last = ++*runs == o->times;
             Enter(/*runs_again=*/!last);
             Exec(o->body, env);
-            if (last) {
-              OrStop(loop_->ClearInterval(*self));
-              self->reset();
-            }
+            if (last) OrStop(loop_->ClearInterval(OrStop(loop_->CurrentTimer())));
           },
           op.ms));
-      *self = t;
       break;
     }
     case Op::Kind::kImmediate:

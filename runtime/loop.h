@@ -138,6 +138,12 @@ class Loop : private TimerHost {
   absl::Status Unref(const Timer& t);
   absl::Status Refresh(const Timer& t);
   absl::StatusOr<bool> HasRef(const Timer& t) const;
+  // Inside a timer's callback, that timer: Node's `this` there. A callback
+  // that refreshes or clears itself asks for it rather than capturing its
+  // own Timer (which would keep the two alive together, as a fired
+  // setTimeout keeps its callback for refresh()). FAILED_PRECONDITION
+  // anywhere else, including the ticks that drain after the callback.
+  absl::StatusOr<Timer> CurrentTimer() const;
 
   // --- setImmediate / nextTick / queueMicrotask.
   absl::StatusOr<Immediate> SetImmediate(Callback cb);

@@ -77,6 +77,16 @@ absl::StatusOr<bool> Loop::HasRef(const Timer& t) const {
   return t->has_ref();
 }
 
+absl::StatusOr<Timer> Loop::CurrentTimer() const {
+  absl::Status s = CheckUsable("CurrentTimer", /*creates_work=*/false);
+  if (!s.ok()) return s;
+  Timer t = timers_.Current();
+  if (t == nullptr) {
+    return absl::FailedPreconditionError("Loop::CurrentTimer: no timer callback is running");
+  }
+  return t;
+}
+
 absl::StatusOr<Immediate> Loop::SetImmediate(Callback cb) {
   absl::Status s = CheckUsable("SetImmediate");
   if (!s.ok()) return s;

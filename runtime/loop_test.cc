@@ -341,6 +341,52 @@ TEST_F(LoopTest, RefreshRestartsTheTimer) {
   EXPECT_THAT(log_, ElementsAre("t@16"));
 }
 
+// Node's `this` in a timer callback: a one-shot refreshes itself twice, an
+// interval clears itself on its third run, neither capturing its own Timer.
+TEST_F(LoopTest, ATimerCallbackReachesItsOwnTimerAsNodesThis) {
+  RunScript([&] {
+    auto runs = std::make_shared<int>(0);
+    ASSERT_TRUE(loop_->SetTimeout([&, runs] {
+      Note("t");
+      absl::StatusOr<Timer> self = loop_->CurrentTimer();
+      ASSERT_TRUE(self.ok()) << self.status();
+      if (++*runs < 3) {
+        ASSERT_TRUE(loop_->Refresh(*self).ok());
+      }
+    }, 10).ok());
+    auto ivs = std::make_shared<int>(0);
+    ASSERT_TRUE(loop_->SetInterval([&, ivs] {
+      Note("i");
+      if (++*ivs == 3) {
+        ASSERT_TRUE(loop_->ClearInterval(loop_->CurrentTimer().value()).ok());
+      }
+    }, 7).ok());
+  });
+  EXPECT_FALSE(RunAll());
+  EXPECT_THAT(log_, ElementsAre("i@7", "t@10", "i@14", "t@20", "i@21", "t@30"));
+}
+
+TEST_F(LoopTest, CurrentTimerOutsideATimerCallbackIsAnError) {
+  std::vector<std::string> where;
+  auto expect_none = [&](const std::string& at) {
+    absl::StatusOr<Timer> t = loop_->CurrentTimer();
+    where.push_back(at + ": " + std::string(t.status().message()));
+  };
+  RunScript([&] {
+    expect_none("main");
+    ASSERT_TRUE(loop_->SetTimeout([&] {
+      ASSERT_TRUE(loop_->CurrentTimer().ok());
+      ASSERT_TRUE(loop_->NextTick([&] { expect_none("tick after a timer"); }).ok());
+      ASSERT_TRUE(loop_->SetImmediate([&] { expect_none("immediate"); }).ok());
+    }, 1).ok());
+  });
+  RunAll();
+  EXPECT_THAT(where, ElementsAre(
+      "main: Loop::CurrentTimer: no timer callback is running",
+      "tick after a timer: Loop::CurrentTimer: no timer callback is running",
+      "immediate: Loop::CurrentTimer: no timer callback is running"));
+}
+
 TEST_F(LoopTest, IntervalRunsItsCountAndReArmsFromBeforeItsCallback) {
   RunScript([&] {
     auto runs = std::make_shared<int>(0);

@@ -248,7 +248,9 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
     // An interval re-arms from the time read just before its callback.
     const int64_t start = timer->repeats_ ? host_->RefreshNow() : 0;
     timer->running_ = true;
+    running_ = timer.get();
     const bool ok = host_->RunTimerCallback(*timer, timer->callback_);
+    running_ = nullptr;
     timer->running_ = false;
     if (!timer->has_callback_) timer->callback_ = nullptr;
     if (timer->repeats_ && timer->idle_timeout_ms_ != -1) {

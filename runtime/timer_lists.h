@@ -184,6 +184,12 @@ class TimerLists {
   // that already fired; a cleared timer stays cleared.
   void Refresh(const Timer& t);
   bool Owns(const Timer& t) const { return t->owner_ == generation_; }
+  // The timer whose callback is running (Node's `this` in it), or null.
+  Timer Current() const {
+    if (running_ == nullptr) return nullptr;
+    running_->AddRef();
+    return Timer::Adopt(running_);
+  }
 
   // Node's processTimers(now), called when the loop timer fires. Returns 0
   // when no list is left, else the next expiry, negated when no timer is
@@ -227,6 +233,7 @@ class TimerLists {
   int64_t ref_count_ = 0;
   int64_t next_expiry_ms_ = INT64_MAX;  // Node's nextExpiry
   bool stopped_ = false;  // a callback failed; stop this pass
+  Timeout* running_ = nullptr;  // whose callback is on the stack
   using ListMap = absl::flat_hash_map<int64_t, std::shared_ptr<TimerList>>;
   // Removes a list from the map (and from the recent-list hint).
   void EraseList(ListMap::iterator it);
