@@ -43,8 +43,9 @@ struct LoopMetrics {
   std::array<int64_t, kPhaseCount> callbacks{};
   int64_t next_ticks = 0;  // process.nextTick callbacks run
   int64_t microtasks = 0;  // queueMicrotask callbacks run
-  // Time spent waiting in poll (Node's idle time, from uv_metrics_idle_time),
-  // and time since the loop was created, to the loop's latest clock read.
+  // Time spent waiting in poll (Node's idle time, from uv_metrics_idle_time;
+  // as there, a poll that may not wait, with timeout 0, counts none), and
+  // time since the loop was created, to the loop's latest clock read.
   base::Duration idle;
   base::Duration elapsed;
   // Node's performance.eventLoopUtilization().utilization:

@@ -82,6 +82,34 @@ TEST(LoopMetricsTest, TimerLagIsHowLateEachTimerRanPastItsDueTime) {
   EXPECT_EQ(m.utilization, 1.0);
 }
 
+// libuv stamps the event provider's entry only for a poll that may wait
+// (timeout != 0): polls kept from blocking by an idle handle count no idle
+// time, even when each costs time (SimConfig::idle_poll_cost), while the
+// wait for the timer that stops the handle does.
+TEST(LoopMetricsTest, PollsThatMayNotWaitCountNoIdleTime) {
+  auto sim = std::move(platform_sim::SimulatedPlatform::Create(
+                           {.cores = 1, .pool_size = 4, .idle_poll_cost = kMs})
+                           .value());
+  Loop loop(sim.get());
+  HandleId idle = loop.NewHandle(HandleType::kIdle).value();
+  int spins = 0;
+  ASSERT_TRUE(loop.RunScript([&] {
+                    ASSERT_TRUE(loop.StartHandle(idle, [&] {
+                                      if (++spins == 10) {
+                                        ASSERT_TRUE(loop.StopHandle(idle).ok());
+                                        ASSERT_TRUE(loop.SetTimeout([] {}, 40).ok());
+                                      }
+                                    }).ok());
+                  }).ok());
+  ASSERT_TRUE(loop.Run().ok());
+  const LoopMetrics m = loop.Metrics().value();
+  EXPECT_EQ(spins, 10);
+  // The handle ran before nine polls of 1 ms each; its tenth run (at 9 ms)
+  // stopped it and started the timer, so the tenth poll waited 40 ms.
+  EXPECT_EQ(m.idle, 40 * kMs);
+  EXPECT_EQ(m.elapsed, 49 * kMs);
+}
+
 TEST(LoopMetricsTest, UtilizationIsActiveOverElapsedAsNodeComputesIt) {
   auto sim = Sim(1, 4);
   Loop loop(sim.get());

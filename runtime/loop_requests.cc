@@ -85,9 +85,14 @@ void Loop::PollPhase(int64_t timeout_ms) {
   // timeout 0, updates the loop time, and waits only for what is left of the
   // timeout measured from the loop time it started with. CPU burnt in
   // callbacks since the time was last read therefore does not delay timers.
-  const int64_t base_ms = now_ms_;
-  UpdateTime();
-  if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base_ms));
+  // A poll that may not wait makes that first poll only, and so one time
+  // update (after it, below).
+  const bool may_wait = timeout_ms != 0;
+  if (may_wait) {
+    const int64_t base_ms = now_ms_;
+    UpdateTime();
+    if (timeout_ms > 0) timeout_ms = std::max<int64_t>(0, timeout_ms - (now_ms_ - base_ms));
+  }
   if (tracing()) Trace(platform::TraceEventKind::kPoll, "", -1, absl::StrCat(timeout_ms));
   // Completions a failed callback left behind are delivered first, without
   // asking the platform: they were polled already.
@@ -99,8 +104,9 @@ void Loop::PollPhase(int64_t timeout_ms) {
         timeout_ms < 0 ? platform::kWaitForever : Duration::Millis(timeout_ms), &polled_);
     UpdateTime();  // uv__io_poll updates the loop time when the wait ends
     // Node's idle time (uv_metrics_idle_time): the time spent in the wait,
-    // between the two reads uv__io_poll makes anyway.
-    counters_.idle = counters_.idle + (last_read_ - poll_start);
+    // between the two reads uv__io_poll makes anyway. libuv stamps the
+    // provider's entry only for a poll that may wait (timeout != 0).
+    if (may_wait) counters_.idle = counters_.idle + (last_read_ - poll_start);
     if (!s.ok()) {
       Fail(s);
       return;
