@@ -317,7 +317,9 @@ class Loop : private TimerHost {
   };
   using IoDone = absl::AnyInvocable<void(absl::Status, platform::Result&)>;
   struct Request {
-    enum class Kind : uint8_t { kWork, kNetwork, kIo, kNet };
+    // kWrite: a TCP write, finished by FinishWrite from the fields below (a
+    // closure per write was a heap allocation on the ping-pong's hot path).
+    enum class Kind : uint8_t { kWork, kNetwork, kIo, kNet, kWrite };
     // A stream of completions until a final one: kUntilError for a TCP
     // listen, kUntilEmpty for a read (an empty chunk is the peer's end).
     enum class Persist : uint8_t { kNo, kUntilError, kUntilEmpty };
@@ -329,7 +331,9 @@ class Loop : private TimerHost {
     Kind kind;
     Persist persist = Persist::kNo;
     const char* name;  // the callback kind in the trace: "work", "net", "fs", "dns"
-    // Done for kWork and kNetwork, IoDone for kIo and kNet. One variant:
+    SocketId socket = 0;  // kWrite: the socket written to
+    int64_t bytes = 0;    // kWrite: how many bytes
+    // Done for kWork, kNetwork and kWrite, IoDone for kIo and kNet. One variant:
     // requests move into and out of the table on the hot path, and a pair
     // of fields moved two callables each time.
     std::variant<Done, IoDone> cb;
@@ -456,6 +460,11 @@ class Loop : private TimerHost {
   SocketId AddSocket(int64_t stream, std::string remote, bool allow_half_open);
   void StartReading(Socket* s);
   void SubmitWrite(Socket* s, std::string bytes, Done done);
+  // A write's completion: the socket's accounting, the caller's callback,
+  // then 'close' on an error or 'drain' once nothing is queued.
+  void FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status status, Done& done);
+  // Runs a finished request's callback (FinishWrite for a write).
+  void FinishRequest(RequestId id, Request& req, absl::Status status, platform::Result& result);
   void SubmitEnd(Socket* s);
   void OnConnected(Socket* s);
   // Closes the platform stream (or notes that it failed to open); runs

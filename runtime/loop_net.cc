@@ -279,33 +279,33 @@ void Loop::StartReading(Socket* s) {
 }
 
 void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
-  const SocketId id = s->id;
   const int64_t n = static_cast<int64_t>(bytes.size());
-  const RequestId req = requests_.next_id();  // the id SubmitNet gives it
+  const RequestId req = requests_.Emplace(Request::Kind::kWrite, "tcp", std::move(done));
+  Request* r = requests_.Find(req);
+  r->socket = s->id;
+  r->bytes = n;
   s->writes.push_back(req);
-  const RequestId submitted = SubmitNet({.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)},
-            [this, id, n, req, done = std::move(done)](absl::Status status,
-                                                       platform::Result&) mutable {
-              auto it = sockets_.find(id);
-              Socket* s = it == sockets_.end() ? nullptr : it->second.get();
-              if (s != nullptr) {
-                s->queued_bytes -= n;
-                if (status.ok()) s->bytes_written += n;
-                s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req),
-                                s->writes.end());
-              }
-              if (done) done(status);
-              if (s == nullptr || sockets_.count(id) == 0) return;
-              if (!status.ok()) {
-                if (!absl::IsCancelled(status)) CloseSocket(s, std::move(status));
-                return;
-              }
-              if (s->queued_bytes == 0 && s->need_drain) {
-                s->need_drain = false;
-                RunSocketCallback(id, &Socket::on_drain);
-              }
-            });
-  ABSL_RAW_CHECK(submitted == req, "SubmitNet gives the next request id");
+  platform_->SubmitNet(req, {.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)});
+}
+
+void Loop::FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status status, Done& done) {
+  auto it = sockets_.find(id);
+  Socket* s = it == sockets_.end() ? nullptr : it->second.get();
+  if (s != nullptr) {
+    s->queued_bytes -= n;
+    if (status.ok()) s->bytes_written += n;
+    s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req), s->writes.end());
+  }
+  if (done) done(status);
+  if (s == nullptr || sockets_.count(id) == 0) return;
+  if (!status.ok()) {
+    if (!absl::IsCancelled(status)) CloseSocket(s, std::move(status));
+    return;
+  }
+  if (s->queued_bytes == 0 && s->need_drain) {
+    s->need_drain = false;
+    RunSocketCallback(id, &Socket::on_drain);
+  }
 }
 
 void Loop::SubmitEnd(Socket* s) {
@@ -353,11 +353,16 @@ void Loop::CloseSocket(Socket* s, absl::Status why) {
   // completions, which come later, then find nothing left to do.
   for (RequestId w : std::exchange(s->writes, {})) {
     Request* write = requests_.Find(w);
-    if (write == nullptr) continue;
-    IoDone write_done = std::exchange(write->io_done(), [](absl::Status, platform::Result&) {});
-    auto fail = [write_done = std::move(write_done)]() mutable {
-      platform::Result none;
-      write_done(absl::CancelledError("the socket was destroyed before the write finished"), none);
+    if (write == nullptr || write->kind != Request::Kind::kWrite) continue;
+    // The write fails now; its platform completion, later, finds a no-op.
+    Done write_done = std::move(std::get<Done>(write->cb));
+    const int64_t n = write->bytes;
+    write->kind = Request::Kind::kNet;
+    write->cb = IoDone([](absl::Status, platform::Result&) {});
+    auto fail = [this, id, n, w, write_done = std::move(write_done)]() mutable {
+      FinishWrite(id, n, w,
+                  absl::CancelledError("the socket was destroyed before the write finished"),
+                  write_done);
     };
     if (state_ == State::kOpen) {
       NextTick(std::move(fail)).IgnoreError();  // the loop's thread, open: cannot fail

@@ -115,6 +115,15 @@ void Loop::PollPhase(int64_t timeout_ms) {
   while (HasUndelivered() && error_.ok()) Deliver(polled_[delivered_++], Phase::kPoll);
 }
 
+void Loop::FinishRequest(RequestId id, Request& req, absl::Status status,
+                         platform::Result& result) {
+  if (req.kind == Request::Kind::kWrite) {
+    FinishWrite(req.socket, req.bytes, id, std::move(status), std::get<Done>(req.cb));
+  } else {
+    req.Finish(std::move(status), result);
+  }
+}
+
 void Loop::Deliver(platform::Completion& c, Phase phase) {
   Request* found = requests_.Find(c.token);
   if (found == nullptr) {
@@ -147,7 +156,7 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
       !absl::IsCancelled(c.status)) {
     histograms_->queue_wait.Record(c.queue_wait);
   }
-  Callback cb = [&req, &c] { req.Finish(std::move(c.status), c.result); };
+  Callback cb = [this, &req, &c] { FinishRequest(c.token, req, std::move(c.status), c.result); };
   RunMacrotask(phase, req.name, static_cast<int64_t>(c.token), cb);
 }
 
@@ -194,8 +203,8 @@ absl::Status Loop::CancelAllRequests() {
     if (!taken) continue;
     Request req = std::move(*taken);
     platform::Result none;
-    Callback cb = [&req, &none] {
-      req.Finish(absl::CancelledError("the loop is shutting down"), none);
+    Callback cb = [this, id, &req, &none] {
+      FinishRequest(id, req, absl::CancelledError("the loop is shutting down"), none);
     };
     RunMacrotask(Phase::kShutdown, req.name, static_cast<int64_t>(id), cb);
     note();
