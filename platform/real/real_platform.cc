@@ -14,6 +14,8 @@
 namespace platform_real {
 
 namespace {
+// A TCP completion's time until Poll takes it.
+constexpr base::Instant kUnstamped = base::Instant::Max();
 const std::string kLoopThread = "loop";
 const std::string kNetThread = "net";
 }  // namespace
@@ -105,6 +107,7 @@ absl::Status RealPlatform::Init() {
         c.status = std::move(status);
         c.result.value = value;
         c.result.data = std::move(data);
+        c.time = kUnstamped;
       });
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
@@ -168,6 +171,13 @@ void RealPlatform::Trace(const std::string& thread, platform::TraceEventKind eve
                          .id = static_cast<int64_t>(token)});
 }
 
+void RealPlatform::PostOnLoop(uint64_t token, absl::Status status) {
+  platform::Completion& c = loop_done_.emplace_back();
+  c.token = token;
+  c.status = std::move(status);
+  c.time = Now();
+}
+
 void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait,
                         base::Instant at) {
   {
@@ -208,9 +218,10 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // Most polls of a busy loop find nothing: they skip the lock. A
     // completion posted just after this read is taken by the next poll; one
     // posted before a blocking poll's wakeup is seen (the wakeup orders it).
-    // The pool's first, then the sockets': libuv's order between the two
-    // is epoll's, where its async handle is one descriptor among the
-    // sockets.
+    // The pool threads' first, then what the loop thread made (sockets,
+    // network timers, cancellations) in the order it happened: libuv's
+    // order between the two is epoll's, where its async handle is one
+    // descriptor among the sockets.
     if (done_waiting_.load(std::memory_order_acquire)) {
       std::lock_guard<std::mutex> lock(mu_);
       done_waiting_.store(false, std::memory_order_relaxed);
@@ -222,9 +233,12 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
       }
     }
     if (!loop_done_.empty()) {
-      const base::Instant now = Now();
+      base::Instant now = kUnstamped;
       for (platform::Completion& c : loop_done_) {
-        c.time = now;
+        if (c.time == kUnstamped) {
+          if (now == kUnstamped) now = Now();
+          c.time = now;
+        }
         out->push_back(std::move(c));
       }
       loop_done_.clear();
@@ -327,7 +341,7 @@ void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
         }
         self->network_.erase(t->token);
         self->Trace(kNetThread, platform::TraceEventKind::kIoComplete, t->token);
-        self->Post(t->token, absl::OkStatus());
+        self->PostOnLoop(t->token, absl::OkStatus());
         self->CloseNetworkTimer(t);
       },
       CeilMillis(t->due - Now()), 0);
@@ -339,14 +353,14 @@ absl::Status RealPlatform::Cancel(uint64_t token) {
     CloseNetworkTimer(it->second);
     network_.erase(it);
     Trace(kNetThread, platform::TraceEventKind::kIoCancel, token);
-    Post(token, absl::CancelledError("network round trip cancelled"));
+    PostOnLoop(token, absl::CancelledError("network round trip cancelled"));
     return absl::OkStatus();
   }
   absl::Status s = pool_->Cancel(token);
   if (!s.ok()) return s;
   io_.erase(token);
   Trace(kLoopThread, platform::TraceEventKind::kPoolCancel, token);
-  Post(token, absl::CancelledError("work cancelled before it started"));
+  PostOnLoop(token, absl::CancelledError("work cancelled before it started"));
   return absl::OkStatus();
 }
 

@@ -88,13 +88,12 @@ class RealPlatform : public platform::Platform {
   absl::Status Init();
   // Poll's wait; Poll then fills in what pool I/O gave.
   absl::Status PollOnce(base::Duration timeout, std::vector<platform::Completion>* out);
-  // From any thread: a completion, in finish order.
-  void Post(uint64_t token, absl::Status status,
-            base::Duration queue_wait = base::Duration::Zero()) {
-    Post(token, std::move(status), queue_wait, Now());
-  }
-  // The same, for a completion at `at` (a pool worker read the clock).
+  // From a pool thread: a finished task, at `at` (the worker read the
+  // clock), in finish order; wakes the loop.
   void Post(uint64_t token, absl::Status status, base::Duration queue_wait, base::Instant at);
+  // From the loop's thread (a network timer, a cancellation): in order with
+  // the TCP completions, without the lock.
+  void PostOnLoop(uint64_t token, absl::Status status);
   void Trace(const std::string& thread, platform::TraceEventKind event, uint64_t token);
   void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);

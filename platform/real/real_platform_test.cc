@@ -70,6 +70,26 @@ TEST(RealPlatformTest, CancelledWorkCompletesWithCancelledAndNeverRuns) {
   EXPECT_FALSE(ran);
 }
 
+// What the loop's thread makes (a socket operation's error, a cancellation)
+// comes out of one poll in the order it happened, whatever lock each takes.
+TEST(RealPlatformTest, LoopThreadCompletionsKeepTheirOrder) {
+  auto p = Make({.pool_size = 1});
+  p->SubmitWork(1, {{{platform::Segment::Kind::kWait, Duration::Millis(30)}}, nullptr});
+  p->SubmitWork(2, {{}, nullptr});
+  p->SubmitNet(3, {.op = platform::NetOp::Op::kWrite, .stream = 999, .data = "x"});  // EBADF now
+  ASSERT_TRUE(p->Cancel(2).ok());
+  p->SubmitNet(4, {.op = platform::NetOp::Op::kShutdown, .stream = 999});  // EBADF now
+  const std::vector<Completion> got = PollFor(*p, 4);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0].token, 3u);
+  EXPECT_EQ(got[0].status.message(), "write EBADF");
+  EXPECT_EQ(got[1].token, 2u);
+  EXPECT_TRUE(absl::IsCancelled(got[1].status));
+  EXPECT_EQ(got[2].token, 4u);
+  EXPECT_EQ(got[3].token, 1u);
+  EXPECT_TRUE(got[3].status.ok());
+}
+
 TEST(RealPlatformTest, ANetworkRoundTripIsATimerThatNeverFiresEarly) {
   auto p = Make();
   const Instant start = p->Now();

@@ -121,8 +121,11 @@ bool ThreadPool::TakeNext(std::chrono::steady_clock::time_point now, Task* task,
   }
   if (task->work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
   max_busy_ = std::max(max_busy_, ++busy_);
-  *queue_wait = base::Duration::Nanos(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now - task->enqueued).count());
+  // `now` may have been read before `enqueued` (a worker reads the clock
+  // before it takes the lock, Submit too): such a task waited for nothing.
+  *queue_wait = base::Duration::Nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::max(now, task->enqueued) - task->enqueued)
+                                          .count());
   // Work left behind it, an idle worker, and no wakeup on its way: this
   // worker wakes the next (the chained wakeup of Go's and tokio's
   // schedulers). One wakeup is in flight at a time, so a burst of submits
