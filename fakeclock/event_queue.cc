@@ -21,15 +21,7 @@ absl::Status EventQueue::CheckTime(Instant t) const {
 
 absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Callback cb) {
   if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    ABSL_RAW_CHECK(slots_.size() < kNotInHeap, "more pending events than slot numbers");
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
+  const uint32_t slot = free_slots_.Take(slots_);
   Slot& s = slots_[slot];
   s.cb = std::move(cb);
   s.serial = next_serial_++;
@@ -96,7 +88,8 @@ bool EventQueue::Cancel(EventId id) {
   if (Find(id) == nullptr) return false;
   Dequeue(id.slot);
   --size_;
-  FreeSlot(id.slot);  // may destroy captured state: last, after the lanes are whole
+  // Destroyed last, after the lanes are whole: captured state may run code.
+  Callback dropped = ReleaseSlot(id.slot);
   return true;
 }
 
@@ -164,13 +157,13 @@ void EventQueue::RemoveAt(size_t i) {
   }
 }
 
-void EventQueue::FreeSlot(uint32_t slot) {
+EventQueue::Callback EventQueue::ReleaseSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   s.serial = 0;
   s.seq = 0;
   s.heap_pos = kNotInHeap;
-  free_slots_.push_back(slot);
-  Callback dropped = std::move(s.cb);
+  free_slots_.Put(slot);
+  return std::move(s.cb);
 }
 
 bool EventQueue::RunNext() {
@@ -178,11 +171,7 @@ bool EventQueue::RunNext() {
   const Entry e = Front();
   Dequeue(e.slot);
   --size_;
-  Slot& s = slots_[e.slot];
-  Callback cb = std::move(s.cb);
-  s.serial = 0;
-  s.seq = 0;
-  free_slots_.push_back(e.slot);
+  Callback cb = ReleaseSlot(e.slot);
   // Cannot fail: every entry was scheduled at or after the clock's time.
   const absl::Status advanced = clock_->AdvanceTo(e.time);
   ABSL_RAW_CHECK(advanced.ok(), "an event was scheduled before now or past the time limit");

@@ -28,6 +28,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "base/free_slots.h"
 #include "fakeclock/virtual_clock.h"
 
 namespace fakeclock {
@@ -120,7 +121,8 @@ class EventQueue {
   void SiftDown(size_t i, Entry e);
   // Takes the heap entry at `i` out, keeping the heap ordered.
   void RemoveAt(size_t i);
-  void FreeSlot(uint32_t slot);
+  // Frees a slot (its event already left its lane) and returns its callback.
+  Callback ReleaseSlot(uint32_t slot);
 
   VirtualClock* clock_;
   uint64_t next_seq_ = 0;
@@ -129,7 +131,7 @@ class EventQueue {
   std::vector<Entry> heap_;  // min-heap by (time, seq)
   std::deque<Entry> fifo_;   // sorted by (time, seq); front live
   std::vector<Slot> slots_;
-  std::vector<uint32_t> free_slots_;
+  base::FreeSlots free_slots_;
 };
 
 }  // namespace fakeclock

@@ -325,6 +325,9 @@ class Loop : private TimerHost {
     enum class Persist : uint8_t { kNo, kUntilError, kUntilEmpty };
 
     Request(Kind k, const char* n, Done d) : kind(k), name(n), cb(std::move(d)) {}
+    // A TCP write (kWrite) of `n` bytes to socket `s`.
+    Request(SocketId s, int64_t n, Done d)
+        : kind(Kind::kWrite), name("tcp"), socket(s), bytes(n), cb(std::move(d)) {}
     Request(Kind k, const char* n, IoDone d, Persist p = Persist::kNo)
         : kind(k), persist(p), name(n), cb(std::move(d)) {}
 

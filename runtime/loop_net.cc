@@ -280,10 +280,7 @@ void Loop::StartReading(Socket* s) {
 
 void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
   const int64_t n = static_cast<int64_t>(bytes.size());
-  const RequestId req = requests_.Emplace(Request::Kind::kWrite, "tcp", std::move(done));
-  Request* r = requests_.Find(req);
-  r->socket = s->id;
-  r->bytes = n;
+  const RequestId req = requests_.Emplace(s->id, n, std::move(done));
   s->writes.push_back(req);
   platform_->SubmitNet(req, {.op = NetOp::Op::kWrite, .stream = s->stream, .data = std::move(bytes)});
 }

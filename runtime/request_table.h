@@ -84,10 +84,7 @@ class RequestTable {
       out = std::move(slot);
       slot.reset();
       --in_window_;
-      while (!window_.empty() && !window_.front()) {
-        window_.pop_front();
-        ++base_;
-      }
+      TrimFront();
       return out;
     }
     auto it = side_.find(id);
@@ -116,6 +113,14 @@ class RequestTable {
   size_t window_size() const { return window_.size(); }
 
  private:
+  // Drops freed slots from the window's front: it starts at a live request.
+  void TrimFront() {
+    while (!window_.empty() && !window_.front()) {
+      window_.pop_front();
+      ++base_;
+    }
+  }
+
   // Moves the oldest live requests out until the window is at most twice
   // the requests still in it.
   void Compact() {
@@ -128,10 +133,7 @@ class RequestTable {
       window_.pop_front();
       ++base_;
     }
-    while (!window_.empty() && !window_.front()) {
-      window_.pop_front();
-      ++base_;
-    }
+    TrimFront();
     ABSL_RAW_CHECK(window_.size() <= 2 * in_window_ + kMinWindow, "the window did not shrink");
   }
 

@@ -29,15 +29,7 @@ void SimulatedPool::Record(int thread, platform::TraceEventKind event, uint64_t 
 
 void SimulatedPool::Submit(uint64_t token, platform::PoolWork work, Starter start) {
   Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
-  uint32_t slot;
-  if (!free_tasks_.empty()) {
-    slot = free_tasks_.back();
-    free_tasks_.pop_back();
-  } else {
-    ABSL_RAW_CHECK(tasks_.size() < kIdle, "more pool tasks than slot numbers");
-    slot = static_cast<uint32_t>(tasks_.size());
-    tasks_.emplace_back();
-  }
+  const uint32_t slot = free_tasks_.Take(tasks_);
   Task& task = tasks_[slot];
   task.token = token;
   task.work = std::move(work);
@@ -58,7 +50,7 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
       // Freed before the callback runs, which may submit more work.
       platform::PoolWork dropped = std::move(tasks_[slot].work);
       Starter dropped_start = std::move(tasks_[slot].start);
-      free_tasks_.push_back(slot);
+      free_tasks_.Put(slot);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"),
                    base::Duration::Zero());
@@ -142,7 +134,7 @@ void SimulatedPool::Finish(int thread) {
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) --slow_running_;
   // Out of the slab before it runs: the body may reach code that submits.
   absl::AnyInvocable<void()> body = std::move(task.work.body);
-  free_tasks_.push_back(slot);
+  free_tasks_.Put(slot);
   // The body runs "on the pool thread". An exception must not unwind
   // through the simulator: it becomes the task's status, as a failed fs
   // call's error reaches its callback.

@@ -21,6 +21,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "base/free_slots.h"
 #include "fakeclock/event_queue.h"
 #include "platform/platform.h"
 #include "platform/sim/simulated_cpu.h"
@@ -99,7 +100,7 @@ class SimulatedPool {
   // (a vector's doubling copied every queued task, and its page faults
   // showed in the wall time of a deep queue).
   std::deque<Task> tasks_;
-  std::vector<uint32_t> free_tasks_;  // its free slots
+  base::FreeSlots free_tasks_;
   std::deque<Queued> queue_;
   std::vector<uint32_t> threads_;  // the task each thread runs, or kIdle
   int busy_ = 0;
