@@ -113,7 +113,7 @@ void Loop::Fail(absl::Status status) {
 
 // --- Callbacks -------------------------------------------------------------
 
-bool Loop::Invoke(const char* kind, int64_t id, Callback& cb) {
+bool Loop::Invoke(const char* kind, int64_t id, absl::FunctionRef<void()> cb) {
   if (tracing()) Trace(platform::TraceEventKind::kCallbackBegin, kind, id);
   try {
     cb();
@@ -134,7 +134,7 @@ void Loop::DrainTasks() {
   const TaskQueues::DrainResult r = tasks_.Drain(
       [this](TaskQueues::Queue q, TaskQueues::Task& t) {
         ++counters_.tasks[static_cast<int>(q)];
-        return Invoke(QueueName(q), -1, t);
+        return Invoke(QueueName(q), -1, [&t] { t(); });
       },
       options_.max_tasks_per_drain);
   if (r == TaskQueues::DrainResult::kLimit) {
@@ -145,7 +145,8 @@ void Loop::DrainTasks() {
   }
 }
 
-bool Loop::RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb) {
+bool Loop::RunMacrotask(Phase phase, const char* kind, int64_t id,
+                        absl::FunctionRef<void()> cb) {
   if (!error_.ok()) return false;
   phase_ = phase;
   ++counters_.callbacks[static_cast<int>(phase)];
@@ -182,7 +183,7 @@ bool Loop::RunTimerCallback(Timeout& timer, Callback& callback) {
   histograms_->timer_lag.Record(
       last_read_ - Instant::FromNanos((timer.start_ms() + timer.duration_ms()) * 1'000'000));
   if (tracing()) Trace(platform::TraceEventKind::kTimerFire, kind, static_cast<int64_t>(timer.id()));
-  return Invoke(kind, static_cast<int64_t>(timer.id()), callback);
+  return Invoke(kind, static_cast<int64_t>(timer.id()), [&callback] { callback(); });
 }
 
 bool Loop::RunNextTicks() {
@@ -240,7 +241,7 @@ void Loop::CheckImmediates() {
     return;
   }
   immediates_.Process([this](uint64_t id, Callback& cb) {
-    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(id), cb);
+    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(id), [&cb] { cb(); });
   });
   if (immediates_.ref_count() == 0) ToggleImmediateRef(false);
   if (options_.max_immediate_chain != 0 && immediates_.count() > 0 && error_.ok()) {
@@ -291,7 +292,7 @@ absl::Status Loop::RunScript(Callback main) {
     running_ = false;
     stop_ = false;
   };
-  RunMacrotask(Phase::kMain, "main", -1, main);
+  RunMacrotask(Phase::kMain, "main", -1, [&main] { main(); });
   return std::exchange(error_, absl::OkStatus());
 }
 

@@ -551,7 +551,7 @@ void Loop::FinishAllSockets() {
         if (on_close) on_close();
       };
     }
-    RunMacrotask(Phase::kShutdown, "tcp", static_cast<int64_t>(id), cb);
+    RunMacrotask(Phase::kShutdown, "tcp", static_cast<int64_t>(id), [&cb] { cb(); });
     if (!error_.ok()) return;
   }
 }

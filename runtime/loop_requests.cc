@@ -141,8 +141,8 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
     // One more of a stream of completions: the request stays. Its callback
     // is moved out while it runs (it may add requests, which may move it).
     IoDone cb = std::move(found->io_done());
-    Callback run = [&cb, &c] { cb(absl::OkStatus(), c.result); };
-    RunMacrotask(phase, found->name, static_cast<int64_t>(c.token), run);
+    RunMacrotask(phase, found->name, static_cast<int64_t>(c.token),
+                 [&cb, &c] { cb(absl::OkStatus(), c.result); });
     if (Request* again = requests_.Find(c.token); again != nullptr) {
       again->io_done() = std::move(cb);
     }
@@ -156,8 +156,8 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
       !absl::IsCancelled(c.status)) {
     histograms_->queue_wait.Record(c.queue_wait);
   }
-  Callback cb = [this, &req, &c] { FinishRequest(c.token, req, std::move(c.status), c.result); };
-  RunMacrotask(phase, req.name, static_cast<int64_t>(c.token), cb);
+  RunMacrotask(phase, req.name, static_cast<int64_t>(c.token),
+               [this, &req, &c] { FinishRequest(c.token, req, std::move(c.status), c.result); });
 }
 
 void Loop::RunPending() {
@@ -203,10 +203,9 @@ absl::Status Loop::CancelAllRequests() {
     if (!taken) continue;
     Request req = std::move(*taken);
     platform::Result none;
-    Callback cb = [this, id, &req, &none] {
+    RunMacrotask(Phase::kShutdown, req.name, static_cast<int64_t>(id), [this, id, &req, &none] {
       FinishRequest(id, req, absl::CancelledError("the loop is shutting down"), none);
-    };
-    RunMacrotask(Phase::kShutdown, req.name, static_cast<int64_t>(id), cb);
+    });
     note();
   }
   return first;

@@ -390,7 +390,7 @@ void RecordWriter::AppendPoll(base::Duration timeout, const platform::Completion
 }
 
 void RecordWriter::AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
-                                const std::vector<platform::Segment>& segments) {
+                                const platform::Segments& segments) {
   if (finished_) return;
   ++inputs_;
   {

@@ -75,7 +75,7 @@ struct Input {
   base::Duration duration;                     // kPoll (timeout), kNetwork, kCpu
   uint64_t token = 0;                          // kSubmit, kNetwork, kCancel, kIo, kNet
   platform::PoolWork::Kind work_kind = platform::PoolWork::Kind::kCpu;  // kSubmit
-  std::vector<platform::Segment> segments;     // kSubmit
+  platform::Segments segments;     // kSubmit
   std::vector<platform::Completion> completions;  // kPoll
   absl::Status status;                         // kCancel, kCpu
   platform::PoolStats stats;                   // kPoolStats
@@ -106,7 +106,7 @@ class RecordWriter {
   // (the recording platform's hot paths).
   void AppendPoll(base::Duration timeout, const platform::Completion* done, size_t n);
   void AppendSubmit(uint64_t token, platform::PoolWork::Kind kind,
-                    const std::vector<platform::Segment>& segments);
+                    const platform::Segments& segments);
   void AppendNow(base::Instant t);
   // Writes the trailer (input count and checksum) and flushes. Appending
   // after Finish is an error the writer ignores.

@@ -75,7 +75,7 @@ void RecordingPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
   // Events the submission caused come before its entry, so the entry is
   // written after the call, from what the work asked (kept before it moves).
   const platform::PoolWork::Kind kind = work.kind;
-  std::vector<platform::Segment> segments;
+  platform::Segments segments;
   if (capture_ != nullptr) segments = work.segments;
   if (capture_ == nullptr) {
     sink_->AppendSubmit(token, work);

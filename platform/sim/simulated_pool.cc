@@ -105,7 +105,7 @@ void SimulatedPool::StartOn(int thread, std::deque<Queued>::iterator q) {
 void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
   ABSL_RAW_CHECK(threads_[thread] != kIdle, "segment event for an idle pool thread");
   const uint32_t slot = threads_[thread];
-  const std::vector<platform::Segment>& segments = tasks_[slot].work.segments;
+  const platform::Segments& segments = tasks_[slot].work.segments;
   while (index < segments.size() && segments[index].duration <= base::Duration::Zero()) ++index;
   if (index == segments.size()) {
     Finish(static_cast<int>(thread));
