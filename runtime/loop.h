@@ -57,7 +57,7 @@
 #include "runtime/immediate_queue.h"
 #include "runtime/latency_histogram.h"
 #include "runtime/loop_metrics.h"
-#include "runtime/request_table.h"
+#include "base/id_table.h"
 #include "runtime/task_queues.h"
 #include "runtime/timer_lists.h"
 
@@ -533,7 +533,7 @@ class Loop : private TimerHost {
   Handle immediate_check_;  // Node's immediate_check_handle (unref'd)
   Handle immediate_idle_;   // Node's immediate_idle_handle
 
-  RequestTable<Request> requests_;  // ids from 1
+  base::IdTable<Request> requests_;  // ids from 1
   SocketId next_socket_id_ = 1;
   absl::flat_hash_map<SocketId, std::unique_ptr<Socket>> sockets_;
   absl::flat_hash_map<ServerId, std::unique_ptr<Server>> servers_;

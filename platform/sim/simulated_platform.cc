@@ -230,7 +230,7 @@ void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip 
   const base::Duration latency =
       latency_.Draw(std::max(trip.nominal_latency, base::Duration::Zero()));
   absl::StatusOr<fakeclock::EventId> id = events_.ScheduleAfter(latency, [this, token] {
-    network_.erase(token);
+    network_.Take(token);
     Trace(platform::TraceEventKind::kIoComplete, token);
     Complete(token, absl::OkStatus());
   });
@@ -239,14 +239,13 @@ void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip 
         absl::StrCat("network request ", token, " with a latency of ", latency.nanos(), " ns")));
     return;
   }
-  network_[token] = *id;
+  network_.Put(token, *id);
 }
 
 absl::Status SimulatedPlatform::Cancel(uint64_t token) {
   if (absl::Status s = tcp_.Cancel(token); !absl::IsNotFound(s)) return s;
-  if (auto it = network_.find(token); it != network_.end()) {
-    events_.Cancel(it->second);
-    network_.erase(it);
+  if (std::optional<fakeclock::EventId> event = network_.Take(token)) {
+    events_.Cancel(*event);
     Trace(platform::TraceEventKind::kIoCancel, token);
     Complete(token, absl::CancelledError("network round trip cancelled"));
     return absl::OkStatus();

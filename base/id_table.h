@@ -1,0 +1,224 @@
+// IdTable: values kept under increasing 64-bit ids, found by index.
+//
+// For ids that are handed out in increasing order and mostly released in
+// about the same order: a loop's requests (its ids are the platform's tokens
+// and the trace's ids; the pool is a FIFO, and round trips of one latency
+// end in order), or a simulated network's round trips in flight. So the
+// table is a window over the ids, starting at the oldest live one: finding
+// a value is an index, not a hash, and a deep queue's values lie next to
+// each other in memory (a hash map of 100,000 queued requests missed the
+// cache on every completion). The window is a ring buffer that only grows:
+// a std::deque allocated and freed a block every few requests.
+//
+// A value that outlives many later ones (a TCP listen, a slow file) would
+// hold the window open; when an insertion finds the window more than twice
+// the values live in it, the oldest live ones move to a side map, so memory
+// stays within a constant factor of the most values ever live at once. Each
+// value moves there at most once.
+//
+// Ids come either from the table (Add, Emplace, Skip: next_id() onwards) or
+// from the caller (Put: any id not live, usually increasing, gaps allowed).
+//
+// Threading: not thread-safe; one thread at a time.
+#ifndef TWINLOOP_BASE_ID_TABLE_H_
+#define TWINLOOP_BASE_ID_TABLE_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/base/internal/raw_logging.h"
+#include "absl/container/flat_hash_map.h"
+
+namespace base {
+
+template <typename T>
+class IdTable {
+ public:
+  // The window never shrinks below this many slots by moving values out.
+  static constexpr size_t kMinWindow = 64;
+
+  explicit IdTable(uint64_t first_id = 1) : base_(first_id) {}
+
+  // The id the next Add returns.
+  uint64_t next_id() const { return base_ + span_; }
+
+  // Stores `value` under next_id() and returns that id.
+  uint64_t Add(T value) { return Emplace(std::move(value)); }
+  // Builds the value in place from `args`.
+  template <typename... Args>
+  uint64_t Emplace(Args&&... args) {
+    if (span_ >= kMinWindow && span_ > 2 * in_window_) Compact();
+    const uint64_t id = next_id();
+    PushBack().emplace(std::forward<Args>(args)...);
+    ++in_window_;
+    return id;
+  }
+
+  // Stores a value built from `args` under `id`, which must not be live.
+  // Past next_id() (the usual case) the ids between are left empty and
+  // next_id() becomes id + 1; below it, the value takes its empty slot, or
+  // goes to the side map if the window has moved past it.
+  template <typename... Args>
+  void Put(uint64_t id, Args&&... args) {
+    if (id < next_id()) {
+      if (id >= base_) {
+        std::optional<T>& slot = At(id - base_);
+        ABSL_RAW_CHECK(!slot.has_value(), "IdTable::Put over a live id");
+        slot.emplace(std::forward<Args>(args)...);
+        ++in_window_;
+      } else {
+        const bool added = side_.try_emplace(id, std::forward<Args>(args)...).second;
+        ABSL_RAW_CHECK(added, "IdTable::Put over a live id");
+      }
+      return;
+    }
+    if (span_ == 0) {
+      base_ = id;
+    } else if (id - next_id() > 2 * in_window_ + kMinWindow) {
+      // A gap wider than the window is worth: everything live moves out
+      // and the window starts again at `id`.
+      SpillAll();
+      base_ = id;
+    } else {
+      while (next_id() < id) PushBack();
+    }
+    Emplace(std::forward<Args>(args)...);
+  }
+
+  // Uses up an id without storing anything under it (a platform operation
+  // nobody waits for still needs its own token).
+  uint64_t Skip() {
+    const uint64_t id = next_id();
+    if (span_ == 0) {
+      ++base_;
+    } else {
+      PushBack();
+    }
+    return id;
+  }
+
+  // The value with this id, or nullptr. Valid until the next insertion or Take.
+  T* Find(uint64_t id) {
+    if (id >= base_ && id < next_id()) {
+      std::optional<T>& slot = At(id - base_);
+      return slot ? &*slot : nullptr;
+    }
+    if (side_.empty()) return nullptr;
+    auto it = side_.find(id);
+    return it == side_.end() ? nullptr : &it->second;
+  }
+
+  // Removes the value with this id and returns it (nullopt if absent).
+  std::optional<T> Take(uint64_t id) {
+    std::optional<T> out;
+    if (id >= base_ && id < next_id()) {
+      std::optional<T>& slot = At(id - base_);
+      if (!slot) return out;
+      out = std::move(slot);
+      slot.reset();
+      --in_window_;
+      TrimFront();
+      return out;
+    }
+    auto it = side_.find(id);
+    if (it == side_.end()) return out;
+    out = std::move(it->second);
+    side_.erase(it);
+    return out;
+  }
+
+  size_t size() const { return in_window_ + side_.size(); }
+  bool empty() const { return size() == 0; }
+
+  // Every live id, in increasing order.
+  std::vector<uint64_t> Ids() const {
+    std::vector<uint64_t> ids;
+    ids.reserve(size());
+    for (const auto& [id, unused] : side_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());  // all side ids are below the window's
+    for (size_t i = 0; i < span_; ++i) {
+      if (At(i)) ids.push_back(base_ + i);
+    }
+    return ids;
+  }
+
+  // Slots the window spans (for tests: memory stays bounded).
+  size_t window_size() const { return span_; }
+
+ private:
+  // The window's i-th slot (id base_ + i).
+  std::optional<T>& At(size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
+  const std::optional<T>& At(size_t i) const {
+    return ring_[(head_ + i) & (ring_.size() - 1)];
+  }
+
+  // Extends the window by one empty slot and returns it.
+  std::optional<T>& PushBack() {
+    if (span_ == ring_.size()) Grow();
+    return At(span_++);
+  }
+
+  void PopFront() {
+    At(0).reset();
+    head_ = (head_ + 1) & (ring_.size() - 1);
+    --span_;
+    ++base_;
+  }
+
+  // Doubles the ring (a power of two), the window first.
+  void Grow() {
+    std::vector<std::optional<T>> bigger(std::max<size_t>(16, 2 * ring_.size()));
+    for (size_t i = 0; i < span_; ++i) bigger[i] = std::move(At(i));
+    ring_.swap(bigger);
+    head_ = 0;
+  }
+
+  // Drops freed slots from the window's front: it starts at a live request.
+  void TrimFront() {
+    while (span_ != 0 && !At(0)) PopFront();
+  }
+
+  // Moves every live value to the side map and empties the window.
+  void SpillAll() {
+    while (span_ != 0) {
+      std::optional<T>& front = At(0);
+      if (front) {
+        side_.emplace(base_, std::move(*front));
+        --in_window_;
+      }
+      PopFront();
+    }
+  }
+
+  // Moves the oldest live values out until the window is at most twice
+  // the values still in it.
+  void Compact() {
+    while (span_ > kMinWindow / 2 && span_ > 2 * in_window_) {
+      std::optional<T>& front = At(0);
+      if (front) {
+        side_.emplace(base_, std::move(*front));
+        --in_window_;
+      }
+      PopFront();
+    }
+    TrimFront();
+    ABSL_RAW_CHECK(span_ <= 2 * in_window_ + kMinWindow, "the window did not shrink");
+  }
+
+  uint64_t base_;  // the id of the window's first slot
+  // The window: span_ slots from ring_[head_], wrapping; ring_.size() is 0
+  // or a power of two.
+  std::vector<std::optional<T>> ring_;
+  size_t head_ = 0;
+  size_t span_ = 0;
+  size_t in_window_ = 0;  // live values in the window
+  absl::flat_hash_map<uint64_t, T> side_;
+};
+
+}  // namespace base
+
+#endif  // TWINLOOP_BASE_ID_TABLE_H_

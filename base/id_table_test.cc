@@ -1,0 +1,145 @@
+#include "base/id_table.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+namespace base {
+namespace {
+
+TEST(IdTableTest, IdsCountUpFromTheFirstAndFindTakesThem) {
+  IdTable<std::string> t;
+  EXPECT_EQ(t.Add("a"), 1u);
+  EXPECT_EQ(t.Add("b"), 2u);
+  EXPECT_EQ(t.Skip(), 3u);
+  EXPECT_EQ(t.Add("d"), 4u);
+  EXPECT_EQ(t.size(), 3u);
+  ASSERT_NE(t.Find(2), nullptr);
+  EXPECT_EQ(*t.Find(2), "b");
+  EXPECT_EQ(t.Find(3), nullptr) << "a skipped id holds nothing";
+  EXPECT_EQ(t.Find(0), nullptr);
+  EXPECT_EQ(t.Find(99), nullptr);
+  EXPECT_EQ(t.Take(2), "b");
+  EXPECT_EQ(t.Take(2), std::nullopt);
+  EXPECT_EQ(t.Ids(), (std::vector<uint64_t>{1, 4}));
+}
+
+TEST(IdTableTest, ASkipOnAnEmptyTableUsesTheIdUp) {
+  IdTable<int> t;
+  EXPECT_EQ(t.Skip(), 1u);
+  EXPECT_EQ(t.Add(7), 2u);
+  EXPECT_EQ(t.window_size(), 1u);
+}
+
+TEST(IdTableTest, ALongLivedRequestDoesNotHoldTheWindowOpen) {
+  IdTable<int> t;
+  const uint64_t listen = t.Add(-1);  // lives throughout, as a TCP listen does
+  for (int i = 0; i < 100'000; ++i) {
+    const uint64_t id = t.Add(i);
+    ASSERT_EQ(t.Take(id), i);
+    ASSERT_LE(t.window_size(), 2 * t.size() + IdTable<int>::kMinWindow);
+  }
+  ASSERT_NE(t.Find(listen), nullptr);
+  EXPECT_EQ(*t.Find(listen), -1);
+  EXPECT_EQ(t.Ids(), (std::vector<uint64_t>{listen}));
+  EXPECT_EQ(t.Take(listen), -1);
+  EXPECT_TRUE(t.empty());
+  EXPECT_EQ(t.window_size(), 0u);
+}
+
+TEST(IdTableTest, TheRingGrowsWhileItsWindowWraps) {
+  IdTable<int> t;
+  for (int i = 1; i <= 16; ++i) ASSERT_EQ(t.Add(i), static_cast<uint64_t>(i));
+  for (int i = 1; i <= 10; ++i) ASSERT_EQ(t.Take(i), i);  // the window starts mid-ring
+  for (int i = 17; i <= 40; ++i) ASSERT_EQ(t.Add(i), static_cast<uint64_t>(i));  // wraps, grows
+  std::vector<uint64_t> want;
+  for (uint64_t id = 11; id <= 40; ++id) {
+    want.push_back(id);
+    ASSERT_NE(t.Find(id), nullptr) << id;
+    EXPECT_EQ(*t.Find(id), static_cast<int>(id));
+  }
+  EXPECT_EQ(t.Ids(), want);
+  EXPECT_EQ(t.window_size(), 30u);
+  for (uint64_t id = 11; id <= 40; ++id) ASSERT_EQ(t.Take(id), static_cast<int>(id));
+  EXPECT_TRUE(t.empty());
+  EXPECT_EQ(t.window_size(), 0u);
+}
+
+TEST(IdTableTest, PutKeepsTheCallersIdsAndLeavesTheGapsEmpty) {
+  IdTable<int> t;
+  t.Put(10, 100);
+  t.Put(12, 120);
+  EXPECT_EQ(t.next_id(), 13u);
+  EXPECT_EQ(t.Find(11), nullptr);
+  EXPECT_EQ(t.Add(130), 13u);
+  EXPECT_EQ(t.Ids(), (std::vector<uint64_t>{10, 12, 13}));
+  // A gap far wider than the window: the live values move aside, and the
+  // window starts again at the new id instead of spanning the gap.
+  t.Put(1'000'000, 7);
+  EXPECT_EQ(t.window_size(), 1u);
+  EXPECT_EQ(t.Ids(), (std::vector<uint64_t>{10, 12, 13, 1'000'000}));
+  EXPECT_EQ(t.Take(12), 120);
+  EXPECT_EQ(t.Take(1'000'000), 7);
+  EXPECT_EQ(t.Take(10), 100);
+  EXPECT_EQ(t.Take(13), 130);
+  EXPECT_TRUE(t.empty());
+}
+
+// Against a std::map: any mix of adds, skips, puts and takes (in any order) finds
+// exactly what the map holds, lists the same ids in order, and after each
+// add keeps the window within twice the live requests plus a constant.
+RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMap, ()) {
+  IdTable<int> t;
+  std::map<uint64_t, int> model;
+  uint64_t next = 1;
+  const auto ops = *rc::gen::container<std::vector<std::pair<int, uint64_t>>>(
+      rc::gen::pair(rc::gen::inRange(0, 10), rc::gen::inRange<uint64_t>(0, 1000)));
+  for (const auto& [kind, pick] : ops) {
+    if (kind < 5) {
+      const int v = static_cast<int>(pick);
+      RC_ASSERT(t.Add(v) == next);
+      model[next++] = v;
+      // Adding is where the window is kept in check.
+      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<int>::kMinWindow);
+    } else if (kind == 5) {
+      RC_ASSERT(t.Skip() == next++);
+    } else if (kind == 6) {
+      // A caller's id: past the end, with a gap that is sometimes wider
+      // than the window, or an earlier id that is not live.
+      const uint64_t id = pick % 3 != 0 ? next + pick % 200 : 1 + pick % next;
+      if (model.count(id) != 0) continue;
+      t.Put(id, static_cast<int>(pick));
+      model[id] = static_cast<int>(pick);
+      next = std::max(next, id + 1);
+      RC_ASSERT(t.next_id() == next);
+      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<int>::kMinWindow);
+    } else {
+      // Take an id near the range in use (live, taken, or never given).
+      const uint64_t id = next == 1 ? 1 : 1 + pick % (next + 2);
+      auto it = model.find(id);
+      const std::optional<int> got = t.Take(id);
+      if (it == model.end()) {
+        RC_ASSERT(!got.has_value());
+      } else {
+        RC_ASSERT(got == it->second);
+        model.erase(it);
+      }
+    }
+    RC_ASSERT(t.size() == model.size());
+  }
+  std::vector<uint64_t> ids;
+  for (const auto& [id, v] : model) {
+    ids.push_back(id);
+    RC_ASSERT(t.Find(id) != nullptr);
+    RC_ASSERT(*t.Find(id) == v);
+  }
+  RC_ASSERT(t.Ids() == ids);
+}
+
+}  // namespace
+}  // namespace base
