@@ -11,9 +11,9 @@ namespace platform_sim {
 SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_fault)
     : events_(events), cores_(cores), on_fault_(std::move(on_fault)), last_update_(events->Now()) {}
 
-absl::Status SimulatedCpu::Start(Duration work, absl::AnyInvocable<void()> done) {
+absl::Status SimulatedCpu::Start(Duration work, Client* client, uint64_t tag) {
   Settle();
-  jobs_.push_back({std::max<int64_t>(work.nanos(), 0), std::move(done)});
+  jobs_.push_back({std::max<int64_t>(work.nanos(), 0), client, tag});
   absl::Status s = Reschedule();
   if (!s.ok()) {
     // Take the job back; the others keep the finish they had.
@@ -71,31 +71,26 @@ absl::Status SimulatedCpu::Reschedule() {
 void SimulatedCpu::OnFinish() {
   finish_event_.reset();
   Settle();
-  // Usually one job finishes; more only when they tie, and those reuse a
-  // spare buffer (taken, so a nested finish would get its own).
-  absl::AnyInvocable<void()> first;
-  std::vector<absl::AnyInvocable<void()>> more = std::move(spare_);
-  more.clear();
-  size_t finished = 0;
+  // The spare buffer is taken, so that a finish nested in a client's call
+  // would get its own.
+  std::vector<Job> finished = std::move(spare_);
+  finished.clear();
   auto keep = jobs_.begin();
   for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
     if (it->remaining_ns <= 0) {
-      (finished++ == 0 ? first : more.emplace_back()) = std::move(it->done);
+      finished.push_back(*it);
     } else {
-      if (keep != it) *keep = std::move(*it);
+      if (keep != it) *keep = *it;
       ++keep;
     }
   }
-  ABSL_RAW_CHECK(finished > 0, "a CPU finish event fired but no job was done");
+  ABSL_RAW_CHECK(!finished.empty(), "a CPU finish event fired but no job was done");
   jobs_.erase(keep, jobs_.end());
   absl::Status s = Reschedule();
   if (!s.ok()) on_fault_(std::move(s));
-  if (first) first();
-  for (auto& done : more) {
-    if (done) done();
-  }
-  more.clear();
-  spare_ = std::move(more);
+  for (const Job& job : finished) job.client->OnCpuDone(job.tag);
+  finished.clear();
+  spare_ = std::move(finished);
 }
 
 }  // namespace platform_sim

@@ -12,32 +12,45 @@ using base::Duration;
 constexpr int64_t Ms(int64_t ms) { return ms * 1'000'000; }
 constexpr int64_t kLimitNs = fakeclock::kMaxVirtualTime.nanos();
 
-struct Fixture {
-  fakeclock::VirtualClock clock;
-  fakeclock::EventQueue events{&clock};
-  std::vector<absl::Status> faults;
+// Records which job finished when.
+struct Fixture : SimulatedCpu::Client {
+  struct Done {
+    uint64_t tag;
+    int64_t at_ns;
+    bool operator==(const Done&) const = default;
+  };
+  void OnCpuDone(uint64_t tag) override { done.push_back({tag, clock.Now().nanos()}); }
   SimulatedCpu::OnFault on_fault() {
     return [this](absl::Status s) { faults.push_back(std::move(s)); };
   }
+  std::vector<int64_t> times() const {
+    std::vector<int64_t> t;
+    for (const Done& d : done) t.push_back(d.at_ns);
+    return t;
+  }
+  fakeclock::VirtualClock clock;
+  fakeclock::EventQueue events{&clock};
+  std::vector<Done> done;
+  std::vector<absl::Status> faults;
 };
 
 TEST(SimulatedCpuTest, JobsWithinCoreCountRunAtFullSpeed) {
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<int64_t> done;
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), &f, i).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<int64_t>{Ms(100), Ms(100)}));
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{0, Ms(100)}, {1, Ms(100)}}));
 }
 
 TEST(SimulatedCpuTest, FourJobsShareTwoCores) {
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<int64_t> done;
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(cpu.Start(Duration::Millis(100), &f, i).ok());
   EXPECT_EQ(cpu.runnable(), 4u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, std::vector<int64_t>(4, Ms(200)));
+  // They tie, and complete in start order.
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
+                        {0, Ms(200)}, {1, Ms(200)}, {2, Ms(200)}, {3, Ms(200)}}));
   EXPECT_EQ(cpu.runnable(), 0u);
 }
 
@@ -47,33 +60,29 @@ TEST(SimulatedCpuTest, ShareChangesWhenAJobLeaves) {
   // 30 ms left at full speed and finish at 45 ms.
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<std::pair<int, int64_t>> done;
-  ASSERT_TRUE(cpu.Start(Duration::Millis(40), [&] { done.push_back({0, f.clock.Now().nanos()}); }).ok());
-  ASSERT_TRUE(cpu.Start(Duration::Millis(10), [&] { done.push_back({1, f.clock.Now().nanos()}); }).ok());
-  ASSERT_TRUE(cpu.Start(Duration::Millis(40), [&] { done.push_back({2, f.clock.Now().nanos()}); }).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(40), &f, 0).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(10), &f, 1).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(40), &f, 2).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<std::pair<int, int64_t>>{
-                      {1, Ms(15)}, {0, Ms(45)}, {2, Ms(45)}}));
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{1, Ms(15)}, {0, Ms(45)}, {2, Ms(45)}}));
 }
 
 TEST(SimulatedCpuTest, RoundsCompletionUpToWholeNanoseconds) {
   // 3 jobs of 1 ns on 2 cores need 1.5 ns: they finish at 2 ns, never early.
   Fixture f;
   SimulatedCpu cpu(&f.events, 2, f.on_fault());
-  std::vector<int64_t> done;
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cpu.Start(Duration::Nanos(1), [&] { done.push_back(f.clock.Now().nanos()); }).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cpu.Start(Duration::Nanos(1), &f, i).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(done, (std::vector<int64_t>{2, 2, 2}));
+  EXPECT_EQ(f.times(), (std::vector<int64_t>{2, 2, 2}));
 }
 
 TEST(SimulatedCpuTest, ZeroWorkFinishesNow) {
   Fixture f;
   ASSERT_TRUE(f.clock.AdvanceTo(base::Instant::FromNanos(7)).ok());
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
-  int64_t at = -1;
-  ASSERT_TRUE(cpu.Start(Duration::Zero(), [&] { at = f.clock.Now().nanos(); }).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Zero(), &f, 5).ok());
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(at, 7);
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{5, 7}}));
 }
 
 TEST(SimulatedCpuTest, WorkPastTheTimeLimitIsRefusedAndChangesNothing) {
@@ -81,16 +90,15 @@ TEST(SimulatedCpuTest, WorkPastTheTimeLimitIsRefusedAndChangesNothing) {
   Fixture f;
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
   const Duration half = Duration::Nanos(kLimitNs / 2 + 1);
-  int64_t at = -1;
-  ASSERT_TRUE(cpu.Start(half, [&] { at = f.clock.Now().nanos(); }).ok());
-  const absl::Status s = cpu.Start(half, [] {});
+  ASSERT_TRUE(cpu.Start(half, &f, 1).ok());
+  const absl::Status s = cpu.Start(half, &f, 2);
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(s.message(),
             "CPU work shared by 2 threads on 1 cores would pass the virtual time limit of 10^18 ns "
             "(about 31.7 years)");
   EXPECT_EQ(cpu.runnable(), 1u);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(at, half.nanos());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{1, half.nanos()}}));
   EXPECT_TRUE(f.faults.empty());
 }
 
@@ -102,15 +110,16 @@ TEST(SimulatedCpuTest, HugeWorkSharedByManyJobsDoesNotOverflow) {
   // huge job's own finish is past the limit: a fault, not a wrapped time.
   Fixture f;
   SimulatedCpu cpu(&f.events, 1, f.on_fault());
-  int finished = 0;
   for (int i = 0; i < 9; ++i) {
-    ASSERT_TRUE(cpu.Start(Duration::Nanos(kLimitNs / 10), [&] { ++finished; }).ok()) << i;
+    ASSERT_TRUE(cpu.Start(Duration::Nanos(kLimitNs / 10), &f, i).ok()) << i;
   }
-  ASSERT_TRUE(cpu.Start(Duration::Max(), [] {}).ok());
-  EXPECT_EQ(cpu.Start(Duration::Nanos(kLimitNs / 10), [] {}).code(),
+  ASSERT_TRUE(cpu.Start(Duration::Max(), &f, 100).ok());
+  EXPECT_EQ(cpu.Start(Duration::Nanos(kLimitNs / 10), &f, 101).code(),
             absl::StatusCode::kOutOfRange);
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
-  EXPECT_EQ(finished, 9);
+  // Ten jobs share the core, so the nine end at 10 * 10^17: the limit
+  // itself, which is still in range.
+  EXPECT_EQ(f.times(), std::vector<int64_t>(9, kLimitNs));
   EXPECT_EQ(f.clock.Now(), fakeclock::kMaxVirtualTime);
   ASSERT_EQ(f.faults.size(), 1u);
   EXPECT_EQ(f.faults[0].code(), absl::StatusCode::kOutOfRange);

@@ -264,16 +264,16 @@ void SimulatedPlatform::Trace(platform::TraceEventKind event, uint64_t token) {
 absl::StatusOr<base::Instant> SimulatedPlatform::ConsumeCpu(base::Duration duration) {
   if (!fault_.ok()) return fault_;
   if (duration <= base::Duration::Zero()) return clock_.Now();
-  // Shared, so the flag outlives this frame if an event below throws.
-  auto done = std::make_shared<bool>(false);
-  absl::Status started = cpu_.Start(duration, [done] { *done = true; });
+  loop_cpu_.waiting++;
+  loop_cpu_.done = false;
+  absl::Status started = cpu_.Start(duration, &loop_cpu_, loop_cpu_.waiting);
   if (!started.ok()) {
     return fakeclock::TimeLimitError(
         absl::StrCat("the loop thread's CPU work of ", duration.nanos(), " ns"));
   }
   // Time passes while the loop thread computes: pool work progresses and
   // completions pile up for the next poll.
-  while (!*done && fault_.ok() && events_.RunNext()) {
+  while (!loop_cpu_.done && fault_.ok() && events_.RunNext()) {
   }
   if (!fault_.ok()) return fault_;
   return clock_.Now();

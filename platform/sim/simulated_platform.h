@@ -133,6 +133,15 @@ class SimulatedPlatform : public platform::Platform {
     std::atomic<bool> woken_{false};
   };
 
+  // The loop thread's CPU work (ConsumeCpu): each call waits for its own
+  // tag, so a job left behind by a call that unwound cannot end a later one.
+  struct LoopThreadCpu : SimulatedCpu::Client {
+    void OnCpuDone(uint64_t tag) override { done = done || tag == waiting; }
+    uint64_t waiting = 0;
+    bool done = false;
+  };
+  LoopThreadCpu loop_cpu_;
+
   std::vector<platform::Completion> ready_;
   std::shared_ptr<FlagWaker> waker_ = std::make_shared<FlagWaker>();
   // Round trips in flight, by token, for Cancel. An IdTable: tokens come in

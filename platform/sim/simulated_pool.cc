@@ -112,16 +112,22 @@ void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
     return;
   }
   const platform::Segment& seg = segments[index];
-  // 16 bytes of captures: the callable stays inline, with no allocation.
-  auto next = [this, thread, index] { RunSegments(thread, index + 1); };
-  const absl::Status s = seg.kind == platform::Segment::Kind::kCpu
-                             ? cpu_->Start(seg.duration, next)
-                             : events_->ScheduleAfter(seg.duration, next).status();
+  const absl::Status s =
+      seg.kind == platform::Segment::Kind::kCpu
+          ? cpu_->Start(seg.duration, this, (uint64_t{thread} << 32) | (index + 1))
+          // 16 bytes of captures: the callable stays inline, with no allocation.
+          : events_->ScheduleAfter(seg.duration,
+                                   [this, thread, index] { RunSegments(thread, index + 1); })
+                .status();
   if (!s.ok()) {
     on_fault_(absl::Status(s.code(), absl::StrCat("pool work ", tasks_[slot].token,
                                                   " on pool thread ", thread, ": ",
                                                   s.message())));
   }
+}
+
+void SimulatedPool::OnCpuDone(uint64_t tag) {
+  RunSegments(static_cast<uint32_t>(tag >> 32), static_cast<uint32_t>(tag));
 }
 
 void SimulatedPool::Finish(int thread) {

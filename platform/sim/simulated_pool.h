@@ -29,7 +29,7 @@
 
 namespace platform_sim {
 
-class SimulatedPool {
+class SimulatedPool : private SimulatedCpu::Client {
  public:
   // `queue_wait`: how long the task waited for a thread (zero if cancelled).
   using OnComplete =
@@ -85,6 +85,8 @@ class SimulatedPool {
   // the last.
   void RunSegments(uint32_t thread, uint32_t index);
   void Finish(int thread);
+  // A CPU segment is done: the tag holds the thread and the next segment.
+  void OnCpuDone(uint64_t tag) override;
   // Inline test first: an untraced pool pays no call per event.
   void Trace(int thread, platform::TraceEventKind event, uint64_t token) {
     if (trace_ != nullptr) Record(thread, event, token);
