@@ -7,8 +7,8 @@
 // table is a window over the ids, starting at the oldest live one: finding
 // a value is an index, not a hash, and a deep queue's values lie next to
 // each other in memory (a hash map of 100,000 queued requests missed the
-// cache on every completion). The window is a ring buffer that only grows:
-// a std::deque allocated and freed a block every few requests.
+// cache on every completion). The window is a base::Ring: a std::deque
+// allocated and freed a block every few requests.
 //
 // A value that outlives many later ones (a TCP listen, a slow file) would
 // hold the window open; when an insertion finds the window more than twice
@@ -32,6 +32,7 @@
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/container/flat_hash_map.h"
+#include "base/ring.h"
 
 namespace base {
 
@@ -44,14 +45,14 @@ class IdTable {
   explicit IdTable(uint64_t first_id = 1) : base_(first_id) {}
 
   // The id the next Add returns.
-  uint64_t next_id() const { return base_ + span_; }
+  uint64_t next_id() const { return base_ + window_.size(); }
 
   // Stores `value` under next_id() and returns that id.
   uint64_t Add(T value) { return Emplace(std::move(value)); }
   // Builds the value in place from `args`.
   template <typename... Args>
   uint64_t Emplace(Args&&... args) {
-    if (span_ >= kMinWindow && span_ > 2 * in_window_) Compact();
+    if (window_.size() >= kMinWindow && window_.size() > 2 * in_window_) Compact();
     const uint64_t id = next_id();
     PushBack().emplace(std::forward<Args>(args)...);
     ++in_window_;
@@ -76,7 +77,7 @@ class IdTable {
       }
       return;
     }
-    if (span_ == 0) {
+    if (window_.empty()) {
       base_ = id;
     } else if (id - next_id() > 2 * in_window_ + kMinWindow) {
       // A gap wider than the window is worth: everything live moves out
@@ -93,7 +94,7 @@ class IdTable {
   // nobody waits for still needs its own token).
   uint64_t Skip() {
     const uint64_t id = next_id();
-    if (span_ == 0) {
+    if (window_.empty()) {
       ++base_;
     } else {
       PushBack();
@@ -114,19 +115,18 @@ class IdTable {
 
   // Removes the value with this id and returns it (nullopt if absent).
   std::optional<T> Take(uint64_t id) {
-    std::optional<T> out;
     if (id >= base_ && id < next_id()) {
       std::optional<T>& slot = At(id - base_);
-      if (!slot) return out;
-      out = std::move(slot);
+      if (!slot) return std::nullopt;
+      std::optional<T> out(std::move(slot));
       slot.reset();
       --in_window_;
       TrimFront();
       return out;
     }
     auto it = side_.find(id);
-    if (it == side_.end()) return out;
-    out = std::move(it->second);
+    if (it == side_.end()) return std::nullopt;
+    std::optional<T> out(std::move(it->second));
     side_.erase(it);
     return out;
   }
@@ -140,51 +140,36 @@ class IdTable {
     ids.reserve(size());
     for (const auto& [id, unused] : side_) ids.push_back(id);
     std::sort(ids.begin(), ids.end());  // all side ids are below the window's
-    for (size_t i = 0; i < span_; ++i) {
+    for (size_t i = 0; i < window_.size(); ++i) {
       if (At(i)) ids.push_back(base_ + i);
     }
     return ids;
   }
 
   // Slots the window spans (for tests: memory stays bounded).
-  size_t window_size() const { return span_; }
+  size_t window_size() const { return window_.size(); }
 
  private:
   // The window's i-th slot (id base_ + i).
-  std::optional<T>& At(size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
-  const std::optional<T>& At(size_t i) const {
-    return ring_[(head_ + i) & (ring_.size() - 1)];
-  }
+  std::optional<T>& At(size_t i) { return window_[i]; }
+  const std::optional<T>& At(size_t i) const { return window_[i]; }
 
   // Extends the window by one empty slot and returns it.
-  std::optional<T>& PushBack() {
-    if (span_ == ring_.size()) Grow();
-    return At(span_++);
-  }
+  std::optional<T>& PushBack() { return window_.emplace_back(); }
 
   void PopFront() {
-    At(0).reset();
-    head_ = (head_ + 1) & (ring_.size() - 1);
-    --span_;
+    window_.pop_front();
     ++base_;
-  }
-
-  // Doubles the ring (a power of two), the window first.
-  void Grow() {
-    std::vector<std::optional<T>> bigger(std::max<size_t>(16, 2 * ring_.size()));
-    for (size_t i = 0; i < span_; ++i) bigger[i] = std::move(At(i));
-    ring_.swap(bigger);
-    head_ = 0;
   }
 
   // Drops freed slots from the window's front: it starts at a live request.
   void TrimFront() {
-    while (span_ != 0 && !At(0)) PopFront();
+    while (!window_.empty() && !At(0)) PopFront();
   }
 
   // Moves every live value to the side map and empties the window.
   void SpillAll() {
-    while (span_ != 0) {
+    while (!window_.empty()) {
       std::optional<T>& front = At(0);
       if (front) {
         side_.emplace(base_, std::move(*front));
@@ -197,7 +182,7 @@ class IdTable {
   // Moves the oldest live values out until the window is at most twice
   // the values still in it.
   void Compact() {
-    while (span_ > kMinWindow / 2 && span_ > 2 * in_window_) {
+    while (window_.size() > kMinWindow / 2 && window_.size() > 2 * in_window_) {
       std::optional<T>& front = At(0);
       if (front) {
         side_.emplace(base_, std::move(*front));
@@ -206,15 +191,11 @@ class IdTable {
       PopFront();
     }
     TrimFront();
-    ABSL_RAW_CHECK(span_ <= 2 * in_window_ + kMinWindow, "the window did not shrink");
+    ABSL_RAW_CHECK(window_.size() <= 2 * in_window_ + kMinWindow, "the window did not shrink");
   }
 
   uint64_t base_;  // the id of the window's first slot
-  // The window: span_ slots from ring_[head_], wrapping; ring_.size() is 0
-  // or a power of two.
-  std::vector<std::optional<T>> ring_;
-  size_t head_ = 0;
-  size_t span_ = 0;
+  base::Ring<std::optional<T>> window_;
   size_t in_window_ = 0;  // live values in the window
   absl::flat_hash_map<uint64_t, T> side_;
 };

@@ -22,13 +22,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "base/free_slots.h"
+#include "base/ring.h"
 #include "fakeclock/virtual_clock.h"
 
 namespace fakeclock {
@@ -129,7 +129,7 @@ class EventQueue {
   uint64_t next_serial_ = 1;
   size_t size_ = 0;          // pending events
   std::vector<Entry> heap_;  // min-heap by (time, seq)
-  std::deque<Entry> fifo_;   // sorted by (time, seq); front live
+  base::Ring<Entry> fifo_;   // sorted by (time, seq); front live
   std::vector<Slot> slots_;
   base::FreeSlots free_slots_;
 };

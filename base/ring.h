@@ -1,0 +1,73 @@
+// Ring: a FIFO sequence with indexed access, in one power-of-two buffer that
+// only grows.
+//
+// For the simulator's and the loop's queues that are pushed at the back and
+// popped at the front millions of times: std::deque allocates and frees a
+// block every few elements as the sequence moves through memory, and that
+// showed in their profiles. A popped slot is reset to T() at once (unless T
+// is trivially destructible), so what it held is released then, not when
+// the slot is reused.
+//
+// Threading: not thread-safe; one thread at a time.
+#ifndef TWINLOOP_BASE_RING_H_
+#define TWINLOOP_BASE_RING_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/base/internal/raw_logging.h"
+
+namespace base {
+
+template <typename T>
+class Ring {
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  // The i-th element from the front; i < size().
+  T& operator[](size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+  const T& operator[](size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+  T& front() { return (*this)[0]; }
+  const T& front() const { return (*this)[0]; }
+  T& back() { return (*this)[size_ - 1]; }
+  const T& back() const { return (*this)[size_ - 1]; }
+
+  // Appends a T() and returns it. References into the ring are invalidated
+  // when it grows.
+  T& emplace_back() {
+    if (size_ == slots_.size()) Grow();
+    return (*this)[size_++];
+  }
+  void push_back(T value) { emplace_back() = std::move(value); }
+
+  void pop_front() {
+    ABSL_RAW_CHECK(size_ != 0, "Ring::pop_front on an empty ring");
+    if constexpr (!std::is_trivially_destructible_v<T>) front() = T();
+    head_ = (head_ + 1) & (slots_.size() - 1);
+    --size_;
+  }
+
+  void clear() {
+    while (size_ != 0) pop_front();
+  }
+
+ private:
+  void Grow() {
+    std::vector<T> bigger(std::max<size_t>(16, 2 * slots_.size()));
+    for (size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
+    slots_.swap(bigger);
+    head_ = 0;
+  }
+
+  std::vector<T> slots_;  // empty, or a power of two long
+  size_t head_ = 0;       // the front's index in slots_
+  size_t size_ = 0;
+};
+
+}  // namespace base
+
+#endif  // TWINLOOP_BASE_RING_H_
