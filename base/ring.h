@@ -40,7 +40,10 @@ class Ring {
   // when it grows.
   T& emplace_back() {
     if (size_ == slots_.size()) Grow();
-    return (*this)[size_++];
+    T& slot = (*this)[size_++];
+    // A trivially destructible element was left as it was when popped.
+    if constexpr (std::is_trivially_destructible_v<T>) slot = T();
+    return slot;
   }
   void push_back(T value) { emplace_back() = std::move(value); }
 

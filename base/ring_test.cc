@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ TEST(RingTest, APoppedElementIsReleasedAtOnce) {
   EXPECT_EQ(held.use_count(), 1);
   r.clear();
   EXPECT_TRUE(r.empty());
+}
+
+TEST(RingTest, ASlotReusedAfterAWrapStartsEmpty) {
+  Ring<std::optional<int>> r;  // trivially destructible: pops leave the bytes
+  for (int i = 0; i < 16; ++i) r.push_back(i);
+  for (int i = 0; i < 16; ++i) r.pop_front();
+  for (int i = 0; i < 16; ++i) EXPECT_FALSE(r.emplace_back().has_value()) << i;
 }
 
 // Against std::deque: any mix of pushes and pops leaves the same sequence.

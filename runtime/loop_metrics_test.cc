@@ -1,4 +1,5 @@
 // Loop::Metrics on the simulated platform, where every number is exact.
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -108,6 +109,29 @@ TEST(LoopMetricsTest, PollsThatMayNotWaitCountNoIdleTime) {
   // stopped it and started the timer, so the tenth poll waited 40 ms.
   EXPECT_EQ(m.idle, 40 * kMs);
   EXPECT_EQ(m.elapsed, 49 * kMs);
+}
+
+// A poll that may not wait and finds nothing leaves the loop time (libuv's
+// uv__io_poll returns before epoll, without a time update, when nothing is
+// watched): a setImmediate chain reads the clock once per iteration, at its
+// start. Each empty poll here costs 1 ms, so the check phase runs 1 ms after
+// the loop time it sees.
+TEST(LoopMetricsTest, AnEmptyPollThatMayNotWaitLeavesTheLoopTime) {
+  auto sim = std::move(platform_sim::SimulatedPlatform::Create(
+                           {.cores = 1, .pool_size = 4, .idle_poll_cost = kMs})
+                           .value());
+  Loop loop(sim.get());
+  std::vector<int64_t> seen_ms;
+  std::function<void()> next = [&] {
+    seen_ms.push_back(loop.NowMs().value());
+    if (seen_ms.size() < 3) {
+      ASSERT_TRUE(loop.SetImmediate(next).ok());
+    }
+  };
+  ASSERT_TRUE(loop.RunScript([&] { ASSERT_TRUE(loop.SetImmediate(next).ok()); }).ok());
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_EQ(seen_ms, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(sim->Now(), base::Instant::Epoch() + 3 * kMs);
 }
 
 TEST(LoopMetricsTest, UtilizationIsActiveOverElapsedAsNodeComputesIt) {

@@ -102,7 +102,13 @@ void Loop::PollPhase(int64_t timeout_ms) {
     const Instant poll_start = last_read_;
     const absl::Status s = platform_->Poll(
         timeout_ms < 0 ? platform::kWaitForever : Duration::Millis(timeout_ms), &polled_);
-    UpdateTime();  // uv__io_poll updates the loop time when the wait ends
+    // uv__io_poll updates the loop time when epoll returns. A poll that
+    // could not wait and found nothing leaves it, as libuv's does when
+    // nothing is watched (it returns before epoll): the loop reads the
+    // clock at the next iteration's start anyway, and JavaScript never sees
+    // the loop time without a fresh read (Node's GetNow updates it). That
+    // halves the clock reads of a setImmediate chain or an idle handle.
+    if (may_wait || !polled_.empty()) UpdateTime();
     // Node's idle time (uv_metrics_idle_time): the time spent in the wait,
     // between the two reads uv__io_poll makes anyway. libuv stamps the
     // provider's entry only for a poll that may wait (timeout != 0).
