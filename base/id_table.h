@@ -54,7 +54,7 @@ class IdTable {
   uint64_t Emplace(Args&&... args) {
     if (window_.size() >= kMinWindow && window_.size() > 2 * in_window_) Compact();
     const uint64_t id = next_id();
-    PushBack().emplace(std::forward<Args>(args)...);
+    BuildAtBack(std::forward<Args>(args)...);
     ++in_window_;
     return id;
   }
@@ -154,6 +154,20 @@ class IdTable {
   std::optional<T>& At(size_t i) { return window_[i]; }
   const std::optional<T>& At(size_t i) const { return window_[i]; }
 
+  // Extends the window by one slot holding a value built from `args`; if
+  // building throws, the window is as it was (its front stays live). The
+  // arguments must not refer into the table: the ring may move as it grows.
+  template <typename... Args>
+  void BuildAtBack(Args&&... args) {
+    std::optional<T>& slot = PushBack();
+    try {
+      slot.emplace(std::forward<Args>(args)...);
+    } catch (...) {
+      window_.pop_back();
+      throw;
+    }
+  }
+
   // Extends the window by one empty slot and returns it.
   std::optional<T>& PushBack() { return window_.emplace_back(); }
 
@@ -162,7 +176,7 @@ class IdTable {
     ++base_;
   }
 
-  // Drops freed slots from the window's front: it starts at a live request.
+  // Drops freed slots from the window's front: it starts at a live value.
   void TrimFront() {
     while (!window_.empty() && !At(0)) PopFront();
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -92,20 +93,23 @@ TEST(IdTableTest, PutKeepsTheCallersIdsAndLeavesTheGapsEmpty) {
 
 // Against a std::map: any mix of adds, skips, puts and takes (in any order) finds
 // exactly what the map holds, lists the same ids in order, and after each
-// add keeps the window within twice the live requests plus a constant.
-RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMap, ()) {
-  IdTable<int> t;
-  std::map<uint64_t, int> model;
+// add keeps the window within twice the live values plus a constant.
+// `value` makes a V from a number: an int, or a string long enough to live
+// on the heap (so moved-from and reset slots are exercised, not just
+// trivially destructible ones).
+template <typename V>
+void CheckAgainstAMap(V (*value)(uint64_t)) {
+  IdTable<V> t;
+  std::map<uint64_t, V> model;
   uint64_t next = 1;
   const auto ops = *rc::gen::container<std::vector<std::pair<int, uint64_t>>>(
       rc::gen::pair(rc::gen::inRange(0, 10), rc::gen::inRange<uint64_t>(0, 1000)));
   for (const auto& [kind, pick] : ops) {
     if (kind < 5) {
-      const int v = static_cast<int>(pick);
-      RC_ASSERT(t.Add(v) == next);
-      model[next++] = v;
+      RC_ASSERT(t.Add(value(pick)) == next);
+      model.emplace(next++, value(pick));
       // Adding is where the window is kept in check.
-      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<int>::kMinWindow);
+      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
     } else if (kind == 5) {
       RC_ASSERT(t.Skip() == next++);
     } else if (kind == 6) {
@@ -113,16 +117,16 @@ RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMap, ()) {
       // than the window, or an earlier id that is not live.
       const uint64_t id = pick % 3 != 0 ? next + pick % 200 : 1 + pick % next;
       if (model.count(id) != 0) continue;
-      t.Put(id, static_cast<int>(pick));
-      model[id] = static_cast<int>(pick);
+      t.Put(id, value(pick));
+      model.emplace(id, value(pick));
       next = std::max(next, id + 1);
       RC_ASSERT(t.next_id() == next);
-      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<int>::kMinWindow);
+      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
     } else {
       // Take an id near the range in use (live, taken, or never given).
       const uint64_t id = next == 1 ? 1 : 1 + pick % (next + 2);
       auto it = model.find(id);
-      const std::optional<int> got = t.Take(id);
+      const std::optional<V> got = t.Take(id);
       if (it == model.end()) {
         RC_ASSERT(!got.has_value());
       } else {
@@ -139,6 +143,35 @@ RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMap, ()) {
     RC_ASSERT(*t.Find(id) == v);
   }
   RC_ASSERT(t.Ids() == ids);
+}
+
+RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMap, ()) {
+  CheckAgainstAMap<int>([](uint64_t n) { return static_cast<int>(n); });
+}
+
+RC_GTEST_PROP(IdTableProperty, BehavesAsAnOrderedMapWithHeapValues, ()) {
+  CheckAgainstAMap<std::string>(
+      [](uint64_t n) { return std::string(40, 'x') + std::to_string(n); });
+}
+
+// A value whose construction throws leaves the table as it was.
+TEST(IdTableTest, AThrowingConstructorLeavesNothingBehind) {
+  struct Fussy {
+    explicit Fussy(int v) : v(v) {
+      if (v < 0) throw std::invalid_argument("negative");
+    }
+    int v;
+  };
+  IdTable<Fussy> t;
+  EXPECT_THROW(t.Emplace(-1), std::invalid_argument);
+  EXPECT_EQ(t.window_size(), 0u);
+  EXPECT_EQ(t.next_id(), 1u);
+  EXPECT_EQ(t.Emplace(5), 1u);
+  EXPECT_THROW(t.Emplace(-2), std::invalid_argument);
+  EXPECT_EQ(t.window_size(), 1u);
+  EXPECT_EQ(t.Emplace(6), 2u);
+  ASSERT_NE(t.Find(2), nullptr);
+  EXPECT_EQ(t.Find(2)->v, 6);
 }
 
 }  // namespace

@@ -54,6 +54,13 @@ class Ring {
     --size_;
   }
 
+  // Removes the last element (an emplace_back undone).
+  void pop_back() {
+    ABSL_RAW_CHECK(size_ != 0, "Ring::pop_back on an empty ring");
+    if constexpr (!std::is_trivially_destructible_v<T>) back() = T();
+    --size_;
+  }
+
   void clear() {
     while (size_ != 0) pop_front();
   }

@@ -60,6 +60,11 @@ struct Segment {
   Duration duration;
 };
 
+// Most work has one or two segments: they live inline, so a submission
+// allocates nothing for them (a vector per task showed in the simulator's
+// profile).
+using Segments = absl::InlinedVector<Segment, 2>;
+
 // Work for the thread pool: a cost profile and an optional body that runs on
 // the pool thread once the segments are done.
 //
@@ -68,10 +73,6 @@ struct Segment {
 // (pool_size + 1) / 2 threads at once, so it never starves fs work
 // (nodejs/node#8436). Slow work that would pass that cap waits, in its own
 // FIFO order, while other work behind it may start.
-// Most work has one or two segments: they live inline, so a submission
-// allocates nothing for them (a vector per task showed in the simulator's
-// profile).
-using Segments = absl::InlinedVector<Segment, 2>;
 
 struct PoolWork {
   enum class Kind { kCpu, kFastIo, kSlowIo };

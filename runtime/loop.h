@@ -277,7 +277,9 @@ class Loop : private TimerHost {
   absl::StatusOr<bool> Run(RunMode mode = RunMode::kDefault);
   absl::Status Stop();
   absl::StatusOr<bool> Alive() const;
-  // Loop time in whole milliseconds (uv_now); updated as libuv does.
+  // Loop time in whole milliseconds (uv_now); updated as libuv does. After
+  // a poll that could not wait and found nothing it is the time from before
+  // that poll (SEMANTICS.md, rule 6).
   absl::StatusOr<int64_t> NowMs() const;
   // Platform time, read now (like process.hrtime).
   absl::StatusOr<Instant> HrTime();

@@ -105,7 +105,7 @@ void Loop::PollPhase(int64_t timeout_ms) {
     // uv__io_poll updates the loop time when epoll returns. A poll that
     // could not wait and found nothing leaves it, as libuv's does when
     // nothing is watched (it returns before epoll): the loop reads the
-    // clock at the next iteration's start anyway, and JavaScript never sees
+    // clock before this iteration's timers phase anyway, and JavaScript never sees
     // the loop time without a fresh read (Node's GetNow updates it). That
     // halves the clock reads of a setImmediate chain or an idle handle.
     if (may_wait || !polled_.empty()) UpdateTime();

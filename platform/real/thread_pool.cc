@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <thread>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -20,17 +21,32 @@ int64_t ThreadCpuNanos() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-// Takes `mu`, spinning briefly before sleeping in the kernel, as glibc's
-// adaptive mutexes and absl::Mutex do. The pool's critical sections are a
-// queue push or pop: a contended lock is usually free again within a few
-// hundred nanoseconds, and a futex sleep and wakeup cost microseconds. A
-// batch of submits against busy workers slept in the kernel on most locks.
+// A spin-wait hint to the processor.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Takes `mu`, spinning briefly before sleeping in the kernel, like glibc's
+// PTHREAD_MUTEX_ADAPTIVE_NP and absl::Mutex (std::mutex does not spin). The
+// pool's critical sections are a queue push or pop: a contended lock is
+// usually free again within a few hundred nanoseconds, and a futex sleep
+// and wakeup cost microseconds. A batch of submits against busy workers
+// slept in the kernel on most locks. The spin is short (63 pause hints, a
+// microsecond or two), so a preempted holder costs little.
 std::unique_lock<std::mutex> LockSpinning(std::mutex& mu) {
   // Backing off between attempts: each try_lock writes the lock's cache
   // line, and trying in a tight loop slowed its holder.
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 7; ++i) {
     if (mu.try_lock()) return std::unique_lock<std::mutex>(mu, std::adopt_lock);
-    for (int j = 0; j < (1 << std::min(i, 6)); ++j) __builtin_ia32_pause();
+    if (i < 6) {
+      for (int j = 0; j < (1 << i); ++j) CpuRelax();
+    }
   }
   return std::unique_lock<std::mutex>(mu);
 }

@@ -12,6 +12,7 @@ SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_
     : events_(events), cores_(cores), on_fault_(std::move(on_fault)), last_update_(events->Now()) {}
 
 absl::Status SimulatedCpu::Start(Duration work, Client* client, uint64_t tag) {
+  ABSL_RAW_CHECK(client != nullptr, "SimulatedCpu::Start without a client");
   Settle();
   jobs_.push_back({std::max<int64_t>(work.nanos(), 0), client, tag});
   absl::Status s = Reschedule();

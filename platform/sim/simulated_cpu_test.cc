@@ -67,6 +67,35 @@ TEST(SimulatedCpuTest, ShareChangesWhenAJobLeaves) {
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{1, Ms(15)}, {0, Ms(45)}, {2, Ms(45)}}));
 }
 
+// A client may start its next job from OnCpuDone (the pool's segments do),
+// and clients are told apart: each hears only of its own jobs.
+TEST(SimulatedCpuTest, AClientMayStartWorkWhenToldAndEachHearsOfItsOwn) {
+  struct Chain : SimulatedCpu::Client {
+    void OnCpuDone(uint64_t tag) override {
+      done.push_back({tag, clock->Now().nanos()});
+      if (tag < 3) {
+        ASSERT_TRUE(cpu->Start(Duration::Millis(10), this, tag + 1).ok());
+      }
+    }
+    SimulatedCpu* cpu = nullptr;
+    fakeclock::VirtualClock* clock = nullptr;
+    std::vector<Fixture::Done> done;
+  };
+  Fixture f;
+  SimulatedCpu cpu(&f.events, 1, f.on_fault());
+  Chain chain;
+  chain.cpu = &cpu;
+  chain.clock = &f.clock;
+  ASSERT_TRUE(cpu.Start(Duration::Millis(10), &chain, 1).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Millis(15), &f, 7).ok());
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  // One core, shared: the chain's first job and f's end 20 ms and 30 ms in
+  // (both at half speed until 20 ms); the chain's second job shares the
+  // core with f's last 5 ms, then runs alone.
+  EXPECT_EQ(chain.done, (std::vector<Fixture::Done>{{1, Ms(20)}, {2, Ms(35)}, {3, Ms(45)}}));
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{7, Ms(30)}}));
+}
+
 TEST(SimulatedCpuTest, RoundsCompletionUpToWholeNanoseconds) {
   // 3 jobs of 1 ns on 2 cores need 1.5 ns: they finish at 2 ns, never early.
   Fixture f;

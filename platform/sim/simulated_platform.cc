@@ -264,16 +264,15 @@ void SimulatedPlatform::Trace(platform::TraceEventKind event, uint64_t token) {
 absl::StatusOr<base::Instant> SimulatedPlatform::ConsumeCpu(base::Duration duration) {
   if (!fault_.ok()) return fault_;
   if (duration <= base::Duration::Zero()) return clock_.Now();
-  loop_cpu_.waiting++;
-  loop_cpu_.done = false;
-  absl::Status started = cpu_.Start(duration, &loop_cpu_, loop_cpu_.waiting);
+  const uint64_t tag = ++loop_cpu_.last_tag;
+  absl::Status started = cpu_.Start(duration, &loop_cpu_, tag);
   if (!started.ok()) {
     return fakeclock::TimeLimitError(
         absl::StrCat("the loop thread's CPU work of ", duration.nanos(), " ns"));
   }
   // Time passes while the loop thread computes: pool work progresses and
   // completions pile up for the next poll.
-  while (!loop_cpu_.done && fault_.ok() && events_.RunNext()) {
+  while (!loop_cpu_.TakeFinished(tag) && fault_.ok() && events_.RunNext()) {
   }
   if (!fault_.ok()) return fault_;
   return clock_.Now();

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "base/id_table.h"
 #include "fakeclock/event_queue.h"
@@ -133,12 +134,24 @@ class SimulatedPlatform : public platform::Platform {
     std::atomic<bool> woken_{false};
   };
 
-  // The loop thread's CPU work (ConsumeCpu): each call waits for its own
-  // tag, so a job left behind by a call that unwound cannot end a later one.
+  // The loop thread's CPU work (ConsumeCpu). Each call waits for its own
+  // tag: calls may nest (a pool body runs on the loop's thread in the
+  // simulator, from an event ConsumeCpu runs), and a job left behind by a
+  // call that unwound cannot end a later one (its tag stays in `finished`).
   struct LoopThreadCpu : SimulatedCpu::Client {
-    void OnCpuDone(uint64_t tag) override { done = done || tag == waiting; }
-    uint64_t waiting = 0;
-    bool done = false;
+    void OnCpuDone(uint64_t tag) override { finished.push_back(tag); }
+    // Whether `tag`'s job is done; forgets it if so.
+    bool TakeFinished(uint64_t tag) {
+      for (auto it = finished.begin(); it != finished.end(); ++it) {
+        if (*it == tag) {
+          finished.erase(it);
+          return true;
+        }
+      }
+      return false;
+    }
+    uint64_t last_tag = 0;
+    absl::InlinedVector<uint64_t, 2> finished;
   };
   LoopThreadCpu loop_cpu_;
 
@@ -147,6 +160,9 @@ class SimulatedPlatform : public platform::Platform {
   // Round trips in flight, by token, for Cancel. An IdTable: tokens come in
   // increasing order and round trips of one latency end in that order (a
   // hash map's insert and erase showed in the virtual hour's profile).
+  // Tokens are shared with pool, fs and TCP work, so the window has gaps;
+  // where round trips are sparse among those, most of them live in the
+  // table's side map, a hash map again.
   base::IdTable<fakeclock::EventId> network_;
   absl::Status fault_;
   base::Instant spin_instant_ = base::Instant::Max();  // instant of the last empty poll(0)

@@ -86,6 +86,24 @@ TEST(SimulatedPlatformTest, SameInstantCompletionsArriveInTokenOrder) {
   EXPECT_EQ(out[1].token, 4u);
 }
 
+// In the simulator a pool body runs on the loop's thread, from an event
+// that ConsumeCpu runs, so ConsumeCpu may nest. Two cores: the outer call's
+// 10 ms and a 1 ms pool hash run side by side; at 1 ms the body computes
+// 5 ms more (nested), beside the outer job, and returns at 6 ms; the outer
+// call still ends at 10 ms, not when the nested one did.
+TEST(SimulatedPlatformTest, NestedLoopCpuEachWaitsForItsOwnWork) {
+  auto p = Make({.cores = 2});
+  Instant nested_end;
+  p->SubmitWork(1, {{{Segment::Kind::kCpu, Ms(1)}},
+                    [&] { nested_end = p->ConsumeCpu(Ms(5)).value(); }});
+  EXPECT_EQ(p->ConsumeCpu(Ms(10)).value(), AtMs(10));
+  EXPECT_EQ(nested_end, AtMs(6));
+  std::vector<Completion> out;
+  ASSERT_TRUE(p->Poll(Duration::Zero(), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].time, AtMs(6));
+}
+
 TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
   // One core: the loop computes 10 ms while a 10 ms pool hash runs. They
   // share the core, so both take 20 ms.

@@ -1,10 +1,13 @@
 #include "platform/sim/simulated_pool.h"
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
 
 namespace platform_sim {
 namespace {
@@ -42,6 +45,26 @@ struct Fixture {
 
 platform::PoolWork Cpu(int64_t ms) { return {{{Segment::Kind::kCpu, Duration::Millis(ms)}}, nullptr}; }
 platform::PoolWork Wait(int64_t ms) { return {{{Segment::Kind::kWait, Duration::Millis(ms)}}, nullptr}; }
+
+// A task on a thread other than the first runs CPU, wait and CPU segments
+// in turn: each CPU segment's end names its thread and the next segment.
+TEST(SimulatedPoolTest, SegmentsContinueOnTheirOwnThread) {
+  Fixture f(2, 2);
+  f.pool.Submit(0, Cpu(30));
+  f.pool.Submit(1, {{{Segment::Kind::kCpu, Duration::Millis(10)},
+                     {Segment::Kind::kWait, Duration::Millis(5)},
+                     {Segment::Kind::kCpu, Duration::Millis(10)}},
+                    nullptr});
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{1, Ms(25), absl::StatusCode::kOk},
+                                                {0, Ms(30), absl::StatusCode::kOk}}));
+  // Task 1 started and finished on pool thread 1.
+  std::vector<std::string> on_thread_1;
+  for (const platform::TraceEvent& e : f.trace.events()) {
+    if (e.thread == "pool-1") on_thread_1.push_back(absl::StrCat(e.id));
+  }
+  EXPECT_EQ(on_thread_1, (std::vector<std::string>{"1", "1"}));
+}
 
 TEST(SimulatedPoolTest, SixHashesOnFourThreadsAndTwoCores) {
   Fixture f(2, 4);
