@@ -181,29 +181,25 @@ class IdTable {
     while (!window_.empty() && !At(0)) PopFront();
   }
 
+  // Drops the window's first slot, moving its value (if any) to the side map.
+  void SpillFront() {
+    std::optional<T>& front = At(0);
+    if (front) {
+      side_.emplace(base_, std::move(*front));
+      --in_window_;
+    }
+    PopFront();
+  }
+
   // Moves every live value to the side map and empties the window.
   void SpillAll() {
-    while (!window_.empty()) {
-      std::optional<T>& front = At(0);
-      if (front) {
-        side_.emplace(base_, std::move(*front));
-        --in_window_;
-      }
-      PopFront();
-    }
+    while (!window_.empty()) SpillFront();
   }
 
   // Moves the oldest live values out until the window is at most twice
   // the values still in it.
   void Compact() {
-    while (window_.size() > kMinWindow / 2 && window_.size() > 2 * in_window_) {
-      std::optional<T>& front = At(0);
-      if (front) {
-        side_.emplace(base_, std::move(*front));
-        --in_window_;
-      }
-      PopFront();
-    }
+    while (window_.size() > kMinWindow / 2 && window_.size() > 2 * in_window_) SpillFront();
     TrimFront();
     ABSL_RAW_CHECK(window_.size() <= 2 * in_window_ + kMinWindow, "the window did not shrink");
   }

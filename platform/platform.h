@@ -73,7 +73,6 @@ using Segments = absl::InlinedVector<Segment, 2>;
 // (pool_size + 1) / 2 threads at once, so it never starves fs work
 // (nodejs/node#8436). Slow work that would pass that cap waits, in its own
 // FIFO order, while other work behind it may start.
-
 struct PoolWork {
   enum class Kind { kCpu, kFastIo, kSlowIo };
   Segments segments;

@@ -134,7 +134,7 @@ void Loop::DrainTasks() {
   const TaskQueues::DrainResult r = tasks_.Drain(
       [this](TaskQueues::Queue q, TaskQueues::Task& t) {
         ++counters_.tasks[static_cast<int>(q)];
-        return Invoke(QueueName(q), -1, [&t] { t(); });
+        return Invoke(QueueName(q), -1, t);
       },
       options_.max_tasks_per_drain);
   if (r == TaskQueues::DrainResult::kLimit) {
@@ -183,7 +183,7 @@ bool Loop::RunTimerCallback(Timeout& timer, Callback& callback) {
   histograms_->timer_lag.Record(
       last_read_ - Instant::FromNanos((timer.start_ms() + timer.duration_ms()) * 1'000'000));
   if (tracing()) Trace(platform::TraceEventKind::kTimerFire, kind, static_cast<int64_t>(timer.id()));
-  return Invoke(kind, static_cast<int64_t>(timer.id()), [&callback] { callback(); });
+  return Invoke(kind, static_cast<int64_t>(timer.id()), callback);
 }
 
 bool Loop::RunNextTicks() {
@@ -241,7 +241,7 @@ void Loop::CheckImmediates() {
     return;
   }
   immediates_.Process([this](uint64_t id, Callback& cb) {
-    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(id), [&cb] { cb(); });
+    return RunMacrotask(Phase::kCheck, "immediate", static_cast<int64_t>(id), cb);
   });
   if (immediates_.ref_count() == 0) ToggleImmediateRef(false);
   if (options_.max_immediate_chain != 0 && immediates_.count() > 0 && error_.ok()) {
@@ -292,7 +292,7 @@ absl::Status Loop::RunScript(Callback main) {
     running_ = false;
     stop_ = false;
   };
-  RunMacrotask(Phase::kMain, "main", -1, [&main] { main(); });
+  RunMacrotask(Phase::kMain, "main", -1, main);
   return std::exchange(error_, absl::OkStatus());
 }
 

@@ -52,12 +52,12 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/id_table.h"
 #include "base/time_units.h"
 #include "platform/platform.h"
 #include "runtime/immediate_queue.h"
 #include "runtime/latency_histogram.h"
 #include "runtime/loop_metrics.h"
-#include "base/id_table.h"
 #include "runtime/task_queues.h"
 #include "runtime/timer_lists.h"
 
@@ -385,11 +385,19 @@ class Loop : private TimerHost {
   // Runs one macrotask callback, then drains nextTicks and microtasks.
   // Returns false if the loop has failed.
   bool RunMacrotask(Phase phase, const char* kind, int64_t id, absl::FunctionRef<void()> cb);
+  // The same for a callback the loop holds (an AnyInvocable, which is not
+  // callable as const, so FunctionRef cannot take it directly).
+  bool RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb) {
+    return RunMacrotask(phase, kind, id, absl::FunctionRef<void()>([&cb] { cb(); }));
+  }
   void DrainTasks();
   // A FunctionRef: the closures built for one call (a completion's, a
   // request's) stay on the stack; an AnyInvocable of three pointers was a
   // heap allocation per completion in the simulator's profile.
   bool Invoke(const char* kind, int64_t id, absl::FunctionRef<void()> cb);
+  bool Invoke(const char* kind, int64_t id, Callback& cb) {
+    return Invoke(kind, id, absl::FunctionRef<void()>([&cb] { cb(); }));
+  }
   void Fail(absl::Status status);
   // Records a loop event, stamped with the time the loop last read (a trace
   // never reads the clock). Callers on hot paths test tracing() first so

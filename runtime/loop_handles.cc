@@ -175,7 +175,7 @@ void Loop::RunWatchers(HandleType type, Phase phase) {
       continue;
     }
     Callback cb = std::move(h->cb);
-    RunMacrotask(phase, HandleKind(type), static_cast<int64_t>(h->id), [&cb] { cb(); });
+    RunMacrotask(phase, HandleKind(type), static_cast<int64_t>(h->id), cb);
     if (!h->cb) h->cb = std::move(cb);  // unless the callback restarted it
   }
   for (Handle* h : queue) h->in = &list;
@@ -192,8 +192,7 @@ void Loop::RunClosing() {
     auto node = handles_.extract(h->id);
     std::unique_ptr<Handle> owned = std::move(node.mapped());
     if (owned->close_cb) {
-      Callback& close_cb = owned->close_cb;
-      RunMacrotask(Phase::kClose, "close", static_cast<int64_t>(owned->id), [&close_cb] { close_cb(); });
+      RunMacrotask(Phase::kClose, "close", static_cast<int64_t>(owned->id), owned->close_cb);
     }
     if (!error_.ok()) break;
   }

@@ -551,7 +551,7 @@ void Loop::FinishAllSockets() {
         if (on_close) on_close();
       };
     }
-    RunMacrotask(Phase::kShutdown, "tcp", static_cast<int64_t>(id), [&cb] { cb(); });
+    RunMacrotask(Phase::kShutdown, "tcp", static_cast<int64_t>(id), cb);
     if (!error_.ok()) return;
   }
 }

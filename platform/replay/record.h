@@ -75,7 +75,7 @@ struct Input {
   base::Duration duration;                     // kPoll (timeout), kNetwork, kCpu
   uint64_t token = 0;                          // kSubmit, kNetwork, kCancel, kIo, kNet
   platform::PoolWork::Kind work_kind = platform::PoolWork::Kind::kCpu;  // kSubmit
-  platform::Segments segments;     // kSubmit
+  platform::Segments segments;                 // kSubmit
   std::vector<platform::Completion> completions;  // kPoll
   absl::Status status;                         // kCancel, kCpu
   platform::PoolStats stats;                   // kPoolStats

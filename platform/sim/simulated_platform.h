@@ -27,6 +27,7 @@
 #ifndef TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
 #define TWINLOOP_PLATFORM_SIM_SIMULATED_PLATFORM_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -142,13 +143,10 @@ class SimulatedPlatform : public platform::Platform {
     void OnCpuDone(uint64_t tag) override { finished.push_back(tag); }
     // Whether `tag`'s job is done; forgets it if so.
     bool TakeFinished(uint64_t tag) {
-      for (auto it = finished.begin(); it != finished.end(); ++it) {
-        if (*it == tag) {
-          finished.erase(it);
-          return true;
-        }
-      }
-      return false;
+      auto it = std::find(finished.begin(), finished.end(), tag);
+      if (it == finished.end()) return false;
+      finished.erase(it);
+      return true;
     }
     uint64_t last_tag = 0;
     absl::InlinedVector<uint64_t, 2> finished;
