@@ -119,9 +119,15 @@ class IdTable {
       std::optional<T>& slot = At(id - base_);
       if (!slot) return std::nullopt;
       std::optional<T> out(std::move(slot));
-      slot.reset();
       --in_window_;
-      TrimFront();
+      if (id == base_) {
+        // The usual case (requests end in about the order they began): the
+        // slot leaves the window with what the move left in it.
+        PopFront();
+        TrimFront();
+      } else {
+        slot.reset();
+      }
       return out;
     }
     auto it = side_.find(id);

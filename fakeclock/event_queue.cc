@@ -19,15 +19,33 @@ absl::Status EventQueue::CheckTime(Instant t) const {
   return absl::OkStatus();
 }
 
+EventId EventQueue::Add(Instant t, Slot*& slot) {
+  const uint32_t index = free_slots_.Take(slots_);
+  Slot& s = slots_[index];
+  s.serial = next_serial_++;
+  Enqueue(t, index);
+  ++size_;
+  slot = &s;
+  return EventId{s.serial, index};
+}
+
 absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Callback cb) {
   if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
-  const uint32_t slot = free_slots_.Take(slots_);
-  Slot& s = slots_[slot];
-  s.cb = std::move(cb);
-  s.serial = next_serial_++;
-  Enqueue(t, slot);
-  ++size_;
-  return EventId{s.serial, slot};
+  Slot* s;
+  const EventId id = Add(t, s);
+  s->cb = std::move(cb);
+  s->target = nullptr;
+  return id;
+}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Target* target, uint64_t tag) {
+  ABSL_RAW_CHECK(target != nullptr, "EventQueue::ScheduleAt without a target");
+  if (t < clock_->Now() || t > kMaxVirtualTime) return CheckTime(t);
+  Slot* s;
+  const EventId id = Add(t, s);
+  s->target = target;
+  s->tag = tag;
+  return id;
 }
 
 void EventQueue::Enqueue(Instant t, uint32_t slot) {
@@ -64,18 +82,26 @@ void EventQueue::TrimFifo() {
   }
 }
 
-absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Callback cb) {
+absl::Status EventQueue::CheckDelay(Duration delay) const {
   if (delay < Duration::Zero()) {
     return absl::InvalidArgumentError(
         absl::StrCat("event delay must be >= 0, got ", delay.nanos(), " ns"));
   }
-  // Saturating, so the check below cannot be fooled by a wrap; the message
-  // is only built when it is needed (this is the simulator's hot path).
+  return TimeLimitError(absl::StrCat("an event ", delay.nanos(), " ns from now"));
+}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Callback cb) {
+  // Saturating, so the check cannot be fooled by a wrap; the message is
+  // only built when it is needed (this is the simulator's hot path).
   const Instant t = clock_->Now() + delay;
-  if (t > kMaxVirtualTime) {
-    return TimeLimitError(absl::StrCat("an event ", delay.nanos(), " ns from now"));
-  }
+  if (delay < Duration::Zero() || t > kMaxVirtualTime) return CheckDelay(delay);
   return ScheduleAt(t, std::move(cb));
+}
+
+absl::StatusOr<EventId> EventQueue::ScheduleAfter(Duration delay, Target* target, uint64_t tag) {
+  const Instant t = clock_->Now() + delay;
+  if (delay < Duration::Zero() || t > kMaxVirtualTime) return CheckDelay(delay);
+  return ScheduleAt(t, target, tag);
 }
 
 EventQueue::Slot* EventQueue::Find(EventId id) {
@@ -89,7 +115,8 @@ bool EventQueue::Cancel(EventId id) {
   Dequeue(id.slot);
   --size_;
   // Destroyed last, after the lanes are whole: captured state may run code.
-  Callback dropped = ReleaseSlot(id.slot);
+  Slot& s = ReleaseSlot(id.slot);
+  if (s.target == nullptr) Callback dropped = std::move(s.cb);
   return true;
 }
 
@@ -157,13 +184,13 @@ void EventQueue::RemoveAt(size_t i) {
   }
 }
 
-EventQueue::Callback EventQueue::ReleaseSlot(uint32_t slot) {
+EventQueue::Slot& EventQueue::ReleaseSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   s.serial = 0;
   s.seq = 0;
   s.heap_pos = kNotInHeap;
   free_slots_.Put(slot);
-  return std::move(s.cb);
+  return s;
 }
 
 bool EventQueue::RunNext() {
@@ -171,10 +198,15 @@ bool EventQueue::RunNext() {
   const Entry e = Front();
   Dequeue(e.slot);
   --size_;
-  Callback cb = ReleaseSlot(e.slot);
+  Slot& s = ReleaseSlot(e.slot);
   // Cannot fail: every entry was scheduled at or after the clock's time.
   const absl::Status advanced = clock_->AdvanceTo(e.time);
   ABSL_RAW_CHECK(advanced.ok(), "an event was scheduled before now or past the time limit");
+  if (Target* target = s.target; target != nullptr) {
+    target->OnEvent(s.tag);  // the slot is free: nothing reads it after this
+    return true;
+  }
+  Callback cb = std::move(s.cb);
   cb();
   return true;
 }

@@ -47,6 +47,18 @@ class EventQueue {
  public:
   using Callback = absl::AnyInvocable<void()>;
 
+  // Hears the events scheduled for it, each by the tag it was given. For
+  // callers with many events of one kind (the CPU model's finishes, network
+  // round trips, pool waits): a target and a tag cost nothing to store, move
+  // or destroy, where a callable costs calls to its manager at each step.
+  class Target {
+   public:
+    virtual void OnEvent(uint64_t tag) = 0;
+
+   protected:
+    ~Target() = default;
+  };
+
   explicit EventQueue(VirtualClock* clock);
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
@@ -58,6 +70,10 @@ class EventQueue {
   absl::StatusOr<EventId> ScheduleAt(Instant t, Callback cb);
   // Schedules `cb` after `delay` >= 0, within kMaxVirtualTime.
   absl::StatusOr<EventId> ScheduleAfter(Duration delay, Callback cb);
+  // The same, with `target->OnEvent(tag)` as the callback. `target` must
+  // outlive the event (or cancel it).
+  absl::StatusOr<EventId> ScheduleAt(Instant t, Target* target, uint64_t tag);
+  absl::StatusOr<EventId> ScheduleAfter(Duration delay, Target* target, uint64_t tag);
 
   // Cancels a pending event. Returns false if it already ran or was cancelled.
   bool Cancel(EventId id);
@@ -93,7 +109,9 @@ class EventQueue {
     uint32_t slot;
   };
   struct Slot {
-    Callback cb;
+    Callback cb;              // unless target is set
+    Target* target = nullptr;
+    uint64_t tag = 0;
     uint64_t serial = 0;  // of the event it holds; 0 while free
     uint64_t seq = 0;     // its entry's; a FIFO entry with another is stale
     uint32_t heap_pos = kNotInHeap;  // or kInFifo
@@ -102,6 +120,10 @@ class EventQueue {
     return a.time != b.time ? a.time < b.time : a.seq < b.seq;
   }
   absl::Status CheckTime(Instant t) const;
+  absl::Status CheckDelay(Duration delay) const;
+  // Takes a free slot for an event at `t` (within the limits) and files it;
+  // the caller fills in what runs.
+  EventId Add(Instant t, Slot*& slot);
   // The earliest pending entry (size_ > 0).
   const Entry& Front() const {
     if (fifo_.empty()) return heap_.front();
@@ -121,8 +143,9 @@ class EventQueue {
   void SiftDown(size_t i, Entry e);
   // Takes the heap entry at `i` out, keeping the heap ordered.
   void RemoveAt(size_t i);
-  // Frees a slot (its event already left its lane) and returns its callback.
-  Callback ReleaseSlot(uint32_t slot);
+  // Frees a slot (its event already left its lane); its callback stays in
+  // it until the caller moves it out (the slot is not reused before then).
+  Slot& ReleaseSlot(uint32_t slot);
 
   VirtualClock* clock_;
   uint64_t next_seq_ = 0;

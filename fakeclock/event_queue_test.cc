@@ -191,6 +191,73 @@ TEST(EventQueueTest, RunNextOnEmptyQueueReturnsFalse) {
 
 // Events always run in (time, insertion) order and the clock never decreases,
 // including events that schedule further events and cancellations.
+// Hears target events as "tag@time" in `log`.
+class LoggingTarget : public EventQueue::Target {
+ public:
+  LoggingTarget(VirtualClock* clock, std::vector<std::string>* log) : clock_(clock), log_(log) {}
+  void OnEvent(uint64_t tag) override {
+    log_->push_back(std::to_string(tag) + "@" + std::to_string(clock_->Now().nanos()));
+    if (then) then(tag);
+  }
+  std::function<void(uint64_t)> then;  // runs after the entry is logged
+
+ private:
+  VirtualClock* clock_;
+  std::vector<std::string>* log_;
+};
+
+TEST(EventQueueTest, TargetEventsRunInTimeThenScheduleOrderWithCallbacks) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  std::vector<std::string> log;
+  LoggingTarget target(&clock, &log);
+  ASSERT_TRUE(q.ScheduleAt(At(20), &target, 1).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(10), [&] { log.push_back("cb@10"); }).ok());
+  ASSERT_TRUE(q.ScheduleAfter(Ns(20), &target, 2).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(20), [&] { log.push_back("cb@20"); }).ok());
+  ASSERT_TRUE(q.ScheduleAt(At(5), &target, 3).ok());
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"3@5", "cb@10", "1@20", "2@20", "cb@20"}));
+}
+
+TEST(EventQueueTest, TargetEventsCancelRescheduleAndRefuseLikeCallbacks) {
+  VirtualClock clock;
+  EventQueue q(&clock);
+  std::vector<std::string> log;
+  LoggingTarget target(&clock, &log);
+  absl::StatusOr<EventId> dropped = q.ScheduleAt(At(10), &target, 1);
+  absl::StatusOr<EventId> moved = q.ScheduleAt(At(20), &target, 2);
+  ASSERT_TRUE(q.ScheduleAt(At(30), &target, 3).ok());
+  ASSERT_TRUE(dropped.ok() && moved.ok());
+  EXPECT_TRUE(q.Cancel(*dropped));
+  EXPECT_FALSE(q.Cancel(*dropped));
+  ASSERT_TRUE(q.Reschedule(*moved, At(40)).ok());
+  EXPECT_EQ(q.ScheduleAfter(Ns(-1), &target, 4).status().message(),
+            "event delay must be >= 0, got -1 ns");
+  EXPECT_EQ(q.ScheduleAt(kMaxVirtualTime + Ns(1), &target, 5).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(q.size(), 2u);
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"3@30", "2@40"}));
+}
+
+TEST(EventQueueTest, ATargetEventMayTakeItsOwnFreedSlot) {
+  // The slot is free while the target runs: an event it schedules may land
+  // in the same slot, and must not be confused with the one running.
+  VirtualClock clock;
+  EventQueue q(&clock);
+  std::vector<std::string> log;
+  LoggingTarget target(&clock, &log);
+  target.then = [&](uint64_t tag) {
+    if (tag < 3) {
+      ASSERT_TRUE(q.ScheduleAfter(Ns(1), &target, tag + 1).ok());
+    }
+  };
+  ASSERT_TRUE(q.ScheduleAt(At(1), &target, 1).ok());
+  ASSERT_TRUE(q.RunUntilIdle().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"1@1", "2@2", "3@3"}));
+}
+
 RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases,
               ()) {
   VirtualClock clock;

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -75,20 +76,15 @@ absl::Status Loop::NotUsable(const char* method, bool creates_work) const {
   return absl::OkStatus();
 }
 
-void Loop::UpdateTime() {
-  Instant now = platform_->Now();
+Instant Loop::ClockWentBackwards(Instant now) {
   // The clock must never run backwards (libuv trusts CLOCK_MONOTONIC;
   // tokio clamps). A platform that does is clamped to the last time read,
   // and the trace says so.
-  if (now < last_read_) {
-    if (tracing()) {
-      Trace(platform::TraceEventKind::kClockBackwards, "", -1,
-            absl::StrCat((last_read_ - now).nanos()));
-    }
-    now = last_read_;
+  if (tracing()) {
+    Trace(platform::TraceEventKind::kClockBackwards, "", -1,
+          absl::StrCat((last_read_ - now).nanos()));
   }
-  last_read_ = now;
-  now_ms_ = now.millis_floor();
+  return last_read_;
 }
 
 void Loop::Trace(platform::TraceEventKind event, const char* kind, int64_t id,
@@ -117,20 +113,27 @@ bool Loop::Invoke(const char* kind, int64_t id, absl::FunctionRef<void()> cb) {
   if (tracing()) Trace(platform::TraceEventKind::kCallbackBegin, kind, id);
   try {
     cb();
-  } catch (const std::exception& e) {
-    Fail(absl::AbortedError(absl::StrCat("uncaught exception in ", kind, " callback at ",
-                                         base::ToString(last_read_), ": ", e.what())));
   } catch (...) {
-    Fail(absl::AbortedError(absl::StrCat("uncaught exception in ", kind, " callback at ",
-                                         base::ToString(last_read_),
-                                         ": (not a std::exception)")));
+    FailUncaught(kind);
   }
   if (tracing()) Trace(platform::TraceEventKind::kCallbackEnd, kind, id);
   return error_.ok();
 }
 
-void Loop::DrainTasks() {
-  if (tasks_.empty()) return;
+void Loop::FailUncaught(const char* kind) {
+  // Out of Invoke, which runs every callback: its frame stays small.
+  std::string what = "(not a std::exception)";
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  Fail(absl::AbortedError(absl::StrCat("uncaught exception in ", kind, " callback at ",
+                                       base::ToString(last_read_), ": ", what)));
+}
+
+void Loop::DrainTaskQueues() {
   const TaskQueues::DrainResult r = tasks_.Drain(
       [this](TaskQueues::Queue q, TaskQueues::Task& t) {
         ++counters_.tasks[static_cast<int>(q)];

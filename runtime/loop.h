@@ -378,7 +378,16 @@ class Loop : private TimerHost {
   int64_t BackendTimeoutMs() const;
   // What keeps Close from closing, or empty.
   std::string Busy() const;
-  void UpdateTime();
+  // Inline, with the rare clamp out of line: the loop reads the clock up to
+  // five times an iteration, and the clamp's trace made this a heavy call.
+  void UpdateTime() {
+    Instant now = platform_->Now();
+    if (now < last_read_) [[unlikely]] now = ClockWentBackwards(now);
+    last_read_ = now;
+    now_ms_ = now.millis_floor();
+  }
+  // Returns the time to use instead of `now`, earlier than the last read.
+  Instant ClockWentBackwards(Instant now);
   void RunTimersPhase();
   void RunNodeTimers();  // Node's RunTimers (src/env.cc)
   void CheckImmediates();  // Node's CheckImmediate
@@ -390,7 +399,11 @@ class Loop : private TimerHost {
   bool RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb) {
     return RunMacrotask(phase, kind, id, absl::FunctionRef<void()>([&cb] { cb(); }));
   }
-  void DrainTasks();
+  // The test inline: most macrotasks queue no task.
+  void DrainTasks() {
+    if (!tasks_.empty()) DrainTaskQueues();
+  }
+  void DrainTaskQueues();
   // A FunctionRef: the closures built for one call (a completion's, a
   // request's) stay on the stack; an AnyInvocable of three pointers was a
   // heap allocation per completion in the simulator's profile.
@@ -398,6 +411,8 @@ class Loop : private TimerHost {
   bool Invoke(const char* kind, int64_t id, Callback& cb) {
     return Invoke(kind, id, absl::FunctionRef<void()>([&cb] { cb(); }));
   }
+  // Fails the loop with the exception being handled (call from a catch).
+  void FailUncaught(const char* kind);
   void Fail(absl::Status status);
   // Records a loop event, stamped with the time the loop last read (a trace
   // never reads the clock). Callers on hot paths test tracing() first so
@@ -417,10 +432,29 @@ class Loop : private TimerHost {
 
   // --- loop_handles.cc: the handle registry (libuv's loop-watcher.c).
   absl::StatusOr<Handle*> FindHandle(HandleId id, const char* method);
-  std::list<Handle*>& ListFor(HandleType type);
+  std::list<Handle*>& ListFor(HandleType type) {
+    switch (type) {
+      case HandleType::kIdle: return idle_;
+      case HandleType::kPrepare: return prepare_;
+      case HandleType::kCheck: return check_;
+    }
+    return idle_;
+  }
   void StartWatcher(Handle* h);
   void StopWatcher(Handle* h);
-  void RunWatchers(HandleType type, Phase phase);
+  // uv__run_idle/prepare/check. Inline for the common cases: no handle, or
+  // Node's own check or idle handle alone (run in place: it is already back
+  // in its list, and handles it starts wait a turn).
+  void RunWatchers(HandleType type, Phase phase) {
+    std::list<Handle*>& list = ListFor(type);
+    if (list.empty()) return;
+    if (list.size() == 1 && list.front()->internal) {
+      list.front()->cb();
+      return;
+    }
+    RunWatcherList(list, type, phase);
+  }
+  void RunWatcherList(std::list<Handle*>& list, HandleType type, Phase phase);
   void RunClosing();
   void CloseAllHandles();
 

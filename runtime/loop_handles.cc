@@ -20,15 +20,6 @@ const char* HandleKind(HandleType t) {
 
 }  // namespace
 
-std::list<Loop::Handle*>& Loop::ListFor(HandleType type) {
-  switch (type) {
-    case HandleType::kIdle: return idle_;
-    case HandleType::kPrepare: return prepare_;
-    case HandleType::kCheck: return check_;
-  }
-  return idle_;
-}
-
 void Loop::StartWatcher(Handle* h) {
   if (h->active) return;
   h->active = true;
@@ -152,17 +143,9 @@ void Loop::CloseAllHandles() {
   }
 }
 
-void Loop::RunWatchers(HandleType type, Phase phase) {
+void Loop::RunWatcherList(std::list<Handle*>& list, HandleType type, Phase phase) {
   // uv__run_idle/prepare/check: move the list aside; each handle goes back
   // before its callback runs, so handles started meanwhile wait a turn.
-  std::list<Handle*>& list = ListFor(type);
-  if (list.empty()) return;
-  if (list.size() == 1 && list.front()->internal) {
-    // Node's own check or idle handle, alone: the common case, run in place.
-    // It is already back in its list, and handles it starts wait a turn.
-    list.front()->cb();
-    return;
-  }
   std::list<Handle*> queue;
   queue.splice(queue.begin(), list);
   for (Handle* h : queue) h->in = &queue;

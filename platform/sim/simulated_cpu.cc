@@ -60,7 +60,7 @@ absl::Status SimulatedCpu::Reschedule() {
   if (finish_event_ && events_->Reschedule(*finish_event_, at).ok()) return absl::OkStatus();
   if (finish_event_) events_->Cancel(*finish_event_);
   finish_event_.reset();
-  absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAt(at, [this] { OnFinish(); });
+  absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAt(at, this, 0);
   if (!id.ok()) {
     return fakeclock::TimeLimitError(
         absl::StrCat("CPU work shared by ", jobs_.size(), " threads on ", cores_, " cores"));

@@ -32,7 +32,7 @@ namespace platform_sim {
 using base::Duration;
 using base::Instant;
 
-class SimulatedCpu {
+class SimulatedCpu : private fakeclock::EventQueue::Target {
  public:
   using OnFault = absl::AnyInvocable<void(absl::Status)>;
 
@@ -71,6 +71,8 @@ class SimulatedCpu {
   void Settle();
   // Replaces the pending finish event with one for the earliest finisher.
   absl::Status Reschedule();
+  // The finish event (the queue's Target): the earliest jobs are done.
+  void OnEvent(uint64_t) override { OnFinish(); }
   void OnFinish();
 
   fakeclock::EventQueue* events_;

@@ -229,17 +229,19 @@ void SimulatedPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
 void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
   const base::Duration latency =
       latency_.Draw(std::max(trip.nominal_latency, base::Duration::Zero()));
-  absl::StatusOr<fakeclock::EventId> id = events_.ScheduleAfter(latency, [this, token] {
-    network_.Take(token);
-    Trace(platform::TraceEventKind::kIoComplete, token);
-    Complete(token, absl::OkStatus());
-  });
+  absl::StatusOr<fakeclock::EventId> id = events_.ScheduleAfter(latency, this, token);
   if (!id.ok()) {
     Fault(fakeclock::TimeLimitError(
         absl::StrCat("network request ", token, " with a latency of ", latency.nanos(), " ns")));
     return;
   }
   network_.Put(token, *id);
+}
+
+void SimulatedPlatform::OnEvent(uint64_t token) {
+  network_.Take(token);
+  Trace(platform::TraceEventKind::kIoComplete, token);
+  Complete(token, absl::OkStatus());
 }
 
 absl::Status SimulatedPlatform::Cancel(uint64_t token) {

@@ -78,7 +78,7 @@ struct SimConfig {
 inline constexpr int kMaxCores = 1024;
 inline constexpr int kMaxPoolSize = 1024;  // libuv's MAX_THREADPOOL_SIZE
 
-class SimulatedPlatform : public platform::Platform {
+class SimulatedPlatform : public platform::Platform, private fakeclock::EventQueue::Target {
  public:
   // Fails with INVALID_ARGUMENT on an out-of-range setting.
   static absl::StatusOr<std::unique_ptr<SimulatedPlatform>> Create(SimConfig config);
@@ -108,6 +108,9 @@ class SimulatedPlatform : public platform::Platform {
   void Complete(uint64_t token, absl::Status status,
                 base::Duration queue_wait = base::Duration::Zero());
   void CompleteNet(uint64_t token, absl::Status status, int64_t value, std::string data);
+  // A network round trip's end (the event queue's Target; the tag is the
+  // request's token).
+  void OnEvent(uint64_t token) override;
   // Something could not be simulated (it would pass the virtual time
   // limit). The first fault is kept; Poll and ConsumeCpu return it from
   // then on.

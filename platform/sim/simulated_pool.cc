@@ -36,8 +36,18 @@ void SimulatedPool::Submit(uint64_t token, platform::PoolWork work, Starter star
   task.start = std::move(start);
   task.enqueued = events_->Now();
   task.queue_wait = base::Duration::Zero();
-  queue_.push_back({slot, task.work.kind});
-  Dispatch();
+  const bool eligible = task.work.kind != platform::PoolWork::Kind::kSlowIo ||
+                        slow_running_ < platform::SlowIoThreads(size());
+  if (queue_.empty() && busy_ < size() && eligible && !dispatching_) {
+    // What Dispatch would do with this task alone in the queue, without the
+    // queue: a free thread takes it at once (the lowest-numbered).
+    int thread = 0;
+    while (threads_[thread] != kIdle) ++thread;
+    StartOn(thread, slot);
+  } else {
+    queue_.push_back({slot, task.work.kind});
+    Dispatch();
+  }
   // After Dispatch: work a free thread takes at once never waited.
   max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
 }
@@ -73,20 +83,20 @@ void SimulatedPool::Dispatch() {
       auto next = platform::NextEligibleWork(queue_, slow_running_, size(),
                                              [](const Queued& q) { return q.kind; });
       if (next == queue_.end()) break;
-      StartOn(t, next);
+      const uint32_t slot = next->task;
+      if (next == queue_.begin()) {
+        queue_.pop_front();
+      } else {
+        queue_.erase(next);
+      }
+      StartOn(t, slot);
       started = true;
     }
   }
   dispatching_ = false;
 }
 
-void SimulatedPool::StartOn(int thread, std::deque<Queued>::iterator q) {
-  const uint32_t slot = q->task;
-  if (q == queue_.begin()) {
-    queue_.pop_front();
-  } else {
-    queue_.erase(q);
-  }
+void SimulatedPool::StartOn(int thread, uint32_t slot) {
   threads_[thread] = slot;
   Task& task = tasks_[slot];
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
@@ -112,22 +122,15 @@ void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
     return;
   }
   const platform::Segment& seg = segments[index];
-  const absl::Status s =
-      seg.kind == platform::Segment::Kind::kCpu
-          ? cpu_->Start(seg.duration, this, (uint64_t{thread} << 32) | (index + 1))
-          // 16 bytes of captures: the callable stays inline, with no allocation.
-          : events_->ScheduleAfter(seg.duration,
-                                   [this, thread, index] { RunSegments(thread, index + 1); })
-                .status();
+  const uint64_t next = SegmentTag(thread, index + 1);
+  const absl::Status s = seg.kind == platform::Segment::Kind::kCpu
+                             ? cpu_->Start(seg.duration, this, next)
+                             : events_->ScheduleAfter(seg.duration, this, next).status();
   if (!s.ok()) {
     on_fault_(absl::Status(s.code(), absl::StrCat("pool work ", tasks_[slot].token,
                                                   " on pool thread ", thread, ": ",
                                                   s.message())));
   }
-}
-
-void SimulatedPool::OnCpuDone(uint64_t tag) {
-  RunSegments(static_cast<uint32_t>(tag >> 32), static_cast<uint32_t>(tag));
 }
 
 void SimulatedPool::Finish(int thread) {

@@ -29,7 +29,7 @@
 
 namespace platform_sim {
 
-class SimulatedPool : private SimulatedCpu::Client {
+class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueue::Target {
  public:
   // `queue_wait`: how long the task waited for a thread (zero if cancelled).
   using OnComplete =
@@ -79,14 +79,19 @@ class SimulatedPool : private SimulatedCpu::Client {
     platform::PoolWork::Kind kind;  // what the slow-I/O cap reads
   };
   void Dispatch();
-  // Gives queued task `q` to idle thread `thread` and starts it.
-  void StartOn(int thread, std::deque<Queued>::iterator q);
+  // Gives task `slot` (out of the queue) to idle thread `thread`, starts it.
+  void StartOn(int thread, uint32_t slot);
   // Runs segments from `index`, skipping empty ones; finishes the task after
   // the last.
   void RunSegments(uint32_t thread, uint32_t index);
   void Finish(int thread);
-  // A CPU segment is done: the tag holds the thread and the next segment.
-  void OnCpuDone(uint64_t tag) override;
+  // A CPU or wait segment is done: the tag holds the thread and the next
+  // segment (SegmentTag).
+  void OnCpuDone(uint64_t tag) override { RunSegments(TagThread(tag), TagIndex(tag)); }
+  void OnEvent(uint64_t tag) override { RunSegments(TagThread(tag), TagIndex(tag)); }
+  static uint64_t SegmentTag(uint32_t thread, uint32_t next) { return uint64_t{thread} << 32 | next; }
+  static uint32_t TagThread(uint64_t tag) { return static_cast<uint32_t>(tag >> 32); }
+  static uint32_t TagIndex(uint64_t tag) { return static_cast<uint32_t>(tag); }
   // Inline test first: an untraced pool pays no call per event.
   void Trace(int thread, platform::TraceEventKind event, uint64_t token) {
     if (trace_ != nullptr) Record(thread, event, token);
