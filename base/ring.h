@@ -29,8 +29,8 @@ class Ring {
   bool empty() const { return size_ == 0; }
 
   // The i-th element from the front; i < size().
-  T& operator[](size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
-  const T& operator[](size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+  T& operator[](size_t i) { return slots_[(head_ + i) & mask_]; }
+  const T& operator[](size_t i) const { return slots_[(head_ + i) & mask_]; }
   T& front() { return (*this)[0]; }
   const T& front() const { return (*this)[0]; }
   T& back() { return (*this)[size_ - 1]; }
@@ -39,7 +39,7 @@ class Ring {
   // Appends a T() and returns it. References into the ring are invalidated
   // when it grows.
   T& emplace_back() {
-    if (size_ == slots_.size()) Grow();
+    if (size_ == capacity_) Grow();
     T& slot = (*this)[size_++];
     // A trivially destructible element was left as it was when popped.
     if constexpr (std::is_trivially_destructible_v<T>) slot = T();
@@ -50,7 +50,7 @@ class Ring {
   void pop_front() {
     ABSL_RAW_CHECK(size_ != 0, "Ring::pop_front on an empty ring");
     if constexpr (!std::is_trivially_destructible_v<T>) front() = T();
-    head_ = (head_ + 1) & (slots_.size() - 1);
+    head_ = (head_ + 1) & mask_;
     --size_;
   }
 
@@ -71,9 +71,15 @@ class Ring {
     for (size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
     slots_.swap(bigger);
     head_ = 0;
+    capacity_ = slots_.size();
+    mask_ = capacity_ - 1;
   }
 
   std::vector<T> slots_;  // empty, or a power of two long
+  // slots_.size() and that less one, kept: a vector's size is a division
+  // by the element's size, and these are read on every access.
+  size_t capacity_ = 0;
+  size_t mask_ = 0;
   size_t head_ = 0;       // the front's index in slots_
   size_t size_ = 0;
 };

@@ -220,13 +220,18 @@ absl::StatusOr<size_t> EventQueue::RunUntil(Instant t) {
   if (t > kMaxVirtualTime) {
     return TimeLimitError(absl::StrCat("running events until ", t.nanos(), " ns"));
   }
+  return RunThrough(t);
+}
+
+size_t EventQueue::RunThrough(Instant t) {
+  ABSL_RAW_CHECK(t >= clock_->Now() && t <= kMaxVirtualTime, "RunThrough out of range");
   size_t n = 0;
   while (size_ > 0 && Front().time <= t) {
     RunNext();
     ++n;
   }
   const absl::Status advanced = clock_->AdvanceTo(t);
-  ABSL_RAW_CHECK(advanced.ok(), "RunUntil's target was checked above");
+  ABSL_RAW_CHECK(advanced.ok(), "RunThrough's target was checked above");
   return n;
 }
 

@@ -96,6 +96,9 @@ class EventQueue {
   // Runs every event with time <= t, then advances the clock to t (if t is in
   // the future). Returns the number of events run.
   absl::StatusOr<size_t> RunUntil(Instant t);
+  // RunUntil for a `t` known to be valid (Now() <= t <= kMaxVirtualTime,
+  // asserted): the simulator's poll runs it twice per loop iteration.
+  size_t RunThrough(Instant t);
   // Runs events until none are left, or `max_events` ran (then an error names
   // the virtual time, so a self-rescheduling event cannot hang a test).
   absl::StatusOr<size_t> RunUntilIdle(size_t max_events = 10'000'000);
