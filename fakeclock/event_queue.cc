@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 
@@ -19,7 +20,7 @@ absl::Status EventQueue::CheckTime(Instant t) const {
   return absl::OkStatus();
 }
 
-EventId EventQueue::Add(Instant t, Slot*& slot) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline EventId EventQueue::Add(Instant t, Slot*& slot) {
   const uint32_t index = free_slots_.Take(slots_);
   Slot& s = slots_[index];
   s.serial = next_serial_++;
@@ -48,7 +49,7 @@ absl::StatusOr<EventId> EventQueue::ScheduleAt(Instant t, Target* target, uint64
   return id;
 }
 
-void EventQueue::Enqueue(Instant t, uint32_t slot) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void EventQueue::Enqueue(Instant t, uint32_t slot) {
   Slot& s = slots_[slot];
   s.seq = next_seq_++;
   if (fifo_.empty() || fifo_.back().time <= t) {
@@ -62,7 +63,7 @@ void EventQueue::Enqueue(Instant t, uint32_t slot) {
   SiftUp(heap_.size() - 1, {t, s.seq, slot});
 }
 
-void EventQueue::Dequeue(uint32_t slot) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void EventQueue::Dequeue(uint32_t slot) {
   Slot& s = slots_[slot];
   if (s.heap_pos == kInFifo) {
     s.heap_pos = kNotInHeap;
@@ -184,7 +185,7 @@ void EventQueue::RemoveAt(size_t i) {
   }
 }
 
-EventQueue::Slot& EventQueue::ReleaseSlot(uint32_t slot) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline EventQueue::Slot& EventQueue::ReleaseSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   s.serial = 0;
   s.seq = 0;
@@ -195,6 +196,11 @@ EventQueue::Slot& EventQueue::ReleaseSlot(uint32_t slot) {
 
 bool EventQueue::RunNext() {
   if (size_ == 0) return false;
+  RunFront();
+  return true;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void EventQueue::RunFront() {
   const Entry e = Front();
   Dequeue(e.slot);
   --size_;
@@ -204,11 +210,10 @@ bool EventQueue::RunNext() {
   ABSL_RAW_CHECK(advanced.ok(), "an event was scheduled before now or past the time limit");
   if (Target* target = s.target; target != nullptr) {
     target->OnEvent(s.tag);  // the slot is free: nothing reads it after this
-    return true;
+    return;
   }
   Callback cb = std::move(s.cb);
   cb();
-  return true;
 }
 
 absl::StatusOr<size_t> EventQueue::RunUntil(Instant t) {
@@ -227,7 +232,7 @@ size_t EventQueue::RunThrough(Instant t) {
   ABSL_RAW_CHECK(t >= clock_->Now() && t <= kMaxVirtualTime, "RunThrough out of range");
   size_t n = 0;
   while (size_ > 0 && Front().time <= t) {
-    RunNext();
+    RunFront();
     ++n;
   }
   const absl::Status advanced = clock_->AdvanceTo(t);

@@ -146,6 +146,8 @@ class EventQueue {
   void SiftDown(size_t i, Entry e);
   // Takes the heap entry at `i` out, keeping the heap ordered.
   void RemoveAt(size_t i);
+  // Runs the earliest event (size_ > 0): RunNext without the test.
+  void RunFront();
   // Frees a slot (its event already left its lane); its callback stays in
   // it until the caller moves it out (the slot is not reused before then).
   Slot& ReleaseSlot(uint32_t slot);

@@ -171,7 +171,7 @@ class Platform {
   virtual std::shared_ptr<Waker> waker() = 0;
 
   // Queues pool work (FIFO). Its completion arrives through Poll.
-  virtual void SubmitWork(uint64_t token, PoolWork work) = 0;
+  virtual void SubmitWork(uint64_t token, PoolWork&& work) = 0;
 
   // Queues pool I/O (platform/pool_io.h) on the same FIFO pool as
   // SubmitWork: fs calls as fast I/O, lookups as slow I/O under the

@@ -41,7 +41,7 @@ class CountingPlatform : public platform::Platform {
     return inner_->Poll(timeout, out);
   }
   std::shared_ptr<platform::Waker> waker() override { return inner_->waker(); }
-  void SubmitWork(uint64_t token, platform::PoolWork work) override {
+  void SubmitWork(uint64_t token, platform::PoolWork&& work) override {
     ++calls_.submit;
     inner_->SubmitWork(token, std::move(work));
   }

@@ -187,7 +187,7 @@ class DeferringPlatform : public platform::Platform {
     return s;
   }
   std::shared_ptr<platform::Waker> waker() override { return inner_->waker(); }
-  void SubmitWork(uint64_t token, platform::PoolWork work) override {
+  void SubmitWork(uint64_t token, platform::PoolWork&& work) override {
     inner_->SubmitWork(token, std::move(work));
   }
   void SubmitIo(uint64_t token, platform::PoolIo io) override {

@@ -707,7 +707,7 @@ class RoguePlatform : public platform::Platform {
     return absl::OkStatus();
   }
   std::shared_ptr<platform::Waker> waker() override { return nullptr; }
-  void SubmitWork(uint64_t, platform::PoolWork) override {}
+  void SubmitWork(uint64_t, platform::PoolWork&&) override {}
   void SubmitIo(uint64_t, platform::PoolIo) override {}
   void SubmitNet(uint64_t, platform::NetOp) override {}
   void StartNetwork(uint64_t, platform::NetworkRoundTrip) override {}

@@ -291,7 +291,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
   }
 }
 
-void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork&& work) {
   Trace(kLoopThread, platform::TraceEventKind::kPoolEnqueue, token);
   pool_->Submit(token, std::move(work));
 }

@@ -71,7 +71,7 @@ absl::Status RecordingPlatform::Poll(base::Duration timeout, std::vector<platfor
   return s;
 }
 
-void RecordingPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+void RecordingPlatform::SubmitWork(uint64_t token, platform::PoolWork&& work) {
   // Events the submission caused come before its entry, so the entry is
   // written after the call, from what the work asked (kept before it moves).
   const platform::PoolWork::Kind kind = work.kind;

@@ -115,7 +115,7 @@ absl::Status ReplayPlatform::Poll(base::Duration timeout, std::vector<platform::
   return absl::OkStatus();
 }
 
-void ReplayPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+void ReplayPlatform::SubmitWork(uint64_t token, platform::PoolWork&& work) {
   Input asked;
   asked.kind = Input::Kind::kSubmit;
   asked.token = token;

@@ -79,7 +79,7 @@ class ReplayPlatform : public platform::Platform {
   base::Instant Now() override;
   absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
   std::shared_ptr<platform::Waker> waker() override { return waker_; }
-  void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void SubmitWork(uint64_t token, platform::PoolWork&& work) override;
   void SubmitIo(uint64_t token, platform::PoolIo io) override;
   void SubmitNet(uint64_t token, platform::NetOp op) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/str_cat.h"
 
@@ -25,7 +26,7 @@ absl::Status SimulatedCpu::Start(Duration work, Client* client, uint64_t tag) {
   return s;
 }
 
-void SimulatedCpu::Settle() {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedCpu::Settle() {
   const Instant now = events_->Now();
   const int64_t dt = (now - last_update_).nanos();
   last_update_ = now;
@@ -37,7 +38,7 @@ void SimulatedCpu::Settle() {
   for (Job& j : jobs_) j.remaining_ns -= progress;
 }
 
-absl::Status SimulatedCpu::Reschedule() {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status SimulatedCpu::Reschedule() {
   if (jobs_.empty()) {
     if (finish_event_) events_->Cancel(*finish_event_);
     finish_event_.reset();

@@ -176,7 +176,7 @@ absl::Status SimulatedPlatform::Poll(base::Duration timeout,
   return absl::OkStatus();
 }
 
-void SimulatedPlatform::SubmitWork(uint64_t token, platform::PoolWork work) {
+void SimulatedPlatform::SubmitWork(uint64_t token, platform::PoolWork&& work) {
   pool_.Submit(token, std::move(work));
 }
 

@@ -86,7 +86,7 @@ class SimulatedPlatform : public platform::Platform, private fakeclock::EventQue
   base::Instant Now() override { return clock_.Now(); }
   absl::Status Poll(base::Duration timeout, std::vector<platform::Completion>* out) override;
   std::shared_ptr<platform::Waker> waker() override { return waker_; }
-  void SubmitWork(uint64_t token, platform::PoolWork work) override;
+  void SubmitWork(uint64_t token, platform::PoolWork&& work) override;
   void SubmitIo(uint64_t token, platform::PoolIo io) override;
   void SubmitNet(uint64_t token, platform::NetOp op) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;

@@ -27,14 +27,23 @@ void SimulatedPool::Record(int thread, platform::TraceEventKind event, uint64_t 
                   .id = static_cast<int64_t>(token)});
 }
 
-void SimulatedPool::Submit(uint64_t token, platform::PoolWork work, Starter start) {
+void SimulatedPool::Submit(uint64_t token, platform::PoolWork&& work) {
+  Add(token, std::move(work), nullptr);
+}
+
+void SimulatedPool::Submit(uint64_t token, platform::PoolWork&& work, Starter start) {
+  Add(token, std::move(work), &start);
+}
+
+void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* start) {
   Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
   const uint32_t slot = free_tasks_.Take(tasks_);
   if (tasks_[slot] == nullptr) tasks_[slot] = std::make_unique<Task>();
   Task& task = *tasks_[slot];
   task.token = token;
   task.work = std::move(work);
-  task.start = std::move(start);
+  // A reused task's starter is empty (moved out when it started).
+  if (start != nullptr) task.start = std::move(*start);
   task.enqueued = events_->Now();
   task.queue_wait = base::Duration::Zero();
   const bool eligible = task.work.kind != platform::PoolWork::Kind::kSlowIo ||

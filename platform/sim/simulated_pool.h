@@ -49,7 +49,8 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   // becomes a kWait segment after the task's own segments.
   using Starter = absl::AnyInvocable<base::Duration()>;
 
-  void Submit(uint64_t token, platform::PoolWork work, Starter start = nullptr);
+  void Submit(uint64_t token, platform::PoolWork&& work);
+  void Submit(uint64_t token, platform::PoolWork&& work, Starter start);
   // Removes a queued task; FAILED_PRECONDITION once it started or finished.
   absl::Status Cancel(uint64_t token);
 
@@ -79,6 +80,8 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
     uint32_t task;
     platform::PoolWork::Kind kind;  // what the slow-I/O cap reads
   };
+  // Files a task in the slab and starts or queues it.
+  void Add(uint64_t token, platform::PoolWork&& work, Starter* start);
   void Dispatch();
   // Gives task `slot` (out of the queue) to idle thread `thread`, starts it.
   void StartOn(int thread, uint32_t slot);
