@@ -232,7 +232,7 @@ void SimulatedPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip 
         absl::StrCat("network request ", token, " with a latency of ", latency.nanos(), " ns")));
     return;
   }
-  network_.Put(token, *id);
+  network_.Add(token, *id);
 }
 
 void SimulatedPlatform::OnEvent(uint64_t token) {

@@ -38,7 +38,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
-#include "base/id_table.h"
+#include "base/ordered_ids.h"
 #include "fakeclock/event_queue.h"
 #include "fakeclock/virtual_clock.h"
 #include "platform/platform.h"
@@ -158,13 +158,9 @@ class SimulatedPlatform : public platform::Platform, private fakeclock::EventQue
 
   std::vector<platform::Completion> ready_;
   std::shared_ptr<FlagWaker> waker_ = std::make_shared<FlagWaker>();
-  // Round trips in flight, by token, for Cancel. An IdTable: tokens come in
-  // increasing order and round trips of one latency end in that order (a
-  // hash map's insert and erase showed in the virtual hour's profile).
-  // Tokens are shared with pool, fs and TCP work, so the window has gaps;
-  // where round trips are sparse among those, most of them live in the
-  // table's side map, a hash map again.
-  base::IdTable<fakeclock::EventId> network_;
+  // Round trips in flight, by token, for Cancel. Tokens come in increasing
+  // order and round trips of one latency end in that order.
+  base::OrderedIds<fakeclock::EventId> network_;
   absl::Status fault_;
   base::Instant spin_instant_ = base::Instant::Max();  // instant of the last empty poll(0)
   int64_t spins_ = 0;                                  // empty poll(0)s in a row there
