@@ -148,17 +148,6 @@ void Loop::DrainTaskQueues() {
   }
 }
 
-bool Loop::RunMacrotask(Phase phase, const char* kind, int64_t id,
-                        absl::FunctionRef<void()> cb) {
-  if (!error_.ok()) return false;
-  phase_ = phase;
-  ++counters_.callbacks[static_cast<int>(phase)];
-  // Node: process.nextTick drains before promise microtasks, after every
-  // macrotask callback (InternalCallbackScope::Close, runNextTicks).
-  if (Invoke(kind, id, cb)) DrainTasks();
-  return error_.ok();
-}
-
 // --- Node's timers (src/env.cc) ----------------------------------------------
 
 int64_t Loop::RefreshNow() {

@@ -346,7 +346,7 @@ class Loop : private TimerHost {
 
     IoDone& io_done() { return std::get<IoDone>(cb); }
     // Runs the callback with what the request gave.
-    void Finish(absl::Status status, platform::Result& result) {
+    void Finish(absl::Status&& status, platform::Result& result) {
       if (IoDone* io = std::get_if<IoDone>(&cb)) {
         (*io)(std::move(status), result);
       } else {
@@ -392,8 +392,16 @@ class Loop : private TimerHost {
   void RunNodeTimers();  // Node's RunTimers (src/env.cc)
   void CheckImmediates();  // Node's CheckImmediate
   // Runs one macrotask callback, then drains nextTicks and microtasks.
-  // Returns false if the loop has failed.
-  bool RunMacrotask(Phase phase, const char* kind, int64_t id, absl::FunctionRef<void()> cb);
+  // Returns false if the loop has failed. Inline: every delivery runs it.
+  bool RunMacrotask(Phase phase, const char* kind, int64_t id, absl::FunctionRef<void()> cb) {
+    if (!error_.ok()) return false;
+    phase_ = phase;
+    ++counters_.callbacks[static_cast<int>(phase)];
+    // Node: process.nextTick drains before promise microtasks, after every
+    // macrotask callback (InternalCallbackScope::Close, runNextTicks).
+    if (Invoke(kind, id, cb)) DrainTasks();
+    return error_.ok();
+  }
   // The same for a callback the loop holds (an AnyInvocable, which is not
   // callable as const, so FunctionRef cannot take it directly).
   bool RunMacrotask(Phase phase, const char* kind, int64_t id, Callback& cb) {
@@ -515,7 +523,7 @@ class Loop : private TimerHost {
   // then 'close' on an error or 'drain' once nothing is queued.
   void FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status status, Done& done);
   // Runs a finished request's callback (FinishWrite for a write).
-  void FinishRequest(RequestId id, Request& req, absl::Status status, platform::Result& result);
+  void FinishRequest(RequestId id, Request& req, absl::Status&& status, platform::Result& result);
   void SubmitEnd(Socket* s);
   void OnConnected(Socket* s);
   // Closes the platform stream (or notes that it failed to open); runs

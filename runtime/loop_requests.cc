@@ -121,7 +121,7 @@ void Loop::PollPhase(int64_t timeout_ms) {
   while (HasUndelivered() && error_.ok()) Deliver(polled_[delivered_++], Phase::kPoll);
 }
 
-void Loop::FinishRequest(RequestId id, Request& req, absl::Status status,
+void Loop::FinishRequest(RequestId id, Request& req, absl::Status&& status,
                          platform::Result& result) {
   if (req.kind == Request::Kind::kWrite) {
     FinishWrite(req.socket, req.bytes, id, std::move(status), std::get<Done>(req.cb));
@@ -159,7 +159,7 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
   // Work cancelled before it started never waited for a thread to the end.
   // Only pool requests waited for a thread.
   if ((req.kind == Request::Kind::kWork || req.kind == Request::Kind::kIo) &&
-      !absl::IsCancelled(c.status)) {
+      c.status.code() != absl::StatusCode::kCancelled) {
     histograms_->queue_wait.Record(c.queue_wait);
   }
   RunMacrotask(phase, req.name, static_cast<int64_t>(c.token),

@@ -57,10 +57,10 @@ void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
   // server's per-request timeouts): the last list used is checked first.
   TimerList* list = recent_list_ != nullptr && recent_list_->msecs == msecs ? recent_list_ : nullptr;
   if (list == nullptr) {
-    std::shared_ptr<TimerList>& slot = lists_[msecs];
+    std::unique_ptr<TimerList>& slot = lists_[msecs];
     if (slot == nullptr) {
       const int64_t expiry_ms = start_ms + msecs;
-      slot = std::make_shared<TimerList>();
+      slot = std::make_unique<TimerList>();
       slot->msecs = msecs;
       slot->expiry_ms = expiry_ms;
       slot->id = next_list_id_++;
@@ -140,7 +140,10 @@ void TimerLists::ClearAll() {
   }
   for (const Timer& t : all) Clear(t);
   // Emptied unref'd lists stay in Node; nothing will run them now.
-  for (auto& [msecs, list] : lists_) HeapRemove(list.get());
+  for (auto& [msecs, list] : lists_) {
+    HeapRemove(list.get());
+    if (list.get() == running_list_) erased_running_list_ = std::move(list);
+  }
   lists_.clear();
   recent_list_ = nullptr;
 }
@@ -201,18 +204,18 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
       continue;
     }
     ran_list = true;
-    // A copy: callbacks may add lists and rehash the map.
-    auto it = lists_.find(top->msecs);
-    ABSL_RAW_CHECK(it != lists_.end() && it->second.get() == top,
-                   "a list in the priority queue is missing from the map");
-    std::shared_ptr<TimerList> list = it->second;
-    ListOnTimeout(list, now);
+    // The list outlives its run even if a callback erases it from the map
+    // (EraseList keeps it), and is not freed, so no later list takes its
+    // address before the run ends.
+    running_list_ = top;
+    ListOnTimeout(top, now);
+    running_list_ = nullptr;
+    erased_running_list_.reset();
   }
   return 0;
 }
 
-void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
-                               int64_t now) {
+void TimerLists::ListOnTimeout(TimerList* list, int64_t now) {
   const int64_t msecs = list->msecs;
   bool ran_in_list = false;
   while (!list->empty()) {
@@ -266,14 +269,15 @@ void TimerLists::ListOnTimeout(const std::shared_ptr<TimerList>& list,
     }
   }
   auto it = lists_.find(msecs);
-  if (it != lists_.end() && it->second == list) {
-    HeapRemove(list.get());
+  if (it != lists_.end() && it->second.get() == list) {
+    HeapRemove(list);
     EraseList(it);
   }
 }
 
 void TimerLists::EraseList(ListMap::iterator it) {
   if (it->second.get() == recent_list_) recent_list_ = nullptr;
+  if (it->second.get() == running_list_) erased_running_list_ = std::move(it->second);
   lists_.erase(it);
 }
 

@@ -212,7 +212,7 @@ class TimerLists {
   // Takes `t` out of its list; the list's reference comes back (null if it
   // was in none).
   Timer Unlink(Timeout& t);
-  void ListOnTimeout(const std::shared_ptr<TimerList>& list, int64_t now);
+  void ListOnTimeout(TimerList* list, int64_t now);
   bool RunNextTicks();
   void IncRef();
   void DecRef();
@@ -234,12 +234,17 @@ class TimerLists {
   int64_t next_expiry_ms_ = INT64_MAX;  // Node's nextExpiry
   bool stopped_ = false;  // a callback failed; stop this pass
   Timeout* running_ = nullptr;  // whose callback is on the stack
-  using ListMap = absl::flat_hash_map<int64_t, std::shared_ptr<TimerList>>;
-  // Removes a list from the map (and from the recent-list hint).
+  using ListMap = absl::flat_hash_map<int64_t, std::unique_ptr<TimerList>>;
+  // Removes a list from the map (and from the recent-list hint). The list
+  // being run (`running_list_`) lives on in `erased_running_list_` until its
+  // run ends: Node's listOnTimeout holds it, and a callback may clear its
+  // last timer.
   void EraseList(ListMap::iterator it);
 
   ListMap lists_;
   TimerList* recent_list_ = nullptr;  // in lists_, or null
+  TimerList* running_list_ = nullptr;  // whose timers ListOnTimeout runs
+  std::unique_ptr<TimerList> erased_running_list_;
   std::vector<TimerList*> heap_;
 };
 
