@@ -230,6 +230,7 @@ absl::StatusOr<size_t> EventQueue::RunUntil(Instant t) {
 
 size_t EventQueue::RunThrough(Instant t) {
   ABSL_RAW_CHECK(t >= clock_->Now() && t <= kMaxVirtualTime, "RunThrough out of range");
+  if (t == clock_->Now() && (size_ == 0 || Front().time > t)) return 0;  // nothing due
   size_t n = 0;
   while (size_ > 0 && Front().time <= t) {
     RunFront();

@@ -132,7 +132,12 @@ class SimulatedPlatform : public platform::Platform, private fakeclock::EventQue
   class FlagWaker : public platform::Waker {
    public:
     void Wake() override { woken_.store(true, std::memory_order_release); }
-    bool Take() { return woken_.exchange(false, std::memory_order_acq_rel); }
+    // A load first: the exchange is a locked instruction, and most polls
+    // find no wakeup.
+    bool Take() {
+      return woken_.load(std::memory_order_acquire) &&
+             woken_.exchange(false, std::memory_order_acq_rel);
+    }
 
    private:
     std::atomic<bool> woken_{false};
