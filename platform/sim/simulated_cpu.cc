@@ -70,7 +70,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status SimulatedCpu::Reschedule() {
   return absl::OkStatus();
 }
 
-void SimulatedCpu::OnFinish() {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedCpu::OnFinish() {
   finish_event_.reset();
   Settle();
   // The spare buffer is taken, so that a finish nested in a client's call
@@ -94,5 +94,7 @@ void SimulatedCpu::OnFinish() {
   finished.clear();
   spare_ = std::move(finished);
 }
+
+void SimulatedCpu::OnEvent(uint64_t) { OnFinish(); }
 
 }  // namespace platform_sim

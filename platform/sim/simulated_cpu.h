@@ -72,7 +72,7 @@ class SimulatedCpu : private fakeclock::EventQueue::Target {
   // Replaces the pending finish event with one for the earliest finisher.
   absl::Status Reschedule();
   // The finish event (the queue's Target): the earliest jobs are done.
-  void OnEvent(uint64_t) override { OnFinish(); }
+  void OnEvent(uint64_t) override;
   void OnFinish();
 
   fakeclock::EventQueue* events_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/base/internal/raw_logging.h"
 
 #include "absl/strings/str_cat.h"
@@ -143,7 +144,7 @@ void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
   }
 }
 
-void SimulatedPool::Finish(int thread) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPool::Finish(int thread) {
   const uint32_t slot = threads_[thread];
   threads_[thread] = kIdle;
   --busy_;
