@@ -39,8 +39,7 @@ void SimulatedPool::Submit(uint64_t token, platform::PoolWork&& work, Starter st
 void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* start) {
   Trace(-1, platform::TraceEventKind::kPoolEnqueue, token);
   const uint32_t slot = free_tasks_.Take(tasks_);
-  if (tasks_[slot] == nullptr) tasks_[slot] = std::make_unique<Task>();
-  Task& task = *tasks_[slot];
+  Task& task = tasks_[slot];
   task.token = token;
   task.work = std::move(work);
   // A reused task's starter is empty (moved out when it started).
@@ -65,12 +64,12 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
 
 absl::Status SimulatedPool::Cancel(uint64_t token) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    if (tasks_[it->task]->token == token) {
+    if (tasks_[it->task].token == token) {
       const uint32_t slot = it->task;
       queue_.erase(it);
       // Freed before the callback runs, which may submit more work.
-      platform::PoolWork dropped = std::move(tasks_[slot]->work);
-      Starter dropped_start = std::move(tasks_[slot]->start);
+      platform::PoolWork dropped = std::move(tasks_[slot].work);
+      Starter dropped_start = std::move(tasks_[slot].start);
       free_tasks_.Put(slot);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"),
@@ -109,7 +108,7 @@ void SimulatedPool::Dispatch() {
 
 void SimulatedPool::StartOn(int thread, uint32_t slot) {
   threads_[thread] = slot;
-  Task& task = *tasks_[slot];
+  Task& task = tasks_[slot];
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
   ++busy_;
   max_busy_ = std::max<int64_t>(max_busy_, busy_);
@@ -118,7 +117,7 @@ void SimulatedPool::StartOn(int thread, uint32_t slot) {
   if (task.start) {
     Starter start = std::move(task.start);
     const base::Duration wait = start();
-    tasks_[slot]->work.segments.push_back({platform::Segment::Kind::kWait, wait});
+    tasks_[slot].work.segments.push_back({platform::Segment::Kind::kWait, wait});
   }
   RunSegments(static_cast<uint32_t>(thread), 0);
 }
@@ -126,7 +125,7 @@ void SimulatedPool::StartOn(int thread, uint32_t slot) {
 void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
   ABSL_RAW_CHECK(threads_[thread] != kIdle, "segment event for an idle pool thread");
   const uint32_t slot = threads_[thread];
-  const platform::Segments& segments = tasks_[slot]->work.segments;
+  const platform::Segments& segments = tasks_[slot].work.segments;
   while (index < segments.size() && segments[index].duration <= base::Duration::Zero()) ++index;
   if (index == segments.size()) {
     Finish(static_cast<int>(thread));
@@ -138,7 +137,7 @@ void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
                              ? cpu_->Start(seg.duration, this, next)
                              : events_->ScheduleAfter(seg.duration, this, next).status();
   if (!s.ok()) {
-    on_fault_(absl::Status(s.code(), absl::StrCat("pool work ", tasks_[slot]->token,
+    on_fault_(absl::Status(s.code(), absl::StrCat("pool work ", tasks_[slot].token,
                                                   " on pool thread ", thread, ": ",
                                                   s.message())));
   }
@@ -148,7 +147,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPool::Finish(int thread) {
   const uint32_t slot = threads_[thread];
   threads_[thread] = kIdle;
   --busy_;
-  Task& task = *tasks_[slot];
+  Task& task = tasks_[slot];
   const uint64_t token = task.token;
   const base::Duration queue_wait = task.queue_wait;
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) --slow_running_;

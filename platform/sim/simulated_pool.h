@@ -16,13 +16,13 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "base/free_slots.h"
+#include "base/stable_slab.h"
 #include "fakeclock/event_queue.h"
 #include "platform/platform.h"
 #include "platform/sim/simulated_cpu.h"
@@ -107,12 +107,9 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   platform::TraceSink* trace_;
   OnComplete on_complete_;
   OnFault on_fault_;
-  // The slab: each task in its own allocation, made once and reused, so
-  // that growing the slab moves no task (a vector of tasks copied every
-  // queued task as it doubled, and its page faults showed in the wall time
-  // of a deep queue) and finding one is two loads (a deque's indexing showed
-  // in the virtual hour's profile).
-  std::vector<std::unique_ptr<Task>> tasks_;
+  // The slab: tasks never move while queued or running (a body may submit
+  // more work while it runs).
+  base::StableSlab<Task> tasks_;
   base::FreeSlots free_tasks_;
   std::deque<Queued> queue_;
   std::vector<uint32_t> threads_;  // the task each thread runs, or kIdle
