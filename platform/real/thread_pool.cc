@@ -77,6 +77,7 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
+    DrainInbox();
     queue_.clear();  // dropped: never run, never reported
   }
   work_cv_.notify_all();
@@ -86,12 +87,32 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
   bool wake = false;
-  // Read before the lock: the workers wait on it.
   const auto now = std::chrono::steady_clock::now();
+  const uint64_t tail = inbox_tail_.load(std::memory_order_relaxed);
+  const bool filed = tail - inbox_head_.load(std::memory_order_acquire) < kInboxSize;
+  if (filed) {
+    Task& slot = inbox_[tail % kInboxSize];
+    slot.token = token;
+    slot.work = std::move(work);
+    slot.enqueued = now;
+    inbox_tail_.store(tail + 1, std::memory_order_seq_cst);
+    // Every worker busy, or a woken one on its way: that one takes it from
+    // the inbox (the next drain of a worker that finishes, or of the woken
+    // one, which takes its wakeup off the count before it drains).
+    if (idle_.load(std::memory_order_seq_cst) == 0 ||
+        signaled_.load(std::memory_order_seq_cst) > 0) {
+      return;
+    }
+  }
   {
     std::unique_lock<std::mutex> lock = LockSpinning(mu_);
-    queue_.push_back({token, std::move(work), now});
-    max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
+    DrainInbox();
+    if (!filed) {
+      // The inbox was full (the workers are far behind): into the queue,
+      // after what the inbox held.
+      queue_.push_back({token, std::move(work), now});
+      max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
+    }
     // As libuv's post() (src/threadpool.c), signal only when a worker is
     // idle (a busy one takes the task when it finishes its own); and only
     // when no signalled worker is already on its way, which takes the task
@@ -102,8 +123,18 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
   if (wake) work_cv_.notify_one();
 }
 
+void ThreadPool::DrainInbox() {
+  const uint64_t tail = inbox_tail_.load(std::memory_order_acquire);
+  uint64_t head = inbox_head_.load(std::memory_order_relaxed);
+  if (head == tail) return;
+  for (; head != tail; ++head) queue_.push_back(std::move(inbox_[head % kInboxSize]));
+  inbox_head_.store(head, std::memory_order_release);
+  max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
+}
+
 platform::PoolStats ThreadPool::stats() {
   std::lock_guard<std::mutex> lock(mu_);
+  DrainInbox();
   return {.queued = static_cast<int64_t>(queue_.size()),
           .busy = busy_,
           .max_queued = max_queued_,
@@ -112,6 +143,7 @@ platform::PoolStats ThreadPool::stats() {
 
 absl::Status ThreadPool::Cancel(uint64_t token) {
   std::lock_guard<std::mutex> lock(mu_);
+  DrainInbox();
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->token == token) {
       queue_.erase(it);
@@ -176,10 +208,19 @@ void ThreadPool::Worker(int index) {
       bool wake = false;
       for (;;) {
         if (stopping_) return;
+        DrainInbox();
         if (TakeNext(std::chrono::steady_clock::now(), &task, &queue_wait, &wake)) break;
-        ++idle_;
+        idle_.fetch_add(1, std::memory_order_seq_cst);
+        // Counted in before the last look: a submit this look misses sees
+        // the count and wakes a worker under the lock, which this one holds
+        // until it waits.
+        if (inbox_tail_.load(std::memory_order_seq_cst) !=
+            inbox_head_.load(std::memory_order_relaxed)) {
+          idle_.fetch_sub(1, std::memory_order_relaxed);
+          continue;
+        }
         work_cv_.wait(lock);
-        --idle_;
+        idle_.fetch_sub(1, std::memory_order_relaxed);
         if (signaled_ > 0) --signaled_;
       }
       lock.unlock();
@@ -216,6 +257,7 @@ void ThreadPool::Worker(int index) {
     {
       std::unique_lock<std::mutex> lock = LockSpinning(mu_);
       --busy_;
+      DrainInbox();
       if (slow) {
         --slow_running_;
         // A freed slow slot may let queued slow work start: every idle

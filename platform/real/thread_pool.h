@@ -21,15 +21,24 @@
 // check (within about a millisecond, its body not run unless it already
 // started), and every thread is joined. A body that is running is waited for.
 //
-// Threading: Submit, Cancel and stats from any thread; the hooks are called
-// on pool threads.
+// Submissions wait in an inbox that the submitting thread fills without the
+// pool's lock (a single-producer ring): a worker moves them into the queue
+// under the lock whenever it looks for work. The submitter takes the lock
+// only to wake an idle worker, or when the inbox is full. A batch of submits
+// against busy workers took the lock once per task, and the loop thread and
+// four workers fighting over it were most of the batch's profile.
+//
+// Threading: Submit from one thread at a time (the loop's); Cancel and stats
+// from that thread too; the hooks are called on pool threads.
 #ifndef TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 #define TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -73,11 +82,14 @@ class ThreadPool {
 
  private:
   struct Task {
-    uint64_t token;
+    uint64_t token = 0;
     platform::PoolWork work;
     std::chrono::steady_clock::time_point enqueued;
   };
+  static constexpr uint64_t kInboxSize = 256;  // a power of two
   void Worker(int index);
+  // Moves what the inbox holds into queue_. Holds mu_.
+  void DrainInbox();
   // The first queued task a free thread may take, or end(). Holds mu_.
   std::deque<Task>::iterator NextEligible();
   // Takes the next eligible task, if any, and says whether to wake another
@@ -96,12 +108,25 @@ class ThreadPool {
   bool stopping_ = false;
   std::deque<Task> queue_;
   int slow_running_ = 0;
-  int idle_ = 0;  // workers waiting on work_cv_: Submit wakes one only then
-  int signaled_ = 0;  // notify_one()s whose worker has not woken yet
+  // Workers waiting on work_cv_: Submit wakes one only then. Changed under
+  // mu_; Submit reads it without the lock after filing into the inbox, and a
+  // worker about to wait looks at the inbox again after counting itself in
+  // (both sequentially consistent), so one of the two always sees the other.
+  std::atomic<int> idle_{0};
+  // notify_one()s whose worker has not woken yet. Changed under mu_; Submit
+  // reads it without the lock: a woken worker takes this count down before it
+  // drains the inbox, so a submit that still sees it may leave its task to
+  // that worker.
+  std::atomic<int> signaled_{0};
   int64_t busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;
   std::vector<std::thread> threads_;
+  // The inbox: Submit writes inbox_[tail % kInboxSize] and then publishes
+  // tail; a worker holding mu_ takes [head, tail) and then publishes head.
+  std::unique_ptr<Task[]> inbox_ = std::make_unique<Task[]>(kInboxSize);
+  alignas(64) std::atomic<uint64_t> inbox_head_{0};
+  alignas(64) std::atomic<uint64_t> inbox_tail_{0};
 };
 
 // Computes on the calling thread until its CPU time has advanced by

@@ -137,6 +137,56 @@ TEST(ThreadPoolTest, ABurstOfWorkWakesEveryIdleThread) {
   EXPECT_EQ(stats.queued, 0);
 }
 
+// Submissions wait in an inbox the submitter fills without the lock. A
+// burst of more than it holds (256), against a busy pool and then an idle
+// one, must run every task exactly once, and a task still in the inbox can
+// be cancelled and counted as queued.
+TEST(ThreadPoolTest, ABurstPastTheInboxRunsEveryTaskOnceAndInboxWorkCancels) {
+  Recorder r;
+  ThreadPool pool(2, r.Hooks());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  auto blocker = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+  };
+  platform::PoolWork a, b;
+  a.body = blocker;
+  b.body = blocker;
+  pool.Submit(1, std::move(a));
+  pool.Submit(2, std::move(b));
+  constexpr int kBurst = 1000;
+  std::atomic<int> ran{0};
+  for (int i = 0; i < kBurst; ++i) {
+    platform::PoolWork w;
+    w.body = [&ran] { ran.fetch_add(1); };
+    pool.Submit(static_cast<uint64_t>(100 + i), std::move(w));
+  }
+  // Both threads may still be picking up 1 and 2, but neither has finished:
+  // the burst is all queued (in the inbox or the queue).
+  const platform::PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.queued + stats.busy, kBurst + 2);
+  EXPECT_TRUE(pool.Cancel(100 + kBurst - 1).ok()) << "the last one, filed last";
+  EXPECT_TRUE(pool.Cancel(100).ok()) << "the first of the burst";
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  r.WaitFor(kBurst);  // 2 blockers + kBurst - 2 tasks
+  EXPECT_EQ(ran.load(), kBurst - 2);
+  // And against an idle pool (every worker waiting for work).
+  for (int i = 0; i < kBurst; ++i) {
+    platform::PoolWork w;
+    w.body = [&ran] { ran.fetch_add(1); };
+    pool.Submit(static_cast<uint64_t>(10'000 + i), std::move(w));
+  }
+  r.WaitFor(2 * kBurst);
+  EXPECT_EQ(ran.load(), 2 * kBurst - 2);
+  EXPECT_EQ(pool.stats().queued, 0);
+}
+
 TEST(ThreadPoolTest, SlowIoHoldsAtMostHalfThePool) {
   // 4 threads: at most 2 slow tasks at once (a slow task holds its slot
   // until its body returns, so the bodies see the cap exactly), and an fs
