@@ -1,6 +1,7 @@
 #include "platform/sim/simulated_cpu.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/base/attributes.h"
@@ -8,6 +9,26 @@
 #include "absl/strings/str_cat.h"
 
 namespace platform_sim {
+namespace {
+
+// a * b / c for a, b >= 0 and c > 0, rounded down, and rounded up, capped at
+// INT64_MAX. In 64 bits when a * b fits (128-bit division is a library call,
+// and these run on every start and finish of CPU work), else in 128.
+int64_t MulDivFloor(int64_t a, int64_t b, int64_t c) {
+  int64_t ab;
+  if (!__builtin_mul_overflow(a, b, &ab)) return ab / c;
+  const __int128 q = static_cast<__int128>(a) * b / c;
+  return q > INT64_MAX ? INT64_MAX : static_cast<int64_t>(q);
+}
+
+int64_t MulDivCeil(int64_t a, int64_t b, int64_t c) {
+  int64_t ab;
+  if (!__builtin_mul_overflow(a, b, &ab) && ab <= INT64_MAX - (c - 1)) return (ab + c - 1) / c;
+  const __int128 q = (static_cast<__int128>(a) * b + c - 1) / c;
+  return q > INT64_MAX ? INT64_MAX : static_cast<int64_t>(q);
+}
+
+}  // namespace
 
 SimulatedCpu::SimulatedCpu(fakeclock::EventQueue* events, int cores, OnFault on_fault)
     : events_(events), cores_(cores), on_fault_(std::move(on_fault)), last_update_(events->Now()) {}
@@ -31,10 +52,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedCpu::Settle() {
   const int64_t dt = (now - last_update_).nanos();
   last_update_ = now;
   if (dt == 0 || jobs_.empty()) return;
-  const __int128 n = static_cast<__int128>(jobs_.size());
+  const int64_t n = static_cast<int64_t>(jobs_.size());
   // Each job progresses at min(1, cores/n); rounded down to whole ns.
-  const int64_t progress =
-      n <= cores_ ? dt : static_cast<int64_t>(static_cast<__int128>(dt) * cores_ / n);
+  const int64_t progress = n <= cores_ ? dt : MulDivFloor(dt, cores_, n);
   for (Job& j : jobs_) j.remaining_ns -= progress;
 }
 
@@ -47,13 +67,12 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status SimulatedCpu::Reschedule() {
   int64_t least = jobs_.front().remaining_ns;
   for (const Job& j : jobs_) least = std::min(least, j.remaining_ns);
   least = std::max<int64_t>(least, 0);
-  const __int128 n = static_cast<__int128>(jobs_.size());
-  // Time for the least job to finish at rate cores/n, rounded up to whole ns.
-  // In 128 bits, capped: a delay past the time limit is refused below.
-  const __int128 wide =
-      n <= cores_ ? least : (static_cast<__int128>(least) * n + cores_ - 1) / cores_;
-  const auto delay = Duration::Nanos(
-      static_cast<int64_t>(std::min<__int128>(wide, fakeclock::kMaxVirtualTime.nanos() + 1)));
+  const int64_t n = static_cast<int64_t>(jobs_.size());
+  // Time for the least job to finish at rate cores/n, rounded up to whole ns,
+  // capped: a delay past the time limit is refused below.
+  const int64_t wide = n <= cores_ ? least : MulDivCeil(least, n, cores_);
+  const auto delay =
+      Duration::Nanos(std::min<int64_t>(wide, fakeclock::kMaxVirtualTime.nanos() + 1));
   const Instant at = events_->Now() + delay;  // saturating
   // The pending finish moves rather than being cancelled and scheduled
   // anew: the same order of events, without the churn (this runs on every
