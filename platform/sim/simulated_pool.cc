@@ -169,20 +169,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPool::Finish(int thread) {
   }
   Trace(thread, platform::TraceEventKind::kPoolFinish, token);
   on_complete_(token, std::move(status), queue_wait);
-  if (!queue_.empty() && !dispatching_ && threads_[thread] == kIdle && busy_ == size() - 1 &&
-      slow_running_ < platform::SlowIoThreads(size())) {
-    // What Dispatch would do, without its scan: this is the one idle thread,
-    // and under the slow-I/O cap the queue's front is eligible. Marked as
-    // dispatching, so that a task with no cost, finishing inside StartOn,
-    // leaves the rest to the loop below instead of recursing.
-    const uint32_t next = queue_.front().task;
-    queue_.pop_front();
-    dispatching_ = true;
-    StartOn(thread, next);
-    dispatching_ = false;
-    if (!queue_.empty() && busy_ < size()) Dispatch();
-    return;
-  }
   Dispatch();
 }
 
