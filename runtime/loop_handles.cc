@@ -165,8 +165,7 @@ void Loop::RunWatcherList(std::list<Handle*>& list, HandleType type, Phase phase
   list.splice(list.end(), queue);
 }
 
-void Loop::RunClosing() {
-  if (closing_.empty()) return;
+void Loop::RunClosingBatch() {
   std::deque<Handle*> batch;
   batch.swap(closing_);
   while (!batch.empty()) {

@@ -166,9 +166,8 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
                [this, &req, &c] { FinishRequest(c.token, req, std::move(c.status), c.result); });
 }
 
-void Loop::RunPending() {
+void Loop::RunPendingBatch() {
   // uv__run_pending: a snapshot; what is deferred meanwhile waits a turn.
-  if (pending_.empty()) return;
   std::deque<platform::Completion> batch;
   batch.swap(pending_);
   while (!batch.empty() && error_.ok()) {
