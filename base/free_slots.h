@@ -1,7 +1,7 @@
 // FreeSlots: which slots of a slab are free for reuse.
 //
-// A slab is a vector or deque of slots addressed by 32-bit index that never
-// shrinks; the simulator keeps its events and pool tasks in slabs so that
+// A slab is a vector or base::StableSlab of slots addressed by 32-bit index
+// that never shrinks; the simulator keeps its events and pool tasks in slabs so that
 // nothing is allocated or hashed per event. Take gives the slot freed last
 // (still warm in the cache), or grows the slab by one.
 //

@@ -3,11 +3,10 @@
 // For ids that are handed out in increasing order and mostly released in
 // about the same order: a loop's requests (its ids are the platform's tokens
 // and the trace's ids; the pool is a FIFO, and round trips of one latency
-// end in order). (For ids that only some of a sequence use, base::OrderedIds
-// takes no room for the others.) So the table is a window over the ids, starting at the oldest live one: finding
-// a value is an index, not a hash, and a deep queue's values lie next to
-// each other in memory (a hash map of 100,000 queued requests missed the
-// cache on every completion). The window is a base::Ring: a std::deque
+// end in order). So the table is a window over the ids, starting at the
+// oldest live one: finding a value is an index, not a hash, and a deep
+// queue's values lie next to each other in memory (a hash map of 100,000
+// queued requests missed the cache on every completion). The window is a base::Ring: a std::deque
 // allocated and freed a block every few requests.
 //
 // A value that outlives many later ones (a TCP listen, a slow file) would

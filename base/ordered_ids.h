@@ -1,4 +1,4 @@
-// OrderedIds: small values under strictly increasing ids, taken mostly in
+// OrderedIds: small values under ids that mostly increase, taken mostly in
 // the order they were added.
 //
 // For the simulated network's round trips in flight (the event of each, by
@@ -11,6 +11,8 @@
 // outnumber live ones (one long round trip holding the front while many
 // later ones end), the ring is compacted, so memory stays within a constant
 // factor of the most values ever live at once, at O(1) amortised per add.
+// An id that is not greater than every id added before (a caller that does
+// not number in order) goes to a side map instead.
 //
 // Threading: not thread-safe; one thread at a time.
 #ifndef TWINLOOP_BASE_ORDERED_IDS_H_
@@ -23,6 +25,7 @@
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
+#include "absl/container/flat_hash_map.h"
 #include "base/ring.h"
 
 namespace base {
@@ -35,9 +38,13 @@ class OrderedIds {
   // The ring is compacted only past this many entries.
   static constexpr size_t kMinCompact = 64;
 
-  // Adds `value` under `id`, which must be greater than every id added.
+  // Adds `value` under `id`, which must not be live.
   void Add(uint64_t id, V value) {
-    ABSL_RAW_CHECK(ring_.empty() || id > ring_.back().id, "OrderedIds::Add out of order");
+    if (!ring_.empty() && id <= ring_.back().id) {
+      const bool added = Search(id) == kNone && side_.try_emplace(id, value).second;
+      ABSL_RAW_CHECK(added, "OrderedIds::Add over a live id");
+      return;
+    }
     if (ring_.size() >= kMinCompact && ring_.size() > 2 * live_) Compact();
     Entry& e = ring_.emplace_back();
     e.id = id;
@@ -48,24 +55,16 @@ class OrderedIds {
 
   // Removes the value under `id` and returns it (nullopt if absent).
   std::optional<V> Take(uint64_t id) {
-    if (ring_.empty()) return std::nullopt;
-    size_t i = 0;
-    if (ring_.front().id != id) {
-      // Binary search for the first entry with an id >= `id`.
-      size_t lo = 0, hi = ring_.size();
-      while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (ring_[mid].id < id) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      if (lo == ring_.size() || ring_[lo].id != id) return std::nullopt;
-      i = lo;
+    const size_t i = Search(id);
+    if (i == kNone) {
+      if (side_.empty()) return std::nullopt;
+      auto it = side_.find(id);
+      if (it == side_.end()) return std::nullopt;
+      const V value = it->second;
+      side_.erase(it);
+      return value;
     }
     Entry& e = ring_[i];
-    if (!e.live) return std::nullopt;
     e.live = false;
     --live_;
     const V value = e.value;
@@ -73,8 +72,8 @@ class OrderedIds {
     return value;
   }
 
-  size_t size() const { return live_; }
-  bool empty() const { return live_ == 0; }
+  size_t size() const { return live_ + side_.size(); }
+  bool empty() const { return size() == 0; }
   // Entries held, live or dead (for tests: memory stays bounded).
   size_t entries() const { return ring_.size(); }
 
@@ -84,6 +83,25 @@ class OrderedIds {
     V value;
     bool live;
   };
+
+  static constexpr size_t kNone = SIZE_MAX;
+
+  // The index of the live ring entry with this id, or kNone.
+  size_t Search(uint64_t id) const {
+    if (ring_.empty()) return kNone;
+    if (ring_.front().id == id) return 0;  // the usual case
+    // Binary search for the first entry with an id >= `id`.
+    size_t lo = 0, hi = ring_.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (ring_[mid].id < id) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < ring_.size() && ring_[lo].id == id && ring_[lo].live ? lo : kNone;
+  }
 
   // Drops the dead entries.
   void Compact() {
@@ -95,7 +113,8 @@ class OrderedIds {
   }
 
   Ring<Entry> ring_;  // by increasing id; the front is live
-  size_t live_ = 0;
+  size_t live_ = 0;   // live entries in the ring
+  absl::flat_hash_map<uint64_t, V> side_;  // ids added out of order
 };
 
 }  // namespace base

@@ -1,5 +1,6 @@
 #include "base/ordered_ids.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,32 +45,51 @@ TEST(OrderedIdsTest, ALongLivedValueDoesNotHoldTheRingOpen) {
   EXPECT_EQ(ids.Take(1), -1);
 }
 
-// Against a std::map: adds with increasing ids (gaps allowed), takes of
-// any id, live or not.
+TEST(OrderedIdsTest, AnIdOutOfOrderGoesToTheSideAndIsTakenThere) {
+  OrderedIds<int> ids;
+  ids.Add(10, 100);
+  ids.Add(20, 200);
+  ids.Add(5, 50);    // below every id added: the side map
+  ids.Add(15, 150);  // between two: the side map too
+  EXPECT_EQ(ids.size(), 4u);
+  EXPECT_EQ(ids.entries(), 2u);
+  EXPECT_EQ(ids.Take(15), 150);
+  EXPECT_EQ(ids.Take(15), std::nullopt);
+  EXPECT_EQ(ids.Take(10), 100);
+  ids.Add(10, 101);  // taken, so it may come back
+  EXPECT_EQ(ids.Take(10), 101);
+  EXPECT_EQ(ids.Take(5), 50);
+  EXPECT_EQ(ids.Take(20), 200);
+  EXPECT_TRUE(ids.empty());
+}
+
+// Against a std::map: adds of ids not live (mostly increasing with gaps,
+// some anywhere), takes of any id, live or not.
 RC_GTEST_PROP(OrderedIdsProperty, BehavesLikeAMap, ()) {
   OrderedIds<uint64_t> ids;
   std::map<uint64_t, uint64_t> model;
-  uint64_t next = *rc::gen::inRange<uint64_t>(0, 5);
+  uint64_t last = *rc::gen::inRange<uint64_t>(0, 5);  // the largest id added
   // Long enough runs to compact (past kMinCompact entries).
   const auto steps = *rc::gen::resize(
       600, rc::gen::container<std::vector<std::pair<bool, uint64_t>>>(rc::gen::pair(
                rc::gen::arbitrary<bool>(), rc::gen::inRange<uint64_t>(0, 300))));
   for (const auto& [add, n] : steps) {
     if (add) {
-      next += 1 + n % 3;
-      ids.Add(next, next * 10);
-      model[next] = next * 10;
+      const uint64_t id = n % 10 == 0 ? n : last + 1 + n % 3;
+      if (model.count(id) != 0) continue;  // live: not a valid add
+      ids.Add(id, id * 10);
+      model[id] = id * 10;
+      last = std::max(last, id);
     } else {
-      const uint64_t id = n;
       std::optional<uint64_t> want;
-      if (auto it = model.find(id); it != model.end()) {
+      if (auto it = model.find(n); it != model.end()) {
         want = it->second;
         model.erase(it);
       }
-      RC_ASSERT(ids.Take(id) == want);
+      RC_ASSERT(ids.Take(n) == want);
     }
     RC_ASSERT(ids.size() == model.size());
-    RC_ASSERT(ids.entries() <= 2 * model.size() + OrderedIds<uint64_t>::kMinCompact + 1);
+    RC_ASSERT(ids.entries() <= 2 * ids.size() + OrderedIds<uint64_t>::kMinCompact + 1);
   }
 }
 

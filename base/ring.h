@@ -25,6 +25,23 @@ namespace base {
 template <typename T>
 class Ring {
  public:
+  Ring() = default;
+  // A moved-from ring is empty and usable (its capacity goes with it).
+  Ring(Ring&& other) noexcept { *this = std::move(other); }
+  Ring& operator=(Ring&& other) noexcept {
+    if (this != &other) {
+      slots_ = std::move(other.slots_);
+      other.slots_.clear();
+      capacity_ = std::exchange(other.capacity_, 0);
+      mask_ = std::exchange(other.mask_, 0);
+      head_ = std::exchange(other.head_, 0);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  Ring(const Ring&) = default;
+  Ring& operator=(const Ring&) = default;
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 

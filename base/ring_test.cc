@@ -49,6 +49,27 @@ TEST(RingTest, ASlotReusedAfterAWrapStartsEmpty) {
   for (int i = 0; i < 16; ++i) EXPECT_FALSE(r.emplace_back().has_value()) << i;
 }
 
+TEST(RingTest, AMovedFromRingIsEmptyAndUsable) {
+  Ring<std::string> a;
+  for (int i = 0; i < 20; ++i) a.push_back(std::to_string(i));
+  a.pop_front();  // the front is not at slot 0
+  Ring<std::string> b(std::move(a));
+  EXPECT_EQ(b.size(), 19u);
+  EXPECT_EQ(b.front(), "1");
+  EXPECT_EQ(b.back(), "19");
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): its contract
+  a.push_back("again");
+  EXPECT_EQ(a.front(), "again");
+  Ring<std::string> c;
+  c.push_back("old");
+  c = std::move(b);
+  EXPECT_EQ(c.size(), 19u);
+  EXPECT_EQ(c[18], "19");
+  EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move)
+  for (int i = 0; i < 40; ++i) b.push_back("x");  // grows from nothing
+  EXPECT_EQ(b.size(), 40u);
+}
+
 // Against std::deque: any mix of pushes and pops leaves the same sequence.
 RC_GTEST_PROP(RingProperty, BehavesAsADeque, ()) {
   Ring<std::string> r;

@@ -1,6 +1,7 @@
 // EventQueue: a discrete-event queue over a VirtualClock.
 //
-// Events are (time, sequence, callback). They run in time order; events at the
+// Events are (time, sequence, callback), the callback a callable or a
+// Target and a tag. They run in time order; events at the
 // same time run in the order they were scheduled (the sequence number breaks
 // ties), which is what makes a simulation deterministic. Running an event first
 // advances the clock to its time, so a callback always sees Now() == its time.
@@ -124,9 +125,11 @@ class EventQueue {
   }
   absl::Status CheckTime(Instant t) const;
   absl::Status CheckDelay(Duration delay) const;
+  // The steps declared inline here are defined in event_queue.cc, where
+  // the hot paths inline them.
   // Takes a free slot for an event at `t` (within the limits) and files it;
   // the caller fills in what runs.
-  EventId Add(Instant t, Slot*& slot);
+  inline EventId Add(Instant t, Slot*& slot);
   // The earliest pending entry (size_ > 0).
   const Entry& Front() const {
     if (fifo_.empty()) return heap_.front();
@@ -134,9 +137,9 @@ class EventQueue {
     return Before(heap_.front(), fifo_.front()) ? heap_.front() : fifo_.front();
   }
   // Files slot `slot`'s event at `t` with a fresh sequence number.
-  void Enqueue(Instant t, uint32_t slot);
+  inline void Enqueue(Instant t, uint32_t slot);
   // Takes slot `slot`'s event out of its lane (a FIFO entry goes stale).
-  void Dequeue(uint32_t slot);
+  inline void Dequeue(uint32_t slot);
   // Drops stale entries from the FIFO's front, so its front is live.
   void TrimFifo();
   // The slot of a pending event, or nullptr for a stale id.
@@ -147,10 +150,10 @@ class EventQueue {
   // Takes the heap entry at `i` out, keeping the heap ordered.
   void RemoveAt(size_t i);
   // Runs the earliest event (size_ > 0): RunNext without the test.
-  void RunFront();
+  inline void RunFront();
   // Frees a slot (its event already left its lane); its callback stays in
   // it until the caller moves it out (the slot is not reused before then).
-  Slot& ReleaseSlot(uint32_t slot);
+  inline Slot& ReleaseSlot(uint32_t slot);
 
   VirtualClock* clock_;
   uint64_t next_seq_ = 0;

@@ -189,8 +189,6 @@ TEST(EventQueueTest, RunNextOnEmptyQueueReturnsFalse) {
   EXPECT_FALSE(q.NextTime().has_value());
 }
 
-// Events always run in (time, insertion) order and the clock never decreases,
-// including events that schedule further events and cancellations.
 // Hears target events as "tag@time" in `log`.
 class LoggingTarget : public EventQueue::Target {
  public:
@@ -258,6 +256,8 @@ TEST(EventQueueTest, ATargetEventMayTakeItsOwnFreedSlot) {
   EXPECT_EQ(log, (std::vector<std::string>{"1@1", "2@2", "3@3"}));
 }
 
+// Events always run in (time, insertion) order and the clock never decreases,
+// including events that schedule further events and cancellations.
 RC_GTEST_PROP(EventQueueProperty, RunsInTimeInsertionOrderAndClockNeverDecreases,
               ()) {
   VirtualClock clock;

@@ -34,7 +34,8 @@ inline void CpuRelax() {
 
 // Takes `mu`, spinning briefly before sleeping in the kernel, like glibc's
 // PTHREAD_MUTEX_ADAPTIVE_NP and absl::Mutex (std::mutex does not spin). The
-// pool's critical sections are a queue push or pop: a contended lock is
+// pool's critical sections are a queue pop, or moving the inbox's few
+// tasks into the queue: a contended lock is
 // usually free again within a few hundred nanoseconds, and a futex sleep
 // and wakeup cost microseconds. A batch of submits against busy workers
 // slept in the kernel on most locks. The spin is short (63 pause hints, a
@@ -124,7 +125,10 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
 }
 
 void ThreadPool::DrainInbox() {
-  const uint64_t tail = inbox_tail_.load(std::memory_order_acquire);
+  // Sequentially consistent, not just acquire: a woken worker takes its
+  // wakeup off signaled_ and then drains, while Submit files and then reads
+  // signaled_; one of the two must see the other (a plain load on x86).
+  const uint64_t tail = inbox_tail_.load(std::memory_order_seq_cst);
   uint64_t head = inbox_head_.load(std::memory_order_relaxed);
   if (head == tail) return;
   for (; head != tail; ++head) queue_.push_back(std::move(inbox_[head % kInboxSize]));
@@ -221,7 +225,9 @@ void ThreadPool::Worker(int index) {
         }
         work_cv_.wait(lock);
         idle_.fetch_sub(1, std::memory_order_relaxed);
-        if (signaled_ > 0) --signaled_;
+        if (signaled_.load(std::memory_order_relaxed) > 0) {
+          signaled_.fetch_sub(1, std::memory_order_seq_cst);
+        }
       }
       lock.unlock();
       if (wake) work_cv_.notify_one();

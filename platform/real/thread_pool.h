@@ -28,8 +28,9 @@
 // against busy workers took the lock once per task, and the loop thread and
 // four workers fighting over it were most of the batch's profile.
 //
-// Threading: Submit from one thread at a time (the loop's); Cancel and stats
-// from that thread too; the hooks are called on pool threads.
+// Threading: Submit from one thread at a time (the loop's: the inbox has
+// one producer); Cancel and stats from any thread; the hooks are called on
+// pool threads.
 #ifndef TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 #define TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 

@@ -67,13 +67,14 @@ class SimulatedCpu : private fakeclock::EventQueue::Target {
     Client* client;
     uint64_t tag;
   };
+  // (Declared inline: defined in simulated_cpu.cc and inlined there.)
   // Credits every job with the progress made since last_update_.
-  void Settle();
+  inline void Settle();
   // Replaces the pending finish event with one for the earliest finisher.
-  absl::Status Reschedule();
+  inline absl::Status Reschedule();
   // The finish event (the queue's Target): the earliest jobs are done.
   void OnEvent(uint64_t) override;
-  void OnFinish();
+  inline void OnFinish();
 
   fakeclock::EventQueue* events_;
   const int cores_;

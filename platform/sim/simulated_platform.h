@@ -105,8 +105,8 @@ class SimulatedPlatform : public platform::Platform, private fakeclock::EventQue
   explicit SimulatedPlatform(SimConfig config, std::unique_ptr<SimulatedDisk> disk);
   // Does a pool I/O call now; returns its cost.
   SimulatedDisk::Result RunIo(const platform::PoolIo& io);
-  void Complete(uint64_t token, absl::Status status,
-                base::Duration queue_wait = base::Duration::Zero());
+  inline void Complete(uint64_t token, absl::Status status,
+                       base::Duration queue_wait = base::Duration::Zero());
   void CompleteNet(uint64_t token, absl::Status status, int64_t value, std::string data);
   // A network round trip's end (the event queue's Target; the tag is the
   // request's token).

@@ -50,10 +50,15 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
                         slow_running_ < platform::SlowIoThreads(size());
   if (queue_.empty() && busy_ < size() && eligible && !dispatching_) {
     // What Dispatch would do with this task alone in the queue, without the
-    // queue: a free thread takes it at once (the lowest-numbered).
+    // queue: a free thread takes it at once (the lowest-numbered), and the
+    // pass goes on from the next thread, as Dispatch's would (a task with
+    // no cost finishes inside StartOn, and its body may submit more: that
+    // work is queued, not started recursively).
     int thread = 0;
     while (threads_[thread] != kIdle) ++thread;
+    dispatching_ = true;
     StartOn(thread, slot);
+    DispatchFrom(thread + 1);
   } else {
     queue_.push_back({slot, task.work.kind});
     Dispatch();
@@ -86,24 +91,34 @@ void SimulatedPool::Dispatch() {
   // recursing here could go as deep as the queue is long.
   if (dispatching_) return;
   dispatching_ = true;
-  for (bool started = true; started && !queue_.empty() && busy_ < size();) {
-    started = false;
-    for (int t = 0; t < size() && !queue_.empty(); ++t) {
-      if (threads_[t] != kIdle) continue;
-      auto next = platform::NextEligibleWork(queue_, slow_running_, size(),
-                                             [](const Queued& q) { return q.kind; });
-      if (next == queue_.end()) break;
-      const uint32_t slot = next->task;
-      if (next == queue_.begin()) {
-        queue_.pop_front();
-      } else {
-        queue_.erase(next);
-      }
-      StartOn(t, slot);
-      started = true;
-    }
-  }
+  DispatchFrom(0);
+}
+
+void SimulatedPool::DispatchFrom(int first) {
+  // The rest of the current pass (a caller that resumes one at first > 0
+  // has started a task in it), then more passes while they start work.
+  bool started = PassFrom(first) || first > 0;
+  while (started && !queue_.empty() && busy_ < size()) started = PassFrom(0);
   dispatching_ = false;
+}
+
+bool SimulatedPool::PassFrom(int first) {
+  bool started = false;
+  for (int t = first; t < size() && !queue_.empty(); ++t) {
+    if (threads_[t] != kIdle) continue;
+    auto next = platform::NextEligibleWork(queue_, slow_running_, size(),
+                                           [](const Queued& q) { return q.kind; });
+    if (next == queue_.end()) break;
+    const uint32_t slot = next->task;
+    if (next == queue_.begin()) {
+      queue_.pop_front();
+    } else {
+      queue_.erase(next);
+    }
+    StartOn(t, slot);
+    started = true;
+  }
+  return started;
 }
 
 void SimulatedPool::StartOn(int thread, uint32_t slot) {

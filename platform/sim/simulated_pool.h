@@ -83,12 +83,18 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   // Files a task in the slab and starts or queues it.
   void Add(uint64_t token, platform::PoolWork&& work, Starter* start);
   void Dispatch();
+  // Dispatch's passes over the threads, the first from thread `first`;
+  // dispatching_ is set, and is cleared at the end.
+  void DispatchFrom(int first);
+  // One pass: each idle thread from `first` on takes the next eligible
+  // task. Whether any started.
+  bool PassFrom(int first);
   // Gives task `slot` (out of the queue) to idle thread `thread`, starts it.
   void StartOn(int thread, uint32_t slot);
   // Runs segments from `index`, skipping empty ones; finishes the task after
   // the last.
   void RunSegments(uint32_t thread, uint32_t index);
-  void Finish(int thread);
+  inline void Finish(int thread);  // inline in its one caller
   // A CPU or wait segment is done: the tag holds the thread and the next
   // segment (SegmentTag).
   void OnCpuDone(uint64_t tag) override { RunSegments(TagThread(tag), TagIndex(tag)); }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <functional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -163,6 +164,48 @@ TEST(SimulatedPoolTest, ManyFreeTasksBehindABusyThreadDoNotRecurse) {
   ASSERT_EQ(f.done.size(), 300'001u);
   EXPECT_EQ(f.done.back().token, 300'000u);
   EXPECT_EQ(f.done.back().at, Ms(1));
+}
+
+// In the simulator a body runs on the loop's thread and may submit more
+// work. A chain of tasks with no cost, each submitting the next from its
+// body, runs without recursing as deep as the chain is long, each task
+// completing (and its thread freeing) before the one it submitted starts.
+TEST(SimulatedPoolTest, BodiesThatSubmitTheNextTaskDoNotRecurse) {
+  Fixture f(1, 2);
+  constexpr uint64_t kChain = 300'000;
+  std::function<platform::PoolWork(uint64_t)> link = [&](uint64_t i) {
+    platform::PoolWork w;
+    w.body = [&f, &link, i] {
+      if (i < kChain) f.pool.Submit(i + 1, link(i + 1));
+    };
+    return w;
+  };
+  f.pool.Submit(1, link(1));
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  ASSERT_EQ(f.done.size(), kChain);
+  for (uint64_t i = 0; i < kChain; ++i) ASSERT_EQ(f.done[i].token, i + 1);
+}
+
+TEST(SimulatedPoolTest, WorkSubmittedFromABodyStartsAfterItsSubmitterFinishes) {
+  // Thread 0 runs 1 and 2 (no cost; 1's body submits 3): 3 goes to the
+  // next free thread in the pass (thread 1), after 1 finished.
+  Fixture f(1, 2);
+  platform::PoolWork first;
+  first.body = [&f] { f.pool.Submit(3, Wait(1)); };
+  f.pool.Submit(1, std::move(first));
+  f.pool.Submit(2, Wait(2));
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(f.trace.ToJsonLines(),
+            R"({"t":0,"th":"loop","ev":"pool_enqueue","id":1}
+{"t":0,"th":"pool-0","ev":"pool_start","id":1}
+{"t":0,"th":"loop","ev":"pool_enqueue","id":3}
+{"t":0,"th":"pool-0","ev":"pool_finish","id":1}
+{"t":0,"th":"pool-1","ev":"pool_start","id":3}
+{"t":0,"th":"loop","ev":"pool_enqueue","id":2}
+{"t":0,"th":"pool-0","ev":"pool_start","id":2}
+{"t":1000000,"th":"pool-1","ev":"pool_finish","id":3}
+{"t":2000000,"th":"pool-0","ev":"pool_finish","id":2}
+)");
 }
 
 TEST(SimulatedPoolTest, SlowIoHoldsAtMostHalfThePool) {
