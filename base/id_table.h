@@ -6,8 +6,8 @@
 // end in order). So the table is a window over the ids, starting at the
 // oldest live one: finding a value is an index, not a hash, and a deep
 // queue's values lie next to each other in memory (a hash map of 100,000
-// queued requests missed the cache on every completion). The window is a base::Ring: a std::deque
-// allocated and freed a block every few requests.
+// queued requests missed the cache on every completion). The window is a
+// base::Ring: a std::deque allocated and freed a block every few requests.
 //
 // A value that outlives many later ones (a TCP listen, a slow file) would
 // hold the window open; when an insertion finds the window more than twice

@@ -83,16 +83,22 @@ struct PoolWork {
 // The most slow-I/O work a pool of `pool_size` threads runs at once.
 inline constexpr int SlowIoThreads(int pool_size) { return (pool_size + 1) / 2; }
 
+// Whether a free thread may take work of this kind now, with
+// `slow_running` slow-I/O tasks on threads: slow work past the cap waits.
+inline constexpr bool MayStartWork(PoolWork::Kind kind, int slow_running, int pool_size) {
+  return kind != PoolWork::Kind::kSlowIo || slow_running < SlowIoThreads(pool_size);
+}
+
 // The first task of a FIFO pool queue that a free thread may take under the
-// slow-I/O cap, or queue.end(): slow work past the cap waits, and work
-// behind it may start. `kind_of` reads an element's PoolWork::Kind. Both
-// platforms' pools take work with it.
+// slow-I/O cap (MayStartWork), or queue.end(): work behind waiting slow work
+// may start. `kind_of` reads an element's PoolWork::Kind. Both platforms'
+// pools take work with it.
 template <typename Queue, typename KindOf>
 typename Queue::iterator NextEligibleWork(Queue& queue, int slow_running, int pool_size,
                                           KindOf kind_of) {
   if (slow_running < SlowIoThreads(pool_size)) return queue.begin();
   for (auto it = queue.begin(); it != queue.end(); ++it) {
-    if (kind_of(*it) != PoolWork::Kind::kSlowIo) return it;
+    if (MayStartWork(kind_of(*it), slow_running, pool_size)) return it;
   }
   return queue.end();
 }

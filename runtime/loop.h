@@ -386,7 +386,8 @@ class Loop : private TimerHost {
     last_read_ = now;
     now_ms_ = now.millis_floor();
   }
-  // Returns the time to use instead of `now`, earlier than the last read.
+  // `now` is earlier than the last read: says so in the trace and returns
+  // the time to use instead.
   Instant ClockWentBackwards(Instant now);
   void RunTimersPhase();
   void RunNodeTimers();  // Node's RunTimers (src/env.cc)

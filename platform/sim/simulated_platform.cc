@@ -74,8 +74,8 @@ void SimulatedPlatform::CompleteNet(uint64_t token, absl::Status status, int64_t
   c.time = clock_.Now();
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPlatform::Complete(uint64_t token, absl::Status status,
-                                                                base::Duration queue_wait) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPlatform::Complete(
+    uint64_t token, absl::Status status, base::Duration queue_wait) {
   // In place: a Completion is big enough (it may carry data) that building
   // one and moving it in shows in the simulator's profile.
   platform::Completion& c = ready_.emplace_back();

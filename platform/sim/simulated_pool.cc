@@ -46,9 +46,8 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
   if (start != nullptr) task.start = std::move(*start);
   task.enqueued = events_->Now();
   task.queue_wait = base::Duration::Zero();
-  const bool eligible = task.work.kind != platform::PoolWork::Kind::kSlowIo ||
-                        slow_running_ < platform::SlowIoThreads(size());
-  if (queue_.empty() && busy_ < size() && eligible && !dispatching_) {
+  if (queue_.empty() && busy_ < size() && !dispatching_ &&
+      platform::MayStartWork(task.work.kind, slow_running_, size())) {
     // What Dispatch would do with this task alone in the queue, without the
     // queue: a free thread takes it at once (the lowest-numbered), and the
     // pass goes on from the next thread, as Dispatch's would (a task with
