@@ -7,7 +7,8 @@
 // oldest live one: finding a value is an index, not a hash, and a deep
 // queue's values lie next to each other in memory (a hash map of 100,000
 // queued requests missed the cache on every completion). The window is a
-// base::Ring: a std::deque allocated and freed a block every few requests.
+// base::StableRing: a std::deque allocated and freed a block every few
+// requests, and a base::Ring moved every value as it doubled.
 //
 // A value that outlives many later ones (a TCP listen, a slow file) would
 // hold the window open; when an insertion finds the window more than twice
@@ -17,6 +18,12 @@
 //
 // Ids come either from the table (Add, Emplace, Skip: next_id() onwards) or
 // from the caller (Put: any id not live, usually increasing, gaps allowed).
+//
+// Detach takes a value out of the table without moving it, for a callback
+// that runs where its request lies (moving the callable out of the table
+// was a tenth of the simulator's virtual hour). A detached value stays put
+// until Release, whatever is added meanwhile: window slots never move, and
+// compaction stops short of it.
 //
 // Threading: not thread-safe; one thread at a time.
 #ifndef TWINLOOP_BASE_ID_TABLE_H_
@@ -31,7 +38,7 @@
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/container/flat_hash_map.h"
-#include "base/ring.h"
+#include "base/stable_ring.h"
 
 namespace base {
 
@@ -78,7 +85,7 @@ class IdTable {
     }
     if (window_.empty()) {
       base_ = id;
-    } else if (id - next_id() > 2 * in_window_ + kMinWindow) {
+    } else if (id - next_id() > 2 * in_window_ + kMinWindow && !DetachedInWindow()) {
       // A gap wider than the window is worth: everything live moves out
       // and the window starts again at `id`.
       SpillAll();
@@ -105,7 +112,7 @@ class IdTable {
   T* Find(uint64_t id) {
     if (id >= base_ && id < next_id()) {
       std::optional<T>& slot = At(id - base_);
-      return slot ? &*slot : nullptr;
+      return slot && id != detached_id_ ? &*slot : nullptr;
     }
     if (side_.empty()) return nullptr;
     auto it = side_.find(id);
@@ -114,6 +121,7 @@ class IdTable {
 
   // Removes the value with this id and returns it (nullopt if absent).
   std::optional<T> Take(uint64_t id) {
+    if (id == detached_id_) return std::nullopt;
     if (id >= base_ && id < next_id()) {
       std::optional<T>& slot = At(id - base_);
       if (!slot) return std::nullopt;
@@ -136,6 +144,43 @@ class IdTable {
     return out;
   }
 
+  // Takes the value with this id out of the table, leaving it where it is:
+  // until Release, Find and Take do not see it and size() and Ids() leave it
+  // out, but it stays valid and in place, and its id may not be Put. Returns
+  // nullptr if the id is not live. One value at a time may be detached.
+  T* Detach(uint64_t id) {
+    ABSL_RAW_CHECK(detached_id_ == kNone, "IdTable::Detach with a value detached already");
+    if (id >= base_ && id < next_id()) {
+      std::optional<T>& slot = At(id - base_);
+      if (!slot) return nullptr;
+      --in_window_;
+      detached_id_ = id;
+      return &*slot;
+    }
+    auto it = side_.find(id);
+    if (it == side_.end()) return nullptr;
+    // The side map moves its values as it rehashes: this one waits outside.
+    detached_side_.emplace(std::move(it->second));
+    side_.erase(it);
+    detached_id_ = id;
+    return &*detached_side_;
+  }
+
+  // Destroys the detached value; its id is free for Put again.
+  void Release() {
+    ABSL_RAW_CHECK(detached_id_ != kNone, "IdTable::Release with nothing detached");
+    const uint64_t id = std::exchange(detached_id_, kNone);
+    if (detached_side_) {
+      detached_side_.reset();
+      return;
+    }
+    At(id - base_).reset();
+    if (id == base_) {
+      PopFront();
+      TrimFront();
+    }
+  }
+
   size_t size() const { return in_window_ + side_.size(); }
   bool empty() const { return size() == 0; }
 
@@ -146,7 +191,7 @@ class IdTable {
     for (const auto& [id, unused] : side_) ids.push_back(id);
     std::sort(ids.begin(), ids.end());  // all side ids are below the window's
     for (size_t i = 0; i < window_.size(); ++i) {
-      if (At(i)) ids.push_back(base_ + i);
+      if (At(i) && base_ + i != detached_id_) ids.push_back(base_ + i);
     }
     return ids;
   }
@@ -160,8 +205,7 @@ class IdTable {
   const std::optional<T>& At(size_t i) const { return window_[i]; }
 
   // Extends the window by one slot holding a value built from `args`; if
-  // building throws, the window is as it was (its front stays live). The
-  // arguments must not refer into the table: the ring may move as it grows.
+  // building throws, the window is as it was (its front stays live).
   template <typename... Args>
   void BuildAtBack(Args&&... args) {
     std::optional<T>& slot = PushBack();
@@ -201,18 +245,29 @@ class IdTable {
     while (!window_.empty()) SpillFront();
   }
 
+  bool DetachedInWindow() const { return detached_id_ != kNone && !detached_side_; }
+
   // Moves the oldest live values out until the window is at most twice
-  // the values still in it.
+  // the values still in it, or its front is the detached value (which
+  // stays put; the window shrinks at a later insertion).
   void Compact() {
-    while (window_.size() > kMinWindow / 2 && window_.size() > 2 * in_window_) SpillFront();
+    while (window_.size() > kMinWindow / 2 && window_.size() > 2 * in_window_ &&
+           base_ != detached_id_) {
+      SpillFront();
+    }
     TrimFront();
-    ABSL_RAW_CHECK(window_.size() <= 2 * in_window_ + kMinWindow, "the window did not shrink");
+    ABSL_RAW_CHECK(window_.size() <= 2 * in_window_ + kMinWindow || DetachedInWindow(),
+                   "the window did not shrink");
   }
 
+  static constexpr uint64_t kNone = ~uint64_t{0};
+
   uint64_t base_;  // the id of the window's first slot
-  base::Ring<std::optional<T>> window_;
-  size_t in_window_ = 0;  // live values in the window
+  base::StableRing<std::optional<T>> window_;
+  size_t in_window_ = 0;  // live values in the window, the detached one not counted
   absl::flat_hash_map<uint64_t, T> side_;
+  uint64_t detached_id_ = kNone;
+  std::optional<T> detached_side_;  // a detached value that was in side_
 };
 
 }  // namespace base

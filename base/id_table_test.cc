@@ -91,9 +91,68 @@ TEST(IdTableTest, PutKeepsTheCallersIdsAndLeavesTheGapsEmpty) {
   EXPECT_TRUE(t.empty());
 }
 
-// Against a std::map: any mix of adds, skips, puts and takes (in any order) finds
-// exactly what the map holds, lists the same ids in order, and after each
-// add keeps the window within twice the live values plus a constant.
+TEST(IdTableTest, ADetachedValueStaysPutUntilReleased) {
+  IdTable<std::string> t;
+  const uint64_t first = t.Add("first");
+  const uint64_t second = t.Add("second");
+  std::string* running = t.Detach(first);
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(*running, "first");
+  EXPECT_EQ(t.Find(first), nullptr);
+  EXPECT_EQ(t.Take(first), std::nullopt);
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.Ids(), (std::vector<uint64_t>{second}));
+  // What a running callback may do: add and take many more. The window
+  // grows by chunks and would compact, but not past the detached value.
+  for (int i = 0; i < 10'000; ++i) {
+    const uint64_t id = t.Add(std::string(40, 'x') + std::to_string(i));
+    if (i % 100 != 0) {
+      ASSERT_TRUE(t.Take(id).has_value());
+    }
+  }
+  EXPECT_EQ(t.Take(second), "second");
+  EXPECT_EQ(*running, "first") << "the detached value did not move";
+  EXPECT_EQ(t.size(), 100u);
+  t.Release();
+  EXPECT_EQ(t.Find(first), nullptr);
+  EXPECT_EQ(t.size(), 100u);
+  // The next insertion compacts the window the detached value held open.
+  t.Add("next");
+  EXPECT_LE(t.window_size(), 2 * t.size() + IdTable<std::string>::kMinWindow);
+}
+
+TEST(IdTableTest, AValueDetachedFromTheSideMapWaitsOutside) {
+  IdTable<int> t;
+  const uint64_t old = t.Add(-1);  // moved to the side map by what follows
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(t.Take(t.Add(i)).has_value());
+  int* running = t.Detach(old);
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(*running, -1);
+  EXPECT_TRUE(t.empty());
+  for (int i = 0; i < 1000; ++i) t.Put(t.next_id() + 500, i);  // the side map rehashes
+  EXPECT_EQ(*running, -1);
+  t.Release();
+  EXPECT_EQ(t.Find(old), nullptr);
+  EXPECT_EQ(t.size(), 1000u);
+}
+
+TEST(IdTableTest, DetachOfAnIdThatIsNotLiveFindsNothing) {
+  IdTable<int> t;
+  EXPECT_EQ(t.Detach(1), nullptr);
+  const uint64_t id = t.Add(5);
+  EXPECT_EQ(t.Detach(id + 1), nullptr);
+  ASSERT_NE(t.Detach(id), nullptr);
+  t.Release();
+  EXPECT_EQ(t.Detach(id), nullptr) << "a released id is gone";
+  EXPECT_TRUE(t.empty());
+  EXPECT_EQ(t.window_size(), 0u);
+}
+
+// Against a std::map: any mix of adds, skips, puts, takes (in any order)
+// and detaches finds exactly what the map holds, lists the same ids in
+// order, keeps a detached value where it was until it is released, and
+// after each add keeps the window within twice the live values plus a
+// constant (unless a detached value holds it open).
 // `value` makes a V from a number: an int, or a string long enough to live
 // on the heap (so moved-from and reset slots are exercised, not just
 // trivially destructible ones).
@@ -102,26 +161,52 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
   IdTable<V> t;
   std::map<uint64_t, V> model;
   uint64_t next = 1;
+  // The detached value: where it is, and what it must still hold.
+  V* detached = nullptr;
+  uint64_t detached_id = 0;
+  std::optional<V> detached_value;
   const auto ops = *rc::gen::container<std::vector<std::pair<int, uint64_t>>>(
-      rc::gen::pair(rc::gen::inRange(0, 10), rc::gen::inRange<uint64_t>(0, 1000)));
+      rc::gen::pair(rc::gen::inRange(0, 11), rc::gen::inRange<uint64_t>(0, 1000)));
   for (const auto& [kind, pick] : ops) {
     if (kind < 5) {
       RC_ASSERT(t.Add(value(pick)) == next);
       model.emplace(next++, value(pick));
       // Adding is where the window is kept in check.
-      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
+      if (detached == nullptr) {
+        RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
+      }
     } else if (kind == 5) {
       RC_ASSERT(t.Skip() == next++);
     } else if (kind == 6) {
       // A caller's id: past the end, with a gap that is sometimes wider
       // than the window, or an earlier id that is not live.
       const uint64_t id = pick % 3 != 0 ? next + pick % 200 : 1 + pick % next;
-      if (model.count(id) != 0) continue;
+      if (model.count(id) != 0 || (detached != nullptr && id == detached_id)) continue;
       t.Put(id, value(pick));
       model.emplace(id, value(pick));
       next = std::max(next, id + 1);
       RC_ASSERT(t.next_id() == next);
-      RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
+      if (detached == nullptr) {
+        RC_ASSERT(t.window_size() <= 2 * t.size() + IdTable<V>::kMinWindow);
+      }
+    } else if (kind == 10) {
+      if (detached != nullptr) {
+        t.Release();
+        detached = nullptr;
+      } else {
+        const uint64_t id = next == 1 ? 1 : 1 + pick % (next + 2);
+        auto it = model.find(id);
+        detached = t.Detach(id);
+        if (it == model.end()) {
+          RC_ASSERT(detached == nullptr);
+        } else {
+          RC_ASSERT(detached != nullptr);
+          RC_ASSERT(*detached == it->second);
+          detached_id = id;
+          detached_value = it->second;
+          model.erase(it);
+        }
+      }
     } else {
       // Take an id near the range in use (live, taken, or never given).
       const uint64_t id = next == 1 ? 1 : 1 + pick % (next + 2);
@@ -135,7 +220,9 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
       }
     }
     RC_ASSERT(t.size() == model.size());
+    if (detached != nullptr) RC_ASSERT(*detached == *detached_value);
   }
+  if (detached != nullptr) t.Release();
   std::vector<uint64_t> ids;
   for (const auto& [id, v] : model) {
     ids.push_back(id);
