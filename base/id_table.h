@@ -19,11 +19,12 @@
 // Ids come either from the table (Add, Emplace, Skip: next_id() onwards) or
 // from the caller (Put: any id not live, usually increasing, gaps allowed).
 //
-// Detach takes a value out of the table without moving it, for a callback
-// that runs where its request lies (moving the callable out of the table
-// was a tenth of the simulator's virtual hour). A detached value stays put
-// until Release, whatever is added meanwhile: window slots never move, and
-// compaction stops short of it.
+// Detach takes a value out of the table, for a callback that runs where its
+// request lies (moving the callable out of the table was a tenth of the
+// simulator's virtual hour). A detached window value stays where it is until
+// Release, whatever is added meanwhile: window slots never move, and
+// compaction stops short of it. (A detached side-map value moves once, out of
+// the map, which moves its values as it rehashes.)
 //
 // Threading: not thread-safe; one thread at a time.
 #ifndef TWINLOOP_BASE_ID_TABLE_H_
@@ -69,8 +70,12 @@ class IdTable {
   // Past next_id() (the usual case) the ids between are left empty and
   // next_id() becomes id + 1; below it, the value takes its empty slot, or
   // goes to the side map if the window has moved past it.
+  // While a value is detached, `id` may not be the detached one, nor leave a
+  // gap wider than the window is worth (the window cannot start again while
+  // the detached value is in it).
   template <typename... Args>
   void Put(uint64_t id, Args&&... args) {
+    ABSL_RAW_CHECK(id != detached_id_, "IdTable::Put of a detached id");
     if (id < next_id()) {
       if (id >= base_) {
         std::optional<T>& slot = At(id - base_);
@@ -85,9 +90,10 @@ class IdTable {
     }
     if (window_.empty()) {
       base_ = id;
-    } else if (id - next_id() > 2 * in_window_ + kMinWindow && !DetachedInWindow()) {
+    } else if (id - next_id() > 2 * in_window_ + kMinWindow) {
       // A gap wider than the window is worth: everything live moves out
       // and the window starts again at `id`.
+      ABSL_RAW_CHECK(!DetachedInWindow(), "IdTable::Put: a wide gap while a value is detached");
       SpillAll();
       base_ = id;
     } else {
@@ -205,7 +211,9 @@ class IdTable {
   const std::optional<T>& At(size_t i) const { return window_[i]; }
 
   // Extends the window by one slot holding a value built from `args`; if
-  // building throws, the window is as it was (its front stays live).
+  // building throws, the window is as it was (its front stays live). The
+  // arguments must not refer into the table: Emplace's compaction and Put's
+  // spill move values into the side map, which moves them as it rehashes.
   template <typename... Args>
   void BuildAtBack(Args&&... args) {
     std::optional<T>& slot = PushBack();
@@ -263,7 +271,8 @@ class IdTable {
   static constexpr uint64_t kNone = ~uint64_t{0};
 
   uint64_t base_;  // the id of the window's first slot
-  base::StableRing<std::optional<T>> window_;
+  // Chunks of 64 slots: a loop with a few requests allocates one small chunk.
+  base::StableRing<std::optional<T>, 64> window_;
   size_t in_window_ = 0;  // live values in the window, the detached one not counted
   absl::flat_hash_map<uint64_t, T> side_;
   uint64_t detached_id_ = kNone;

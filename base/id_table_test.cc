@@ -122,15 +122,20 @@ TEST(IdTableTest, ADetachedValueStaysPutUntilReleased) {
 }
 
 TEST(IdTableTest, AValueDetachedFromTheSideMapWaitsOutside) {
-  IdTable<int> t;
-  const uint64_t old = t.Add(-1);  // moved to the side map by what follows
-  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(t.Take(t.Add(i)).has_value());
-  int* running = t.Detach(old);
+  IdTable<std::string> t;
+  const std::string long_lived(40, 'L');  // on the heap: a stale slot would not read back
+  const uint64_t old = t.Add(long_lived);  // moved to the side map by what follows
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(t.Take(t.Add(std::to_string(i))).has_value());
+  std::string* running = t.Detach(old);
   ASSERT_NE(running, nullptr);
-  EXPECT_EQ(*running, -1);
+  const char* chars = running->data();
+  EXPECT_EQ(*running, long_lived);
   EXPECT_TRUE(t.empty());
-  for (int i = 0; i < 1000; ++i) t.Put(t.next_id() + 500, i);  // the side map rehashes
-  EXPECT_EQ(*running, -1);
+  EXPECT_EQ(t.Find(old), nullptr);
+  // The side map grows and rehashes; the detached value stays where it is.
+  for (int i = 0; i < 1000; ++i) t.Put(t.next_id() + 500, std::to_string(i));
+  EXPECT_EQ(*running, long_lived);
+  EXPECT_EQ(running->data(), chars);
   t.Release();
   EXPECT_EQ(t.Find(old), nullptr);
   EXPECT_EQ(t.size(), 1000u);
@@ -180,7 +185,10 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
     } else if (kind == 6) {
       // A caller's id: past the end, with a gap that is sometimes wider
       // than the window, or an earlier id that is not live.
-      const uint64_t id = pick % 3 != 0 ? next + pick % 200 : 1 + pick % next;
+      // While a value is detached the window cannot start again, so the
+      // gap stays within what the window is worth.
+      const uint64_t gap = detached != nullptr ? pick % (IdTable<V>::kMinWindow + 1) : pick % 200;
+      const uint64_t id = pick % 3 != 0 ? next + gap : 1 + pick % next;
       if (model.count(id) != 0 || (detached != nullptr && id == detached_id)) continue;
       t.Put(id, value(pick));
       model.emplace(id, value(pick));
@@ -204,6 +212,8 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
           RC_ASSERT(*detached == it->second);
           detached_id = id;
           detached_value = it->second;
+          const std::vector<uint64_t> ids = t.Ids();
+          RC_ASSERT(std::find(ids.begin(), ids.end(), id) == ids.end());
           model.erase(it);
         }
       }
@@ -220,7 +230,10 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
       }
     }
     RC_ASSERT(t.size() == model.size());
-    if (detached != nullptr) RC_ASSERT(*detached == *detached_value);
+    if (detached != nullptr) {
+      RC_ASSERT(*detached == *detached_value);
+      RC_ASSERT(t.Find(detached_id) == nullptr);
+    }
   }
   if (detached != nullptr) t.Release();
   std::vector<uint64_t> ids;

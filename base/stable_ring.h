@@ -5,10 +5,12 @@
 // window must grow without moving what it holds. base::Ring doubled one
 // buffer and moved every element into it (for 100,000 queued pool tasks,
 // 19 MB allocated and touched per run where 10 MB are live, and a manager
-// call per callable moved). Here elements live in chunks of kChunk: growing
-// adds a chunk, popping past one retires it, and one retired chunk is kept
-// as a spare, so a window that slides steadily allocates nothing. Finding
-// an element is a shift, a mask and two loads.
+// call per callable moved). Here elements live in chunks of kChunkSlots:
+// growing adds a chunk, popping past one retires it, and one retired chunk
+// is kept as a spare, so a window that slides steadily allocates nothing.
+// The chunk pointers are themselves in a base::Ring (they are few, and
+// moving a pointer is cheap), so finding an element is a shift, a mask and
+// a few loads.
 //
 // Like base::Ring, a popped slot is reset to T() at once (unless T is
 // trivially destructible), so what it held is released then.
@@ -27,9 +29,9 @@
 
 namespace base {
 
-template <typename T, size_t kChunk = 256>
+template <typename T, size_t kChunkSlots = 256>
 class StableRing {
-  static_assert(kChunk > 0 && (kChunk & (kChunk - 1)) == 0, "kChunk must be a power of two");
+  static_assert(kChunkSlots > 0 && (kChunkSlots & (kChunkSlots - 1)) == 0, "kChunkSlots must be a power of two");
 
  public:
   StableRing() = default;
@@ -56,7 +58,7 @@ class StableRing {
   T& operator[](size_t i) { return Slot(head_ + i); }
   const T& operator[](size_t i) const {
     const size_t j = head_ + i;
-    return chunks_[j / kChunk][j % kChunk];
+    return chunks_[j / kChunkSlots][j % kChunkSlots];
   }
   T& front() { return (*this)[0]; }
   T& back() { return (*this)[size_ - 1]; }
@@ -76,7 +78,7 @@ class StableRing {
     ABSL_RAW_CHECK(size_ != 0, "StableRing::pop_front on an empty ring");
     if constexpr (!std::is_trivially_destructible_v<T>) front() = T();
     --size_;
-    if (++head_ == kChunk) RetireFrontChunk();
+    if (++head_ == kChunkSlots) RetireFrontChunk();
   }
 
   // Removes the last element (an emplace_back undone).
@@ -91,21 +93,21 @@ class StableRing {
   }
 
   // Slots allocated, in use or not (for tests: memory stays bounded).
-  size_t capacity() const { return capacity_ + (spare_ ? kChunk : 0); }
+  size_t capacity() const { return capacity_ + (spare_ ? kChunkSlots : 0); }
 
  private:
   using Chunk = std::unique_ptr<T[]>;
 
   // The element at offset j from the first chunk's start.
-  T& Slot(size_t j) { return chunks_[j / kChunk][j % kChunk]; }
+  T& Slot(size_t j) { return chunks_[j / kChunkSlots][j % kChunkSlots]; }
 
   void AddChunk() {
     if (spare_) {
       chunks_.push_back(std::move(spare_));
     } else {
-      chunks_.push_back(std::make_unique<T[]>(kChunk));
+      chunks_.push_back(std::make_unique<T[]>(kChunkSlots));
     }
-    capacity_ += kChunk;
+    capacity_ += kChunkSlots;
   }
 
   // The front moved past the first chunk: it becomes the spare (or is freed
@@ -114,14 +116,14 @@ class StableRing {
     Chunk first = std::move(chunks_.front());
     chunks_.pop_front();
     if (!spare_) spare_ = std::move(first);
-    capacity_ -= kChunk;
+    capacity_ -= kChunkSlots;
     head_ = 0;
   }
 
   base::Ring<Chunk> chunks_;
   Chunk spare_;
   size_t capacity_ = 0;  // slots in chunks_
-  size_t head_ = 0;      // the front's offset in the first chunk, < kChunk
+  size_t head_ = 0;      // the front's offset in the first chunk, < kChunkSlots
   size_t size_ = 0;
 };
 
