@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
+#include "absl/cleanup/cleanup.h"
 #include "runtime/generation.h"
 
 namespace runtime {
@@ -208,9 +209,16 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
     // (EraseList keeps it), and is not freed, so no later list takes its
     // address before the run ends.
     running_list_ = top;
-    ListOnTimeout(top, now);
-    running_list_ = nullptr;
-    erased_running_list_.reset();
+    {
+      // Reset even if an exception escapes (Loop::Invoke catches every
+      // callback's today): a stale pointer would keep the next erase of a
+      // list at that address alive.
+      absl::Cleanup done = [this] {
+        running_list_ = nullptr;
+        erased_running_list_.reset();
+      };
+      ListOnTimeout(top, now);
+    }
   }
   return 0;
 }

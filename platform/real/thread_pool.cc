@@ -86,7 +86,7 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void ThreadPool::Submit(uint64_t token, platform::PoolWork work) {
+void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   bool wake = false;
   const auto now = std::chrono::steady_clock::now();
   const uint64_t tail = inbox_tail_.load(std::memory_order_relaxed);

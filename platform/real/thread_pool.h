@@ -72,7 +72,7 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  void Submit(uint64_t token, platform::PoolWork work);
+  void Submit(uint64_t token, platform::PoolWork&& work);
   // OK if the work was queued and is now removed (the caller reports it
   // CANCELLED); FAILED_PRECONDITION otherwise.
   absl::Status Cancel(uint64_t token);
