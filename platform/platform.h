@@ -188,7 +188,7 @@ class Platform {
   // A TCP operation (platform/net_op.h). Its completions arrive through
   // Poll: one for most operations, a stream of them for kListen (each
   // accepted connection) and kRead (each chunk) until a final one.
-  virtual void SubmitNet(uint64_t token, NetOp op) = 0;
+  virtual void SubmitNet(uint64_t token, NetOp&& op) = 0;
 
   // Starts a network round trip; its completion arrives through Poll.
   virtual void StartNetwork(uint64_t token, NetworkRoundTrip trip) = 0;

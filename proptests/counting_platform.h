@@ -49,7 +49,7 @@ class CountingPlatform : public platform::Platform {
     ++calls_.io;
     inner_->SubmitIo(token, std::move(io));
   }
-  void SubmitNet(uint64_t token, platform::NetOp op) override {
+  void SubmitNet(uint64_t token, platform::NetOp&& op) override {
     ++calls_.net;
     inner_->SubmitNet(token, std::move(op));
   }

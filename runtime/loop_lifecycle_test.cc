@@ -193,7 +193,7 @@ class DeferringPlatform : public platform::Platform {
   void SubmitIo(uint64_t token, platform::PoolIo io) override {
     inner_->SubmitIo(token, std::move(io));
   }
-  void SubmitNet(uint64_t token, platform::NetOp op) override {
+  void SubmitNet(uint64_t token, platform::NetOp&& op) override {
     inner_->SubmitNet(token, std::move(op));
   }
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override {

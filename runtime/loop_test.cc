@@ -709,7 +709,7 @@ class RoguePlatform : public platform::Platform {
   std::shared_ptr<platform::Waker> waker() override { return nullptr; }
   void SubmitWork(uint64_t, platform::PoolWork&&) override {}
   void SubmitIo(uint64_t, platform::PoolIo) override {}
-  void SubmitNet(uint64_t, platform::NetOp) override {}
+  void SubmitNet(uint64_t, platform::NetOp&&) override {}
   void StartNetwork(uint64_t, platform::NetworkRoundTrip) override {}
   absl::Status Cancel(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<Instant> ConsumeCpu(Duration) override { return Instant::Epoch(); }

@@ -97,7 +97,7 @@ absl::Status RealPlatform::Init() {
   }
   async_ready_ = true;
   tcp_ = std::make_unique<TcpStreams>(
-      &uv_, [this](uint64_t token, absl::Status status, int64_t value, std::string data) {
+      &uv_, [this](uint64_t token, absl::Status&& status, int64_t value, std::string&& data) {
         // On the loop thread, inside libuv or a submit: no lock and no
         // wakeup; Poll takes it before it returns, and stamps it then (one
         // clock read per poll, not one per chunk: it happened during that
@@ -306,7 +306,7 @@ void RealPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   SubmitWork(token, std::move(work));
 }
 
-void RealPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+void RealPlatform::SubmitNet(uint64_t token, platform::NetOp&& op) {
   tcp_->Submit(token, std::move(op));
 }
 

@@ -73,7 +73,7 @@ class RealPlatform : public platform::Platform {
   std::shared_ptr<platform::Waker> waker() override;
   void SubmitWork(uint64_t token, platform::PoolWork&& work) override;
   void SubmitIo(uint64_t token, platform::PoolIo io) override;
-  void SubmitNet(uint64_t token, platform::NetOp op) override;
+  void SubmitNet(uint64_t token, platform::NetOp&& op) override;
   void StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) override;
   absl::Status Cancel(uint64_t token) override;
   absl::StatusOr<base::Instant> ConsumeCpu(base::Duration duration) override;

@@ -97,7 +97,7 @@ TcpStreams::~TcpStreams() {
                  "TcpStreams destroyed with handles open: CloseAll and run libuv first");
 }
 
-void TcpStreams::Emit(uint64_t token, absl::Status status, int64_t value, std::string data) {
+void TcpStreams::Emit(uint64_t token, absl::Status&& status, int64_t value, std::string&& data) {
   if (dead_ || token == 0) return;
   post_(token, std::move(status), value, std::move(data));
 }
@@ -119,7 +119,7 @@ TcpStreams::Stream* TcpStreams::Find(int64_t id, uint64_t token, const char* sys
   return it->second;
 }
 
-void TcpStreams::Submit(uint64_t token, platform::NetOp op) {
+void TcpStreams::Submit(uint64_t token, platform::NetOp&& op) {
   using Op = platform::NetOp::Op;
   switch (op.op) {
     case Op::kListen: return Listen(token, op);

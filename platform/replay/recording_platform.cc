@@ -100,7 +100,7 @@ void RecordingPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   sink_->Append(scratch_);
 }
 
-void RecordingPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+void RecordingPlatform::SubmitNet(uint64_t token, platform::NetOp&& op) {
   std::string asked = platform::DescribeNetOp(op);
   inner_->SubmitNet(token, std::move(op));
   RecordEvents();

@@ -133,7 +133,7 @@ void ReplayPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
   Match(asked);
 }
 
-void ReplayPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+void ReplayPlatform::SubmitNet(uint64_t token, platform::NetOp&& op) {
   // What the peer sent, and when, is in the recorded completions.
   Input asked;
   asked.kind = Input::Kind::kNet;

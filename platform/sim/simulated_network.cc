@@ -114,7 +114,7 @@ SimulatedNetwork::Endpoint* SimulatedNetwork::Find(int64_t id) {
   return it == endpoints_.end() ? nullptr : it->second.get();
 }
 
-void SimulatedNetwork::Submit(uint64_t token, NetOp op) {
+void SimulatedNetwork::Submit(uint64_t token, NetOp&& op) {
   switch (op.op) {
     case NetOp::Op::kListen: return Listen(token, op);
     case NetOp::Op::kConnect: return Connect(token, op);

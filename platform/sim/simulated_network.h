@@ -76,7 +76,7 @@ class SimulatedNetwork {
   SimulatedNetwork(const SimulatedNetwork&) = delete;
   SimulatedNetwork& operator=(const SimulatedNetwork&) = delete;
 
-  void Submit(uint64_t token, platform::NetOp op);
+  void Submit(uint64_t token, platform::NetOp&& op);
   // A read, listen or connect in progress: stopped, and CANCELLED posted.
   // NOT_FOUND for a token that is none of those; FAILED_PRECONDITION for a
   // write or shutdown in progress.

@@ -221,7 +221,7 @@ SimulatedDisk::Result SimulatedPlatform::RunIo(const platform::PoolIo& io) {
   return {.status = absl::InternalError("unknown pool I/O operation")};
 }
 
-void SimulatedPlatform::SubmitNet(uint64_t token, platform::NetOp op) {
+void SimulatedPlatform::SubmitNet(uint64_t token, platform::NetOp&& op) {
   tcp_.Submit(token, std::move(op));
 }
 
