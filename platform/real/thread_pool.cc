@@ -90,7 +90,10 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   bool wake = false;
   const auto now = std::chrono::steady_clock::now();
   const uint64_t tail = inbox_tail_.load(std::memory_order_relaxed);
-  const bool filed = tail - inbox_head_.load(std::memory_order_acquire) < kInboxSize;
+  if (tail - inbox_head_seen_ >= kInboxSize) {
+    inbox_head_seen_ = inbox_head_.load(std::memory_order_acquire);
+  }
+  const bool filed = tail - inbox_head_seen_ < kInboxSize;
   if (filed) {
     Task& slot = inbox_[tail % kInboxSize];
     slot.token = token;

@@ -113,13 +113,17 @@ class ThreadPool {
   // mu_; Submit reads it without the lock after filing into the inbox, and a
   // worker about to wait looks at the inbox again after counting itself in
   // (both sequentially consistent), so one of the two always sees the other.
-  std::atomic<int> idle_{0};
+  //
+  // idle_ and signaled_ have a cache line of their own: Submit reads both on
+  // every call, and beside mu_ and the queue (which the workers write on
+  // every task) each read missed the cache.
+  alignas(64) std::atomic<int> idle_{0};
   // notify_one()s whose worker has not woken yet. Changed under mu_; Submit
   // reads it without the lock: a woken worker takes this count down before it
   // drains the inbox, so a submit that still sees it may leave its task to
   // that worker.
   std::atomic<int> signaled_{0};
-  int64_t busy_ = 0;
+  alignas(64) int64_t busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;
   std::vector<std::thread> threads_;
@@ -128,6 +132,10 @@ class ThreadPool {
   std::unique_ptr<Task[]> inbox_ = std::make_unique<Task[]>(kInboxSize);
   alignas(64) std::atomic<uint64_t> inbox_head_{0};
   alignas(64) std::atomic<uint64_t> inbox_tail_{0};
+  // Submit's last reading of inbox_head_ (the loop thread's alone): the
+  // workers write inbox_head_ at every drain, so it is read again only when
+  // the inbox looks full by this one.
+  uint64_t inbox_head_seen_ = 0;
 };
 
 // Computes on the calling thread until its CPU time has advanced by
