@@ -523,7 +523,7 @@ class Loop : private TimerHost {
   absl::StatusOr<Server*> FindServer(ServerId id, const char* method) const;
   SocketId AddSocket(int64_t stream, std::string remote, bool allow_half_open);
   void StartReading(Socket* s);
-  void SubmitWrite(Socket* s, std::string bytes, Done done);
+  void SubmitWrite(Socket* s, std::string&& bytes, Done&& done);
   // A write's completion: the socket's accounting, the caller's callback,
   // then 'close' on an error or 'drain' once nothing is queued.
   void FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status status, Done& done);

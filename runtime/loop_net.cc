@@ -278,7 +278,7 @@ void Loop::StartReading(Socket* s) {
       Request::Persist::kUntilEmpty);
 }
 
-void Loop::SubmitWrite(Socket* s, std::string bytes, Done done) {
+void Loop::SubmitWrite(Socket* s, std::string&& bytes, Done&& done) {
   const int64_t n = static_cast<int64_t>(bytes.size());
   const RequestId req = requests_.Emplace(s->id, n, std::move(done));
   s->writes.push_back(req);

@@ -239,7 +239,13 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
           if (now == kUnstamped) now = Now();
           c.time = now;
         }
-        out->push_back(std::move(c));
+      }
+      // Usually nothing came from the pool: the two vectors trade buffers
+      // instead of moving each completion.
+      if (out->empty()) {
+        out->swap(loop_done_);
+      } else {
+        for (platform::Completion& c : loop_done_) out->push_back(std::move(c));
       }
       loop_done_.clear();
     }

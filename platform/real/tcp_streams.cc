@@ -277,7 +277,7 @@ void TcpStreams::Read(uint64_t token, Stream* s) {
   reads_[token] = s;
 }
 
-void TcpStreams::Write(uint64_t token, Stream* s, std::string data) {
+void TcpStreams::Write(uint64_t token, Stream* s, std::string&& data) {
   auto* req = new WriteReq{.owner = this, .token = token, .data = std::move(data)};
   uv_buf_t buf = uv_buf_init(req->data.data(), static_cast<unsigned>(req->data.size()));
   const int r = uv_write(&req->req, reinterpret_cast<uv_stream_t*>(&s->tcp), &buf, 1,

@@ -67,7 +67,7 @@ class TcpStreams {
   void Listen(uint64_t token, const platform::NetOp& op);
   void Connect(uint64_t token, const platform::NetOp& op);
   void Read(uint64_t token, Stream* s);
-  void Write(uint64_t token, Stream* s, std::string data);
+  void Write(uint64_t token, Stream* s, std::string&& data);
   void Shutdown(uint64_t token, Stream* s);
   void Close(uint64_t token, Stream* s);
   // Ends the stream's open read and listen requests with CANCELLED, then
