@@ -56,7 +56,12 @@ void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
   t.idle_start_ms_ = start_ms;
   // Timers of one duration usually come in runs (an interval re-arming, a
   // server's per-request timeouts): the last list used is checked first.
-  TimerList* list = recent_list_ != nullptr && recent_list_->msecs == msecs ? recent_list_ : nullptr;
+  TimerList* list = nullptr;
+  if (static_cast<uint64_t>(msecs) < short_lists_.size()) {  // a negative one is not short
+    list = short_lists_[static_cast<size_t>(msecs)];
+  } else if (recent_list_ != nullptr && recent_list_->msecs == msecs) {
+    list = recent_list_;
+  }
   if (list == nullptr) {
     std::unique_ptr<TimerList>& slot = lists_[msecs];
     if (slot == nullptr) {
@@ -65,6 +70,12 @@ void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
       slot->msecs = msecs;
       slot->expiry_ms = expiry_ms;
       slot->id = next_list_id_++;
+      if (msecs >= 0 && msecs < kShortMs) {
+        if (msecs >= static_cast<int64_t>(short_lists_.size())) {
+          short_lists_.resize(static_cast<size_t>(msecs) + 1, nullptr);
+        }
+        short_lists_[static_cast<size_t>(msecs)] = slot.get();
+      }
       HeapPush(slot.get());
       if (next_expiry_ms_ > expiry_ms) {
         host_->ScheduleTimer(msecs);
@@ -146,6 +157,7 @@ void TimerLists::ClearAll() {
     if (list.get() == running_list_) erased_running_list_ = std::move(list);
   }
   lists_.clear();
+  short_lists_.clear();
   recent_list_ = nullptr;
 }
 
@@ -285,6 +297,9 @@ void TimerLists::ListOnTimeout(TimerList* list, int64_t now) {
 
 void TimerLists::EraseList(ListMap::iterator it) {
   if (it->second.get() == recent_list_) recent_list_ = nullptr;
+  if (static_cast<uint64_t>(it->first) < short_lists_.size()) {
+    short_lists_[static_cast<size_t>(it->first)] = nullptr;
+  }
   if (it->second.get() == running_list_) erased_running_list_ = std::move(it->second);
   lists_.erase(it);
 }

@@ -242,6 +242,12 @@ class TimerLists {
   void EraseList(ListMap::iterator it);
 
   ListMap lists_;
+  // The lists of durations under kShortMs, by duration (null: none): most
+  // timers are short, and a mix of durations missed the recent-list hint
+  // and paid a hash lookup per timer. Grows to the longest short duration
+  // seen.
+  static constexpr int64_t kShortMs = 4096;
+  std::vector<TimerList*> short_lists_;
   TimerList* recent_list_ = nullptr;  // in lists_, or null
   TimerList* running_list_ = nullptr;  // whose timers ListOnTimeout runs
   std::unique_ptr<TimerList> erased_running_list_;

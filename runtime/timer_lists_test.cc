@@ -68,6 +68,30 @@ TEST(TimerListsTest, SameDurationSharesOneList) {
   EXPECT_EQ(f.lists.ref_count(), 3);
 }
 
+TEST(TimerListsTest, ListsOfEveryDurationAreFoundAgainAfterTheyEmpty) {
+  // Short durations are found by index, long ones by the map: both kinds,
+  // interleaved, share their lists, are deleted when a clear empties them,
+  // and are made afresh after.
+  Fixture f;
+  const std::vector<double> durations = {1, 4095, 4096, 2, 1e6, 4095, 1, 1e6};
+  std::vector<Timer> timers;
+  for (double ms : durations) timers.push_back(f.lists.SetTimeout(f.Log("t"), ms));
+  EXPECT_EQ(f.lists.list_count(), 5u);
+  for (const Timer& t : timers) f.lists.Clear(t);
+  EXPECT_EQ(f.lists.list_count(), 0u);
+  f.lists.SetTimeout(f.Log("a"), 4095);
+  f.lists.SetTimeout(f.Log("b"), 1e6);
+  f.lists.SetTimeout(f.Log("c"), 4095);
+  EXPECT_EQ(f.lists.list_count(), 2u);
+  EXPECT_EQ(f.lists.ref_count(), 3);
+  f.host.now = 4095;
+  f.lists.ProcessTimers(f.host.now);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"a@4095", "c@4095"}));
+  EXPECT_EQ(f.lists.list_count(), 1u) << "the emptied 4095 ms list is gone";
+  f.lists.SetTimeout(f.Log("d"), 4095);
+  EXPECT_EQ(f.lists.list_count(), 2u);
+}
+
 TEST(TimerListsTest, LateWakeRunsOneListBackToBackBeforeTheNext) {
   // Node: a1 (30 ms, start 0) and a2 (30 ms, start 40) share a list that
   // expires at 30; b1 (50 ms) expires at 50. Woken at 120, Node runs a1, a2,
