@@ -54,8 +54,9 @@ Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
 
 void TimerLists::Insert(Timeout& t, int64_t msecs, int64_t start_ms) {
   t.idle_start_ms_ = start_ms;
-  // Timers of one duration usually come in runs (an interval re-arming, a
-  // server's per-request timeouts): the last list used is checked first.
+  // A short duration's list is found by index. Timers of one long duration
+  // usually come in runs (an interval re-arming, a server's per-request
+  // timeouts): the last list used is checked before the map.
   TimerList* list = nullptr;
   if (static_cast<uint64_t>(msecs) < short_lists_.size()) {  // a negative one is not short
     list = short_lists_[static_cast<size_t>(msecs)];
@@ -222,9 +223,9 @@ int64_t TimerLists::ProcessTimers(int64_t now) {
     // address before the run ends.
     running_list_ = top;
     {
-      // Reset even if an exception escapes (Loop::Invoke catches every
-      // callback's today): a stale pointer would keep the next erase of a
-      // list at that address alive.
+      // The host's callbacks report failure by their result and do not
+      // throw (Loop::Invoke catches); if one did, the run's pointers are
+      // reset here and in ListOnTimeout, so none outlives its list or timer.
       absl::Cleanup done = [this] {
         running_list_ = nullptr;
         erased_running_list_.reset();
@@ -272,9 +273,14 @@ void TimerLists::ListOnTimeout(TimerList* list, int64_t now) {
     const int64_t start = timer->repeats_ ? host_->RefreshNow() : 0;
     timer->running_ = true;
     running_ = timer.get();
-    const bool ok = host_->RunTimerCallback(*timer, timer->callback_);
-    running_ = nullptr;
-    timer->running_ = false;
+    bool ok;
+    {
+      absl::Cleanup ran = [this, &timer] {
+        running_ = nullptr;
+        timer->running_ = false;
+      };
+      ok = host_->RunTimerCallback(*timer, timer->callback_);
+    }
     if (!timer->has_callback_) timer->callback_ = nullptr;
     if (timer->repeats_ && timer->idle_timeout_ms_ != -1) {
       // Node sets _idleTimeout = _repeat; only a clear changes either.

@@ -129,12 +129,14 @@ class ThreadPool {
   std::vector<std::thread> threads_;
   // The inbox: Submit writes inbox_[tail % kInboxSize] and then publishes
   // tail; a worker holding mu_ takes [head, tail) and then publishes head.
-  std::unique_ptr<Task[]> inbox_ = std::make_unique<Task[]>(kInboxSize);
   alignas(64) std::atomic<uint64_t> inbox_head_{0};
+  // The line Submit writes: the tail, the slots' address (set once; beside
+  // busy_ and the maxima, which the workers write on every task, reading it
+  // missed the cache), and Submit's last reading of inbox_head_ (the loop
+  // thread's alone: every drain writes inbox_head_, so Submit reads it again
+  // only when the inbox looks full by this one).
   alignas(64) std::atomic<uint64_t> inbox_tail_{0};
-  // Submit's last reading of inbox_head_ (the loop thread's alone): the
-  // workers write inbox_head_ at every drain, so it is read again only when
-  // the inbox looks full by this one.
+  const std::unique_ptr<Task[]> inbox_ = std::make_unique<Task[]>(kInboxSize);
   uint64_t inbox_head_seen_ = 0;
 };
 
