@@ -28,10 +28,12 @@ int64_t Workload(platform::Platform* p) {
   int64_t ran = 0;
   loop.RunScript([&] {
         for (int i = 0; i < kTasks; ++i) {
-          loop.QueueWork({{}, nullptr, platform::PoolWork::Kind::kFastIo}, [&](absl::Status) {
-                ++ran;
-                loop.NextTick([&] { ++ran; }).IgnoreError();
-              }).IgnoreError();
+          loop.QueueWork({.kind = platform::PoolWork::Kind::kFastIo},
+                         [&](absl::Status) {
+                           ++ran;
+                           loop.NextTick([&] { ++ran; }).IgnoreError();
+                         })
+              .IgnoreError();
         }
         for (int i = 0; i < kTimers; ++i) {
           loop.SetTimeout([&] {

@@ -92,14 +92,19 @@ TEST_F(LifecycleTest, ShutdownCancelsRunsCallbacksClosesHandlesThenCloses) {
     ASSERT_TRUE(loop_->SetTimeout([&] { log_.push_back("timer ran"); }, 5).ok());
     ASSERT_TRUE(loop_->SetImmediate([&] { log_.push_back("immediate ran"); }).ok());
     // One pool thread: the first job runs, the second waits in the queue.
-    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, nullptr}, Record("running")).ok());
-    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, [&] { body_ran = true; }},
-                                 [&](absl::Status s) {
-                                   log_.push_back(absl::StrCat("queued:", s.ToString()));
-                                   // Ticks still drain; new work is refused.
-                                   ASSERT_TRUE(loop_->NextTick([&] { log_.push_back("tick"); }).ok());
-                                   timer_during_shutdown = loop_->SetTimeout([] {}, 1).status();
-                                 }).ok());
+    ASSERT_TRUE(
+        loop_->QueueWork({.segments = {{Segment::Kind::kWait, 10 * kMs}}}, Record("running")).ok());
+    ASSERT_TRUE(
+        loop_
+            ->QueueWork(
+                {.body = [&] { body_ran = true; }, .segments = {{Segment::Kind::kWait, 10 * kMs}}},
+                [&](absl::Status s) {
+                  log_.push_back(absl::StrCat("queued:", s.ToString()));
+                  // Ticks still drain; new work is refused.
+                  ASSERT_TRUE(loop_->NextTick([&] { log_.push_back("tick"); }).ok());
+                  timer_during_shutdown = loop_->SetTimeout([] {}, 1).status();
+                })
+            .ok());
     ASSERT_TRUE(loop_->StartNetwork(5 * kMs, Record("net")).ok());
     for (int i = 0; i < 2; ++i) {
       const HandleId h = loop_->NewHandle(HandleType::kCheck).value();

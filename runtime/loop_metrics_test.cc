@@ -28,7 +28,7 @@ TEST(LoopMetricsTest, SixSignupsOnFourThreadsAndTwoCores) {
   int done = 0;
   ASSERT_TRUE(loop.RunScript([&] {
                     for (int i = 0; i < 6; ++i) {
-                      ASSERT_TRUE(loop.QueueWork({{{Segment::Kind::kCpu, 100 * kMs}}, nullptr},
+                      ASSERT_TRUE(loop.QueueWork({.segments = {{Segment::Kind::kCpu, 100 * kMs}}},
                                                  [&](absl::Status s) {
                                                    ASSERT_TRUE(s.ok());
                                                    ++done;
@@ -182,14 +182,16 @@ TEST(LoopMetricsTest, WorkCancelledBeforeItStartedHasNoQueueWait) {
   auto sim = Sim(1, 1);
   Loop loop(sim.get());
   ASSERT_TRUE(loop.RunScript([&] {
-                    ASSERT_TRUE(loop.QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, nullptr},
+                    ASSERT_TRUE(loop.QueueWork({.segments = {{Segment::Kind::kWait, 10 * kMs}}},
                                                [](absl::Status) {})
                                     .ok());
-                    RequestId second = loop.QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, nullptr},
-                                                      [](absl::Status s) { EXPECT_TRUE(absl::IsCancelled(s)); })
-                                           .value();
+                    RequestId second =
+                        loop.QueueWork({.segments = {{Segment::Kind::kWait, 10 * kMs}}},
+                                       [](absl::Status s) { EXPECT_TRUE(absl::IsCancelled(s)); })
+                            .value();
                     ASSERT_TRUE(loop.CancelWork(second).ok());
-                  }).ok());
+                  })
+                  .ok());
   ASSERT_TRUE(loop.Run().ok());
   const LoopMetrics m = loop.Metrics().value();
   EXPECT_EQ(m.queue_wait.count, 1);

@@ -288,13 +288,14 @@ TEST_F(LoopTest, ClearedImmediateDoesNotRun) {
 
 TEST_F(LoopTest, InsidePoolCallbackImmediateRunsBeforeTimeoutZero) {
   RunScript([&] {
-    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kWait, 3 * kMs}}, nullptr},
-                                 [&](absl::Status s) {
-                                   ASSERT_TRUE(s.ok());
-                                   Note("io");
-                                   ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 0).ok());
-                                   ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
-                                 })
+    ASSERT_TRUE(loop_
+                    ->QueueWork({.segments = {{Segment::Kind::kWait, 3 * kMs}}},
+                                [&](absl::Status s) {
+                                  ASSERT_TRUE(s.ok());
+                                  Note("io");
+                                  ASSERT_TRUE(loop_->SetTimeout(Log("timeout"), 0).ok());
+                                  ASSERT_TRUE(loop_->SetImmediate(Log("immediate")).ok());
+                                })
                     .ok());
   });
   RunAll();
@@ -587,9 +588,10 @@ TEST_F(LoopTest, AfterAFailedCloseCallbackTheRestCloseFirstNextTime) {
 TEST_F(LoopTest, PoolWorkThatThrowsReachesItsCallbackAsAnError) {
   std::string status;
   RunScript([&] {
-    ASSERT_TRUE(loop_->QueueWork({{{Segment::Kind::kCpu, 3 * kMs}},
-                                  [] { throw std::runtime_error("bad hash"); }},
-                                 [&](absl::Status s) { status = s.ToString(); })
+    ASSERT_TRUE(loop_
+                    ->QueueWork({.body = [] { throw std::runtime_error("bad hash"); },
+                                 .segments = {{Segment::Kind::kCpu, 3 * kMs}}},
+                                [&](absl::Status s) { status = s.ToString(); })
                     .ok());
   });
   EXPECT_FALSE(RunAll());
@@ -649,11 +651,14 @@ TEST_F(LoopTest, CancelledWorkGetsCancelledStatus) {
   RequestId running = 0, queued = 0;
   std::vector<std::string> statuses;
   RunScript([&] {
-    running = loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, nullptr},
-                               [&](absl::Status s) { statuses.push_back(s.ToString()); })
-                  .value();
-    queued = loop_->QueueWork({{{Segment::Kind::kWait, 10 * kMs}}, [] { FAIL() << "ran"; }},
+    running = loop_
+                  ->QueueWork({.segments = {{Segment::Kind::kWait, 10 * kMs}}},
                               [&](absl::Status s) { statuses.push_back(s.ToString()); })
+                  .value();
+    queued = loop_
+                 ->QueueWork({.body = [] { FAIL() << "ran"; },
+                              .segments = {{Segment::Kind::kWait, 10 * kMs}}},
+                             [&](absl::Status s) { statuses.push_back(s.ToString()); })
                  .value();
     EXPECT_EQ(loop_->CancelWork(running).code(), absl::StatusCode::kFailedPrecondition);
     ASSERT_TRUE(loop_->CancelWork(queued).ok());
@@ -667,7 +672,9 @@ TEST_F(LoopTest, BadArgumentsAreRejected) {
   EXPECT_EQ(loop_->ConsumeCpu(Duration::Nanos(-1)).message(), "Loop::ConsumeCpu: duration must be >= 0, got -1 ns");
   EXPECT_EQ(loop_->StartNetwork(Duration::Nanos(-2), [](absl::Status) {}).status().message(),
             "Loop::StartNetwork: latency must be >= 0, got -2 ns");
-  EXPECT_EQ(loop_->QueueWork({{{Segment::Kind::kCpu, Duration::Nanos(-3)}}, nullptr}, [](absl::Status) {})
+  EXPECT_EQ(loop_
+                ->QueueWork({.segments = {{Segment::Kind::kCpu, Duration::Nanos(-3)}}},
+                            [](absl::Status) {})
                 .status()
                 .message(),
             "Loop::QueueWork: segment 0 has negative duration -3 ns");

@@ -46,7 +46,7 @@ TEST(RealPlatformTest, RejectsOutOfRangePools) {
 TEST(RealPlatformTest, PoolCompletionsArriveInFinishOrderOnOneThread) {
   auto p = Make({.pool_size = 1});
   for (uint64_t i = 1; i <= 4; ++i) {
-    p->SubmitWork(i, {{{platform::Segment::Kind::kWait, Duration::Millis(2)}}, nullptr});
+    p->SubmitWork(i, {.segments = {{platform::Segment::Kind::kWait, Duration::Millis(2)}}});
   }
   const std::vector<Completion> got = PollFor(*p, 4);
   for (uint64_t i = 0; i < 4; ++i) {
@@ -59,8 +59,8 @@ TEST(RealPlatformTest, PoolCompletionsArriveInFinishOrderOnOneThread) {
 TEST(RealPlatformTest, CancelledWorkCompletesWithCancelledAndNeverRuns) {
   auto p = Make({.pool_size = 1});
   std::atomic<bool> ran{false};
-  p->SubmitWork(1, {{{platform::Segment::Kind::kWait, Duration::Millis(30)}}, nullptr});
-  p->SubmitWork(2, {{}, [&] { ran = true; }});
+  p->SubmitWork(1, {.segments = {{platform::Segment::Kind::kWait, Duration::Millis(30)}}});
+  p->SubmitWork(2, {.body = [&] { ran = true; }});
   ASSERT_TRUE(p->Cancel(2).ok());
   const std::vector<Completion> got = PollFor(*p, 2);
   EXPECT_EQ(got[0].token, 2u);
@@ -75,8 +75,8 @@ TEST(RealPlatformTest, CancelledWorkCompletesWithCancelledAndNeverRuns) {
 // own completion may come first or last: it finishes on its thread.)
 TEST(RealPlatformTest, LoopThreadCompletionsKeepTheirOrder) {
   auto p = Make({.pool_size = 1});
-  p->SubmitWork(1, {{{platform::Segment::Kind::kWait, Duration::Millis(30)}}, nullptr});
-  p->SubmitWork(2, {{}, nullptr});
+  p->SubmitWork(1, {.segments = {{platform::Segment::Kind::kWait, Duration::Millis(30)}}});
+  p->SubmitWork(2, {});
   p->SubmitNet(3, {.op = platform::NetOp::Op::kWrite, .stream = 999, .data = "x"});  // EBADF now
   ASSERT_TRUE(p->Cancel(2).ok());
   p->SubmitNet(4, {.op = platform::NetOp::Op::kShutdown, .stream = 999});  // EBADF now
@@ -174,8 +174,8 @@ TEST(RealPlatformTest, DestroyingItWithWorkQueuedOrRunningNeitherHangsNorLeaks) 
   {
     auto p = Make({.pool_size = 2});
     for (uint64_t i = 1; i <= 8; ++i) {
-      p->SubmitWork(i, {{{platform::Segment::Kind::kCpu, Duration::Seconds(3600)}},
-                        [&] { ++bodies; }});
+      p->SubmitWork(i, {.body = [&] { ++bodies; },
+                        .segments = {{platform::Segment::Kind::kCpu, Duration::Seconds(3600)}}});
     }
     p->StartNetwork(100, {Duration::Seconds(3600)});
   }
@@ -185,7 +185,7 @@ TEST(RealPlatformTest, DestroyingItWithWorkQueuedOrRunningNeitherHangsNorLeaks) 
 TEST(RealPlatformTest, TracesPoolWorkWithItsThreads) {
   platform::MemoryTraceSink trace;
   auto p = Make({.pool_size = 1, .trace = &trace});
-  p->SubmitWork(3, {{}, nullptr});
+  p->SubmitWork(3, {});
   PollFor(*p, 1);
   std::vector<std::string> names;
   for (const auto& e : trace.events()) {

@@ -34,12 +34,14 @@ absl::Status Program(platform::Platform& p, std::vector<std::string>* log, int v
   absl::Status s = loop.RunScript([&] {
     for (int i = 0; i < 3; ++i) {
       const int ms = (i == 2 && variant == 1) ? 31 : 30;
-      auto id = loop.QueueWork({{{platform::Segment::Kind::kCpu, ms * kMs}}, nullptr},
-                               [&, i](absl::Status st) { note(absl::StrCat("work ", i, " ", st.ok())); });
+      auto id =
+          loop.QueueWork({.segments = {{platform::Segment::Kind::kCpu, ms * kMs}}},
+                         [&, i](absl::Status st) { note(absl::StrCat("work ", i, " ", st.ok())); });
       if (!id.ok()) throw std::runtime_error("queue");
     }
-    auto last = loop.QueueWork({{{platform::Segment::Kind::kWait, 5 * kMs}}, nullptr},
-                               [&](absl::Status st) { note(absl::StrCat("cancelled ", absl::IsCancelled(st))); });
+    auto last = loop.QueueWork(
+        {.segments = {{platform::Segment::Kind::kWait, 5 * kMs}}},
+        [&](absl::Status st) { note(absl::StrCat("cancelled ", absl::IsCancelled(st))); });
     if (!loop.CancelWork(*last).ok()) throw std::runtime_error("cancel");
     if (!loop.SetTimeout([&] {
           note("timeout");

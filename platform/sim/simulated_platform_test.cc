@@ -73,7 +73,7 @@ TEST(SimulatedPlatformTest, WaitingForeverOnNothingIsAnError) {
 TEST(SimulatedPlatformTest, SameInstantCompletionsArriveInTokenOrder) {
   auto p = Make();
   p->StartNetwork(3, {Ms(10)});
-  p->SubmitWork(4, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
+  p->SubmitWork(4, {.segments = {{Segment::Kind::kWait, Ms(10)}}});
   p->StartNetwork(5, {Ms(5)});
   std::vector<Completion> out;
   ASSERT_TRUE(p->Poll(Ms(100), &out).ok());
@@ -94,8 +94,8 @@ TEST(SimulatedPlatformTest, SameInstantCompletionsArriveInTokenOrder) {
 TEST(SimulatedPlatformTest, NestedLoopCpuEachWaitsForItsOwnWork) {
   auto p = Make({.cores = 2});
   Instant nested_end;
-  p->SubmitWork(1, {{{Segment::Kind::kCpu, Ms(1)}},
-                    [&] { nested_end = p->ConsumeCpu(Ms(5)).value(); }});
+  p->SubmitWork(1, {.body = [&] { nested_end = p->ConsumeCpu(Ms(5)).value(); },
+                    .segments = {{Segment::Kind::kCpu, Ms(1)}}});
   EXPECT_EQ(p->ConsumeCpu(Ms(10)).value(), AtMs(10));
   EXPECT_EQ(nested_end, AtMs(6));
   std::vector<Completion> out;
@@ -108,7 +108,7 @@ TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
   // One core: the loop computes 10 ms while a 10 ms pool hash runs. They
   // share the core, so both take 20 ms.
   auto p = Make({.cores = 1});
-  p->SubmitWork(1, {{{Segment::Kind::kCpu, Ms(10)}}, nullptr});
+  p->SubmitWork(1, {.segments = {{Segment::Kind::kCpu, Ms(10)}}});
   EXPECT_EQ(p->ConsumeCpu(Ms(10)).value(), AtMs(20));
   EXPECT_EQ(p->Now(), AtMs(20));
   std::vector<Completion> out;
@@ -119,8 +119,8 @@ TEST(SimulatedPlatformTest, LoopCpuSharesCoresAndCompletionsWaitForPoll) {
 
 TEST(SimulatedPlatformTest, CancelledWorkCompletesWithCancelled) {
   auto p = Make({.pool_size = 1});
-  p->SubmitWork(1, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
-  p->SubmitWork(2, {{{Segment::Kind::kWait, Ms(10)}}, nullptr});
+  p->SubmitWork(1, {.segments = {{Segment::Kind::kWait, Ms(10)}}});
+  p->SubmitWork(2, {.segments = {{Segment::Kind::kWait, Ms(10)}}});
   ASSERT_TRUE(p->Cancel(2).ok());
   EXPECT_EQ(p->Cancel(1).code(), absl::StatusCode::kFailedPrecondition);
   std::vector<Completion> out;
@@ -252,7 +252,7 @@ TEST(SimulatedPlatformTest, PoolWorkPastTheTimeLimitIsReportedByPoll) {
   // Without the check this read "the loop would wait forever".
   auto p = Make();
   ASSERT_TRUE(p->ConsumeCpu(kLimitSpan - Ms(1)).ok());
-  p->SubmitWork(7, {{{Segment::Kind::kWait, Ms(2)}}, nullptr});
+  p->SubmitWork(7, {.segments = {{Segment::Kind::kWait, Ms(2)}}});
   std::vector<Completion> out;
   const absl::Status s = p->Poll(platform::kWaitForever, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
@@ -330,7 +330,7 @@ TEST(SimulatedPlatformIoTest, LookupsAreSlowIoUnderHalfThePool) {
 
 TEST(SimulatedPlatformIoTest, CancelledBeforeItStartsTheCallNeverHappens) {
   auto p = Make({.pool_size = 1});
-  p->SubmitWork(1, {{{Segment::Kind::kWait, Ms(10)}}});
+  p->SubmitWork(1, {.segments = {{Segment::Kind::kWait, Ms(10)}}});
   p->SubmitIo(2, {.op = PoolIo::Op::kWriteFile, .path = "f", .data = "x"});
   ASSERT_TRUE(p->Cancel(2).ok());
   p->SubmitIo(3, {.op = PoolIo::Op::kStat, .path = "f"});

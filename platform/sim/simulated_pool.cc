@@ -42,8 +42,8 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
   Task& task = tasks_[slot];
   task.token = token;
   task.work = std::move(work);
-  // A reused task's starter is empty (moved out when it started).
-  if (start != nullptr) task.start = std::move(*start);
+  task.has_start = start != nullptr && *start;
+  if (task.has_start) starts_[slot] = std::move(*start);
   task.enqueued = events_->Now();
   task.queue_wait = base::Duration::Zero();
   if (queue_.empty() && busy_ < size() && !dispatching_ &&
@@ -73,7 +73,11 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
       queue_.erase(it);
       // Freed before the callback runs, which may submit more work.
       platform::PoolWork dropped = std::move(tasks_[slot].work);
-      Starter dropped_start = std::move(tasks_[slot].start);
+      Starter dropped_start;
+      if (tasks_[slot].has_start) {
+        dropped_start = std::move(starts_.extract(slot).mapped());
+        tasks_[slot].has_start = false;
+      }
       free_tasks_.Put(slot);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"),
@@ -128,8 +132,9 @@ void SimulatedPool::StartOn(int thread, uint32_t slot) {
   max_busy_ = std::max<int64_t>(max_busy_, busy_);
   task.queue_wait = events_->Now() - task.enqueued;
   Trace(thread, platform::TraceEventKind::kPoolStart, task.token);
-  if (task.start) {
-    Starter start = std::move(task.start);
+  if (task.has_start) {
+    Starter start = std::move(starts_.extract(slot).mapped());
+    task.has_start = false;
     const base::Duration wait = start();
     tasks_[slot].work.segments.push_back({platform::Segment::Kind::kWait, wait});
   }

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "base/free_slots.h"
@@ -71,8 +72,8 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   // vector, so moving it showed in the simulator's profile).
   struct Task {
     uint64_t token = 0;
+    bool has_start = false;  // its Starter waits in starts_
     platform::PoolWork work;
-    Starter start;
     base::Instant enqueued;
     base::Duration queue_wait;
   };
@@ -117,6 +118,10 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   // more work while it runs).
   base::StableSlab<Task> tasks_;
   base::FreeSlots free_tasks_;
+  // The starters of pool I/O tasks, by slot: only file and lookup work has
+  // one, and a callable in every task made each 32 bytes bigger (100,000
+  // queued tasks are fresh pages to fault in).
+  absl::flat_hash_map<uint32_t, Starter> starts_;
   std::deque<Queued> queue_;
   std::vector<uint32_t> threads_;  // the task each thread runs, or kIdle
   int busy_ = 0;

@@ -44,18 +44,21 @@ struct Fixture {
   std::vector<absl::Status> faults;
 };
 
-platform::PoolWork Cpu(int64_t ms) { return {{{Segment::Kind::kCpu, Duration::Millis(ms)}}, nullptr}; }
-platform::PoolWork Wait(int64_t ms) { return {{{Segment::Kind::kWait, Duration::Millis(ms)}}, nullptr}; }
+platform::PoolWork Cpu(int64_t ms) {
+  return {.segments = {{Segment::Kind::kCpu, Duration::Millis(ms)}}};
+}
+platform::PoolWork Wait(int64_t ms) {
+  return {.segments = {{Segment::Kind::kWait, Duration::Millis(ms)}}};
+}
 
 // A task on a thread other than the first runs CPU, wait and CPU segments
 // in turn: each CPU segment's end names its thread and the next segment.
 TEST(SimulatedPoolTest, SegmentsContinueOnTheirOwnThread) {
   Fixture f(2, 2);
   f.pool.Submit(0, Cpu(30));
-  f.pool.Submit(1, {{{Segment::Kind::kCpu, Duration::Millis(10)},
-                     {Segment::Kind::kWait, Duration::Millis(5)},
-                     {Segment::Kind::kCpu, Duration::Millis(10)}},
-                    nullptr});
+  f.pool.Submit(1, {.segments = {{Segment::Kind::kCpu, Duration::Millis(10)},
+                                 {Segment::Kind::kWait, Duration::Millis(5)},
+                                 {Segment::Kind::kCpu, Duration::Millis(10)}}});
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{{1, Ms(25), absl::StatusCode::kOk},
                                                 {0, Ms(30), absl::StatusCode::kOk}}));
@@ -104,8 +107,9 @@ TEST(SimulatedPoolTest, WaitSegmentsHoldAThreadButNoCore) {
 TEST(SimulatedPoolTest, SegmentsRunInOrderThenTheBody) {
   Fixture f(2, 1);
   int64_t body_at = -1;
-  f.pool.Submit(7, {{{Segment::Kind::kWait, Duration::Millis(5)}, {Segment::Kind::kCpu, Duration::Millis(3)}},
-                    [&] { body_at = f.clock.Now().nanos(); }});
+  f.pool.Submit(7, {.body = [&] { body_at = f.clock.Now().nanos(); },
+                    .segments = {{Segment::Kind::kWait, Duration::Millis(5)},
+                                 {Segment::Kind::kCpu, Duration::Millis(3)}}});
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(body_at, Ms(8));
   ASSERT_EQ(f.done.size(), 1u);
@@ -145,7 +149,8 @@ TEST(SimulatedPoolTest, TracesEnqueueStartFinishOnTheRightThreads) {
 
 TEST(SimulatedPoolTest, ABodyThatThrowsCompletesWithInternal) {
   Fixture f(1, 1);
-  f.pool.Submit(1, {{{Segment::Kind::kWait, Duration::Millis(2)}}, [] { throw std::runtime_error("disk on fire"); }});
+  f.pool.Submit(1, {.body = [] { throw std::runtime_error("disk on fire"); },
+                    .segments = {{Segment::Kind::kWait, Duration::Millis(2)}}});
   f.pool.Submit(2, Wait(1));
   ASSERT_TRUE(f.events.RunUntilIdle().ok());
   EXPECT_EQ(f.done, (std::vector<Fixture::Done>{
