@@ -28,15 +28,14 @@ int64_t TimerLists::ClampDelay(double ms) {
 
 static_assert(sizeof(Timeout) <= 80, "a Timeout and malloc's 8-byte header must fit 96 bytes (issue #12)");
 
-Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
+Timer TimerLists::Create(absl::AnyInvocable<void()>&& callback, double ms,
                          bool repeat) {
-  Timer t = Timer::Adopt(new Timeout);
+  Timer t = Timer::Adopt(new Timeout(std::move(callback)));
   t->owner_ = generation_;
   t->id_ = next_timer_id_++;
   // ClampDelay's result is at most TIMEOUT_MAX, 2^31 - 1.
   t->idle_timeout_ms_ = static_cast<int32_t>(ClampDelay(ms));
   t->repeats_ = repeat;
-  t->callback_ = std::move(callback);
   IncRef();
   // The start is read fresh (getLibuvNow), so CPU spent earlier in the
   // current callback counts.
@@ -44,11 +43,11 @@ Timer TimerLists::Create(absl::AnyInvocable<void()> callback, double ms,
   return t;
 }
 
-Timer TimerLists::SetTimeout(absl::AnyInvocable<void()> callback, double ms) {
+Timer TimerLists::SetTimeout(absl::AnyInvocable<void()>&& callback, double ms) {
   return Create(std::move(callback), ms, /*repeat=*/false);
 }
 
-Timer TimerLists::SetInterval(absl::AnyInvocable<void()> callback, double ms) {
+Timer TimerLists::SetInterval(absl::AnyInvocable<void()>&& callback, double ms) {
   return Create(std::move(callback), ms, /*repeat=*/true);
 }
 

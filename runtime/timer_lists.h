@@ -55,7 +55,9 @@ class Timeout final : private TimerLink {
  private:
   friend class Timer;
   friend class TimerLists;
-  Timeout() = default;
+  // Built around its callback: moving a callable in costs a call into its
+  // manager, and assigning one over an empty one cost two.
+  explicit Timeout(absl::AnyInvocable<void()>&& callback) : callback_(std::move(callback)) {}
   ~Timeout() = default;
   bool linked() const { return prev != nullptr; }
   // Any thread may copy or drop a Timer, so the count is atomic.
@@ -174,8 +176,8 @@ class TimerLists {
   // becomes 1; the list key is the delay truncated to whole ms.
   static int64_t ClampDelay(double ms);
 
-  Timer SetTimeout(absl::AnyInvocable<void()> callback, double ms);
-  Timer SetInterval(absl::AnyInvocable<void()> callback, double ms);
+  Timer SetTimeout(absl::AnyInvocable<void()>&& callback, double ms);
+  Timer SetInterval(absl::AnyInvocable<void()>&& callback, double ms);
   // Node's clearTimeout: a null, fired or already cleared timer is a no-op.
   void Clear(const Timer& t);
   void Ref(const Timer& t);
@@ -206,7 +208,7 @@ class TimerLists {
   size_t timer_count() const;
 
  private:
-  Timer Create(absl::AnyInvocable<void()> callback, double ms, bool repeat);
+  Timer Create(absl::AnyInvocable<void()>&& callback, double ms, bool repeat);
   // Appends `t` to the list for `msecs` (moving it if it is in a list).
   void Insert(Timeout& t, int64_t msecs, int64_t start_ms);
   // Takes `t` out of its list; the list's reference comes back (null if it
