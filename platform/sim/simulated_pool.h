@@ -68,7 +68,7 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
  private:
   static constexpr uint32_t kIdle = UINT32_MAX;
   // Tasks live in a slab and never move while queued or running: the queue
-  // and the threads hold slab indices (a Task holds two callables and a
+  // and the threads hold slab indices (a Task holds a callable and a
   // vector, so moving it showed in the simulator's profile).
   struct Task {
     uint64_t token = 0;
