@@ -56,10 +56,7 @@ class StableRing {
   // The i-th element from the front; i < size(). Its address holds until
   // it is popped.
   T& operator[](size_t i) { return Slot(head_ + i); }
-  const T& operator[](size_t i) const {
-    const size_t j = head_ + i;
-    return chunks_[j / kChunkSlots][j % kChunkSlots];
-  }
+  const T& operator[](size_t i) const { return Slot(head_ + i); }
   T& front() { return (*this)[0]; }
   T& back() { return (*this)[size_ - 1]; }
 
@@ -100,6 +97,7 @@ class StableRing {
 
   // The element at offset j from the first chunk's start.
   T& Slot(size_t j) { return chunks_[j / kChunkSlots][j % kChunkSlots]; }
+  const T& Slot(size_t j) const { return chunks_[j / kChunkSlots][j % kChunkSlots]; }
 
   void AddChunk() {
     if (spare_) {

@@ -238,10 +238,9 @@ class TimerLists {
   Timeout* running_ = nullptr;  // whose callback is on the stack
   using ListMap = absl::flat_hash_map<int64_t, std::unique_ptr<TimerList>>;
   // Removes a list from the map (and from the short-list index and the
-  // recent-list hint). The list
-  // being run (`running_list_`) lives on in `erased_running_list_` until its
-  // run ends: Node's listOnTimeout holds it, and a callback may clear its
-  // last timer.
+  // recent-list hint). The list being run (`running_list_`) lives on in
+  // `erased_running_list_` until its run ends: Node's listOnTimeout holds
+  // it, and a callback may clear its last timer.
   void EraseList(ListMap::iterator it);
 
   ListMap lists_;

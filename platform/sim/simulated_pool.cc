@@ -73,11 +73,7 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
       queue_.erase(it);
       // Freed before the callback runs, which may submit more work.
       platform::PoolWork dropped = std::move(tasks_[slot].work);
-      Starter dropped_start;
-      if (tasks_[slot].has_start) {
-        dropped_start = std::move(starts_.extract(slot).mapped());
-        tasks_[slot].has_start = false;
-      }
+      Starter dropped_start = TakeStarter(slot);
       free_tasks_.Put(slot);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"),
@@ -133,12 +129,18 @@ void SimulatedPool::StartOn(int thread, uint32_t slot) {
   task.queue_wait = events_->Now() - task.enqueued;
   Trace(thread, platform::TraceEventKind::kPoolStart, task.token);
   if (task.has_start) {
-    Starter start = std::move(starts_.extract(slot).mapped());
-    task.has_start = false;
+    Starter start = TakeStarter(slot);
     const base::Duration wait = start();
     tasks_[slot].work.segments.push_back({platform::Segment::Kind::kWait, wait});
   }
   RunSegments(static_cast<uint32_t>(thread), 0);
+}
+
+SimulatedPool::Starter SimulatedPool::TakeStarter(uint32_t slot) {
+  Task& task = tasks_[slot];
+  if (!task.has_start) return nullptr;
+  task.has_start = false;
+  return std::move(starts_.extract(slot).mapped());
 }
 
 void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {

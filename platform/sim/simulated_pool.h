@@ -92,6 +92,8 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
   bool PassFrom(int first);
   // Gives task `slot` (out of the queue) to idle thread `thread`, starts it.
   void StartOn(int thread, uint32_t slot);
+  // Takes task `slot`'s starter out of starts_ (empty if it has none).
+  Starter TakeStarter(uint32_t slot);
   // Runs segments from `index`, skipping empty ones; finishes the task after
   // the last.
   void RunSegments(uint32_t thread, uint32_t index);
