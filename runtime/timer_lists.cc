@@ -2,21 +2,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/cleanup/cleanup.h"
-#include "runtime/generation.h"
 
 namespace runtime {
 
-TimerLists::TimerLists(TimerHost* host) : host_(host), generation_(NextGeneration()) {}
+TimerLists::TimerLists(TimerHost* host)
+    : host_(host), pool_(base::BlockPool::Create(sizeof(Timeout), alignof(Timeout))) {}
 
 TimerLists::~TimerLists() {
-  // Each list's references go; a Timer a user still holds stays valid.
+  // Each list's references go; a Timer a user still holds stays valid, and
+  // keeps the pool alive until it is dropped.
   for (auto& [msecs, list] : lists_) {
     while (!list->empty()) Unlink(*Timeout::From(list->head.next));
   }
+  pool_->Abandon();
 }
 
 int64_t TimerLists::ClampDelay(double ms) {
@@ -26,12 +29,12 @@ int64_t TimerLists::ClampDelay(double ms) {
   return static_cast<int64_t>(std::trunc(ms));
 }
 
-static_assert(sizeof(Timeout) <= 80, "a Timeout and malloc's 8-byte header must fit 96 bytes (issue #12)");
+static_assert(sizeof(Timeout) <= 80, "a pending timer must cost under 100 bytes (issue #12)");
 
 Timer TimerLists::Create(absl::AnyInvocable<void()>&& callback, double ms,
                          bool repeat) {
-  Timer t = Timer::Adopt(new Timeout(std::move(callback)));
-  t->owner_ = generation_;
+  Timer t = Timer::Adopt(new (pool_->Allocate()) Timeout(std::move(callback)));
+  t->pool_ = pool_;
   t->id_ = next_timer_id_++;
   // ClampDelay's result is at most TIMEOUT_MAX, 2^31 - 1.
   t->idle_timeout_ms_ = static_cast<int32_t>(ClampDelay(ms));

@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
+#include "base/block_pool.h"
 
 namespace runtime {
 
@@ -37,8 +38,8 @@ struct TimerLink {
 
 // Node's Timeout object. Users hold it through `Timer`, as JavaScript holds a
 // Timeout; it lives while its list or a user holds it. Intrusive (its list
-// links and its reference count are inside it): one allocation of 80 bytes
-// per timer, which malloc serves from a 96-byte chunk.
+// links and its reference count are inside it): one 80-byte block of its
+// TimerLists' BlockPool per timer, which any thread may give back.
 class Timeout final : private TimerLink {
  public:
   Timeout(const Timeout&) = delete;
@@ -63,7 +64,11 @@ class Timeout final : private TimerLink {
   // Any thread may copy or drop a Timer, so the count is atomic.
   void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      base::BlockPool* pool = pool_;
+      this->~Timeout();
+      pool->Free(this);
+    }
   }
   static Timeout* From(TimerLink* link) { return static_cast<Timeout*>(link); }
 
@@ -81,7 +86,9 @@ class Timeout final : private TimerLink {
   std::atomic<int32_t> refs_{1};
   // Node's _idleTimeout, truncated (at most TIMEOUT_MAX, 2^31 - 1); -1 = cleared.
   int32_t idle_timeout_ms_ = 0;
-  uint64_t owner_ = 0;  // generation of the TimerLists that made it
+  // Where its block came from. It lives while this Timeout does, so it also
+  // names the TimerLists that made it.
+  base::BlockPool* pool_ = nullptr;
 };
 
 // A counted reference to a Timeout: what SetTimeout returns and the other
@@ -185,7 +192,7 @@ class TimerLists {
   // Node's timeout.refresh(): restarts the period from now. Re-arms a timer
   // that already fired; a cleared timer stays cleared.
   void Refresh(const Timer& t);
-  bool Owns(const Timer& t) const { return t->owner_ == generation_; }
+  bool Owns(const Timer& t) const { return t->pool_ == pool_; }
   // The timer whose callback is running (Node's `this` in it), or null.
   Timer Current() const {
     if (running_ == nullptr) return nullptr;
@@ -229,7 +236,7 @@ class TimerLists {
   void HeapSwap(size_t i, size_t j);
 
   TimerHost* host_;
-  const uint64_t generation_;  // NextGeneration(); stamps every Timeout
+  base::BlockPool* const pool_;  // the Timeouts' blocks; abandoned at the end
   uint64_t next_timer_id_ = 1;
   uint64_t next_list_id_ = 1;
   int64_t ref_count_ = 0;
