@@ -87,8 +87,9 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
 
 void SimulatedPool::Dispatch() {
   // Iterative: a task with no cost finishes at once and frees its thread, so
-  // recursing here could go as deep as the queue is long.
-  if (dispatching_) return;
+  // recursing here could go as deep as the queue is long. With no thread
+  // free (the usual case while work queues up) no pass could start anything.
+  if (dispatching_ || busy_ == size() || queue_.empty()) return;
   dispatching_ = true;
   DispatchFrom(0);
 }
