@@ -25,8 +25,12 @@ bin=$(./bazelw info --config=opt bazel-bin 2>/dev/null)/bench
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# Repetitions of every benchmark are interleaved in random order: a pair's
+# two sides then meet the same spells of machine noise. Run one after the
+# other, twinloop's five pool round trips could all land in a slow spell
+# (20-25k/s) and libuv's in a fast one (35-40k/s), or the reverse.
 flags=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
-       --benchmark_out_format=json)
+       --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
 echo "compare.sh: real platform against libuv..." >&2
 "$bin/real_bench" "${flags[@]}" --benchmark_out="$out/real.json" >/dev/null
 echo "compare.sh: simulator..." >&2
