@@ -2,11 +2,15 @@
 
 #include <new>
 
+#include "absl/base/config.h"
 #include "absl/base/internal/raw_logging.h"
 
-// A free block is poisoned under AddressSanitizer (all but its link), so
-// touching a freed Timeout is still reported though its memory is reused.
-#if defined(__SANITIZE_ADDRESS__)
+// A free block is poisoned under AddressSanitizer (all but its first 8
+// bytes, the free-list link), so touching a freed Timeout is reported until
+// its block is handed out again. ABSL_HAVE_ADDRESS_SANITIZER, not
+// __SANITIZE_ADDRESS__: Clang before 22 (the fuzz config's) defines only
+// the feature test.
+#ifdef ABSL_HAVE_ADDRESS_SANITIZER
 #include <sanitizer/asan_interface.h>
 #define TWINLOOP_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
 #define TWINLOOP_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
@@ -54,30 +58,30 @@ void BlockPool::Poison(void* block) const {
 void BlockPool::Unpoison(void* block) const { TWINLOOP_UNPOISON(block, block_bytes_); }
 
 void* BlockPool::Allocate() {
-  if (credit_ == 0) {
-    refs_.fetch_add(kChunkBlocks, std::memory_order_relaxed);
-    credit_ = kChunkBlocks;
-  }
-  --credit_;
+  void* b;
   if (free_ == nullptr && returned_.load(std::memory_order_relaxed) != nullptr) {
     // Acquire: the freeing thread's last use of each block happened before.
     free_ = returned_.exchange(nullptr, std::memory_order_acquire);
   }
   if (free_ != nullptr) {
-    FreeBlock* b = free_;
-    free_ = b->next;
-    Unpoison(b);
-    return b;
+    b = free_;
+    free_ = free_->next;
+  } else {
+    if (bump_ == bump_end_) AddChunk();  // may throw: nothing is counted yet
+    b = bump_;
+    bump_ += block_bytes_;
   }
-  if (bump_ == bump_end_) AddChunk();
-  void* b = bump_;
-  bump_ += block_bytes_;
+  // The block is counted only once it exists.
+  if (credit_ == 0) {
+    refs_.fetch_add(kChunkBlocks, std::memory_order_relaxed);
+    credit_ = kChunkBlocks;
+  }
+  --credit_;
   Unpoison(b);
   return b;
 }
 
 void BlockPool::Free(void* block) {
-  TWINLOOP_UNPOISON(block, sizeof(FreeBlock));
   auto* b = static_cast<FreeBlock*>(block);
   b->next = returned_.load(std::memory_order_relaxed);
   Poison(b);

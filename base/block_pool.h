@@ -14,7 +14,9 @@
 //
 // Lifetime: the owner holds the pool until Abandon(); every allocated block
 // holds it as well. The pool deletes itself once the owner has abandoned it
-// and the last block is freed, whichever comes last.
+// and the last block is freed, whichever comes last. So one block kept
+// after its owner is gone (a Timer a program holds past its loop) keeps
+// every chunk, the loop's peak, until it is freed.
 //
 // Threading: Allocate and Abandon on the owner's thread (one thread at a
 // time); Free on any thread.
@@ -48,7 +50,8 @@ class BlockPool {
   void Abandon();
 
   // Blocks allocated and not yet freed, as the owner's thread sees them:
-  // exact once every Free has happened before the call (tests).
+  // exact once every Free has happened before the call (tests). Before
+  // Abandon only.
   int64_t live_blocks() const;
   size_t chunk_count() const { return chunks_.size(); }
 

@@ -1,8 +1,9 @@
 // NextGeneration: a number unique in the process, never 0.
 //
-// TimerLists and ImmediateQueue stamp the handles they give out with one, so
-// a handle outlived by its loop is never taken for a handle of a new loop
-// that happens to be built at the same address. It only identifies; it
+// ImmediateQueue stamps the handles it gives out with one, so a handle
+// outlived by its loop is never taken for a handle of a new loop that
+// happens to be built at the same address. (A Timer names its TimerLists by
+// its block pool, which lives as long as the Timer.) It only identifies; it
 // never reaches a trace, so runs stay deterministic.
 //
 // Threading: any thread.

@@ -1,6 +1,7 @@
 // The loop rejects calls from threads other than its own. Runs under TSan.
 #include <gtest/gtest.h>
 
+#include <latch>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -51,8 +52,13 @@ TEST(LoopThreadTest, TimersMayBeDroppedOnAnyThreadAndOutliveTheLoop) {
     ASSERT_TRUE(loop.Run().ok());
     ASSERT_EQ(fired, 200);
     // Another thread drops the fired timers while this one makes more.
-    std::thread dropper([batch = std::move(held)]() mutable { batch.clear(); });
+    std::latch go(2);
+    std::thread dropper([&go, batch = std::move(held)]() mutable {
+      go.arrive_and_wait();
+      batch.clear();
+    });
     held.clear();
+    go.arrive_and_wait();
     for (int i = 0; i < 200; ++i) held.push_back(loop.SetTimeout([&] { ++fired; }, 5).value());
     dropper.join();
     ASSERT_TRUE(loop.Run().ok());

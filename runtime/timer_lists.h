@@ -58,7 +58,8 @@ class Timeout final : private TimerLink {
   friend class TimerLists;
   // Built around its callback: moving a callable in costs a call into its
   // manager, and assigning one over an empty one cost two.
-  explicit Timeout(absl::AnyInvocable<void()>&& callback) : callback_(std::move(callback)) {}
+  Timeout(absl::AnyInvocable<void()>&& callback, base::BlockPool* pool)
+      : callback_(std::move(callback)), pool_(pool) {}
   ~Timeout() = default;
   bool linked() const { return prev != nullptr; }
   // Any thread may copy or drop a Timer, so the count is atomic.
@@ -88,7 +89,7 @@ class Timeout final : private TimerLink {
   int32_t idle_timeout_ms_ = 0;
   // Where its block came from. It lives while this Timeout does, so it also
   // names the TimerLists that made it.
-  base::BlockPool* pool_ = nullptr;
+  base::BlockPool* const pool_;
 };
 
 // A counted reference to a Timeout: what SetTimeout returns and the other
