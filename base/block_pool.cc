@@ -43,9 +43,11 @@ BlockPool::~BlockPool() {
 
 void BlockPool::AddChunk() {
   const size_t chunk_bytes = block_bytes_ * kChunkBlocks;
-  chunks_.push_back(nullptr);  // first, so a failed push leaks no chunk
+  // Room first, so that a throw (out of memory) leaves no chunk and no
+  // null entry behind; push_back can't throw after it.
+  if (chunks_.size() == chunks_.capacity()) chunks_.reserve(2 * chunks_.size() + 1);
   char* chunk = static_cast<char*>(::operator new (chunk_bytes, std::align_val_t{block_align_}));
-  chunks_.back() = chunk;
+  chunks_.push_back(chunk);
   TWINLOOP_POISON(chunk, chunk_bytes);
   bump_ = chunk;
   bump_end_ = chunk + chunk_bytes;

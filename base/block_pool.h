@@ -67,14 +67,16 @@ class BlockPool {
 
   const size_t block_bytes_;
   const size_t block_align_;
-  // 1 for the owner, 1 per allocated block, plus `credit_`: the owner takes
-  // counts kChunkBlocks at a time, so allocating costs no atomic operation.
-  std::atomic<int64_t> refs_{1};
-  int64_t credit_ = 0;         // owner's thread
-  FreeBlock* free_ = nullptr;  // owner's thread
-  char* bump_ = nullptr;       // owner's thread: the newest chunk's next block
+  // The owner's: its allocations touch only these.
+  int64_t credit_ = 0;  // see refs_
+  FreeBlock* free_ = nullptr;
+  char* bump_ = nullptr;  // the newest chunk's next block
   char* bump_end_ = nullptr;
-  std::vector<void*> chunks_;  // owner's thread until the pool is deleted
+  std::vector<void*> chunks_;  // the owner's until the pool is deleted
+  // What other threads write, on a cache line of its own. 1 for the owner,
+  // 1 per allocated block, plus `credit_`: the owner takes counts
+  // kChunkBlocks at a time, so allocating costs no atomic operation.
+  alignas(64) std::atomic<int64_t> refs_{1};
   // Freed blocks, pushed by any thread; the owner takes the whole stack at
   // once, so a block it pops can't come back under it (no ABA).
   std::atomic<FreeBlock*> returned_{nullptr};
