@@ -30,27 +30,24 @@ BlockPool* BlockPool::Create(size_t block_bytes, size_t block_align) {
 }
 
 BlockPool::BlockPool(size_t block_bytes, size_t block_align)
-    : block_bytes_((block_bytes + block_align - 1) & ~(block_align - 1)),
-      block_align_(block_align) {}
+    : block_bytes_(BlockBytes(block_bytes, block_align)), block_align_(block_align) {}
 
 BlockPool::~BlockPool() {
-  const size_t chunk_bytes = block_bytes_ * kChunkBlocks;
   for (void* chunk : chunks_) {
-    TWINLOOP_UNPOISON(chunk, chunk_bytes);
+    TWINLOOP_UNPOISON(chunk, chunk_bytes());
     ::operator delete (chunk, std::align_val_t{block_align_});
   }
 }
 
 void BlockPool::AddChunk() {
-  const size_t chunk_bytes = block_bytes_ * kChunkBlocks;
   // Room first, so that a throw (out of memory) leaves no chunk and no
   // null entry behind; push_back can't throw after it.
   if (chunks_.size() == chunks_.capacity()) chunks_.reserve(2 * chunks_.size() + 1);
-  char* chunk = static_cast<char*>(::operator new (chunk_bytes, std::align_val_t{block_align_}));
+  char* chunk = static_cast<char*>(::operator new (chunk_bytes(), std::align_val_t{block_align_}));
   chunks_.push_back(chunk);
-  TWINLOOP_POISON(chunk, chunk_bytes);
+  TWINLOOP_POISON(chunk, chunk_bytes());
   bump_ = chunk;
-  bump_end_ = chunk + chunk_bytes;
+  bump_end_ = chunk + chunk_bytes();
 }
 
 void BlockPool::Poison(void* block) const {

@@ -37,6 +37,11 @@ class BlockPool {
   // A pool of blocks of `block_bytes`, aligned to `block_align` (a power of
   // two); a block must have room for a pointer.
   static BlockPool* Create(size_t block_bytes, size_t block_align);
+  // What one block of such a pool takes: its size rounded up to its
+  // alignment.
+  static constexpr size_t BlockBytes(size_t block_bytes, size_t block_align) {
+    return (block_bytes + block_align - 1) & ~(block_align - 1);
+  }
 
   BlockPool(const BlockPool&) = delete;
   BlockPool& operator=(const BlockPool&) = delete;
@@ -62,6 +67,7 @@ class BlockPool {
   BlockPool(size_t block_bytes, size_t block_align);
   ~BlockPool();
   void AddChunk();
+  size_t chunk_bytes() const { return block_bytes_ * kChunkBlocks; }
   void Poison(void* block) const;
   void Unpoison(void* block) const;
 

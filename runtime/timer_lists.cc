@@ -29,8 +29,8 @@ int64_t TimerLists::ClampDelay(double ms) {
   return static_cast<int64_t>(std::trunc(ms));
 }
 
-// A pending timer is one block: its size rounded up to its alignment.
-static_assert((sizeof(Timeout) + alignof(Timeout) - 1) / alignof(Timeout) * alignof(Timeout) <= 80,
+// A pending timer is one block of its pool.
+static_assert(base::BlockPool::BlockBytes(sizeof(Timeout), alignof(Timeout)) <= 80,
               "a pending timer must cost at most 80 bytes (issue #12's target is 100)");
 
 Timer TimerLists::Create(absl::AnyInvocable<void()>&& callback, double ms,
