@@ -539,9 +539,10 @@ class Loop : private TimerHost {
   // handle, already closing).
   void CloseInCloseQueue(Callback cb);
   void MaybeFinish(Socket* s);
-  // Runs one of the socket's callbacks, which may replace itself.
+  // Runs one of live socket `s`'s callbacks, which may replace itself or
+  // destroy the socket.
   template <typename F, typename... Args>
-  void RunSocketCallback(SocketId id, F Socket::*member, Args&&... args);
+  void RunSocketCallback(Socket* s, F Socket::*member, Args&&... args);
   // Shutdown's part: closes every socket and server at the platform, and
   // (after the requests are cancelled) runs their close callbacks.
   void CloseAllSockets();

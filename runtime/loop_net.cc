@@ -35,13 +35,14 @@ absl::Status CheckHost(const char* method, const std::string& host) {
 }  // namespace
 
 template <typename F, typename... Args>
-void Loop::RunSocketCallback(SocketId id, F Socket::*member, Args&&... args) {
-  auto it = sockets_.find(id);
-  if (it == sockets_.end() || !(it->second.get()->*member)) return;
+void Loop::RunSocketCallback(Socket* s, F Socket::*member, Args&&... args) {
+  if (!(s->*member)) return;
+  const SocketId id = s->id;
   // Moved out while it runs: it may set a new one for its socket (OnData
   // from inside on_data), which would destroy the running one in place.
-  F cb = std::move(it->second.get()->*member);
+  F cb = std::move(s->*member);
   cb(std::forward<Args>(args)...);
+  // The callback may have destroyed the socket: `s` is found again.
   auto again = sockets_.find(id);
   if (again != sockets_.end() && !(again->second.get()->*member)) {
     again->second.get()->*member = std::move(cb);
@@ -249,7 +250,7 @@ void Loop::StartReading(Socket* s) {
             s->paused_chunks.push_back(std::move(r.data));
             return;
           }
-          RunSocketCallback(id, &Socket::on_data, std::move(r.data));
+          RunSocketCallback(s, &Socket::on_data, std::move(r.data));
           return;
         }
         s->read_req = 0;
@@ -266,7 +267,7 @@ void Loop::StartReading(Socket* s) {
         // this side too, in a nextTick after 'end' (Duplex's onend ->
         // onEndNT), so the program's 'end' listener may still write.
         s->peer_ended = true;
-        RunSocketCallback(id, &Socket::on_end);
+        RunSocketCallback(s, &Socket::on_end);
         if (sockets_.count(id) == 0) return;
         s = sockets_.at(id).get();
         if (!s->allow_half_open && !s->end_requested) {
@@ -287,21 +288,25 @@ void Loop::SubmitWrite(Socket* s, std::string&& bytes, Done&& done) {
 
 void Loop::FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status status, Done& done) {
   auto it = sockets_.find(id);
-  Socket* s = it == sockets_.end() ? nullptr : it->second.get();
-  if (s != nullptr) {
-    s->queued_bytes -= n;
-    if (status.ok()) s->bytes_written += n;
-    s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req), s->writes.end());
+  if (it == sockets_.end()) {
+    if (done) done(status);
+    return;
   }
-  if (done) done(status);
-  if (s == nullptr || sockets_.count(id) == 0) return;
+  Socket* s = it->second.get();
+  s->queued_bytes -= n;
+  if (status.ok()) s->bytes_written += n;
+  s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req), s->writes.end());
+  if (done) {
+    done(status);
+    if (sockets_.count(id) == 0) return;  // the callback destroyed it
+  }
   if (!status.ok()) {
     if (!absl::IsCancelled(status)) CloseSocket(s, std::move(status));
     return;
   }
   if (s->queued_bytes == 0 && s->need_drain) {
     s->need_drain = false;
-    RunSocketCallback(id, &Socket::on_drain);
+    RunSocketCallback(s, &Socket::on_drain);
   }
 }
 
@@ -499,7 +504,7 @@ absl::Status Loop::Resume(SocketId socket) {
       while (it != sockets_.end() && !it->second->paused && !it->second->paused_chunks.empty()) {
         std::string chunk = std::move(it->second->paused_chunks.front());
         it->second->paused_chunks.pop_front();
-        RunSocketCallback(socket, &Socket::on_data, std::move(chunk));
+        RunSocketCallback(it->second.get(), &Socket::on_data, std::move(chunk));
         it = sockets_.find(socket);
       }
     }).IgnoreError();

@@ -92,7 +92,10 @@ absl::Status RealPlatform::Init() {
   // handles that exist.
   uv_timer_init(&uv_, &poll_timer_);
   poll_timer_ready_ = true;
-  if (int r = uv_async_init(&uv_, &async_, [](uv_async_t*) {}); r != 0) {
+  async_.data = this;
+  if (int r = uv_async_init(
+          &uv_, &async_, [](uv_async_t* a) { static_cast<RealPlatform*>(a->data)->StopWaiting(); });
+      r != 0) {
     return absl::InternalError(absl::StrCat("uv_async_init: ", uv_strerror(r)));
   }
   async_ready_ = true;
@@ -108,6 +111,7 @@ absl::Status RealPlatform::Init() {
         c.result.value = value;
         c.result.data = std::move(data);
         c.time = kUnstamped;
+        StopWaiting();
       });
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
@@ -151,6 +155,11 @@ RealPlatform::~RealPlatform() {
 }
 
 base::Instant RealPlatform::Now() {
+  if (fresh_read_ != kUnstamped) return std::exchange(fresh_read_, kUnstamped);
+  return ReadClock();
+}
+
+base::Instant RealPlatform::ReadClock() const {
   // uv_hrtime's own clock (CLOCK_MONOTONIC, libuv's src/unix/linux.c), read
   // directly: the loop reads it twice per iteration, and libuv's wrapper
   // cost as much as the read.
@@ -165,7 +174,7 @@ std::shared_ptr<platform::Waker> RealPlatform::waker() { return waker_; }
 void RealPlatform::Trace(const std::string& thread, platform::TraceEventKind event,
                          uint64_t token) {
   if (config_.trace == nullptr) return;
-  config_.trace->Record({.t_ns = Now().nanos(),
+  config_.trace->Record({.t_ns = ReadClock().nanos(),
                          .thread = thread,
                          .event = event,
                          .id = static_cast<int64_t>(token)});
@@ -175,7 +184,8 @@ void RealPlatform::PostOnLoop(uint64_t token, absl::Status status) {
   platform::Completion& c = loop_done_.emplace_back();
   c.token = token;
   c.status = std::move(status);
-  c.time = Now();
+  c.time = ReadClock();
+  StopWaiting();
 }
 
 void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait,
@@ -193,6 +203,8 @@ void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queu
 }
 
 absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Completion>* out) {
+  ForgetRead();
+  stamp_read_ = kUnstamped;
   const size_t before = out->size();
   const absl::Status s = PollOnce(timeout, out);
   if (!io_.empty()) {
@@ -209,6 +221,7 @@ absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Co
       io_.erase(it);
     }
   }
+  fresh_read_ = stamp_read_;
   return s;
 }
 
@@ -236,7 +249,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
       base::Instant now = kUnstamped;
       for (platform::Completion& c : loop_done_) {
         if (c.time == kUnstamped) {
-          if (now == kUnstamped) now = Now();
+          if (now == kUnstamped) now = stamp_read_ = ReadClock();
           c.time = now;
         }
       }
@@ -268,7 +281,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
   const bool forever = timeout == platform::kWaitForever;
   // A wait with no deadline reads no clock (the ping-pong benchmark polls
   // forever once per message).
-  const base::Instant deadline = forever ? base::Instant::Max() : Now() + timeout;
+  const base::Instant deadline = forever ? base::Instant::Max() : ReadClock() + timeout;
   for (;;) {
     poll_timed_out_ = false;
     if (!forever) {
@@ -284,25 +297,34 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
             static_cast<RealPlatform*>(h->data)->poll_timed_out_ = true;
             uv_stop(h->loop);
           },
-          CeilMillis(deadline - Now()), 0);
+          CeilMillis(deadline - ReadClock()), 0);
     }
-    // One pass of libuv: returns once a completion was signalled, a network
-    // timer fired, the Waker woke it, or the poll timer ran out.
-    uv_run(&uv_, UV_RUN_ONCE);
+    // libuv runs until a completion was made, the Waker woke it, or the poll
+    // timer ran out: each of those calls uv_stop. UV_RUN_DEFAULT rather than
+    // UV_RUN_ONCE, which reads the clock a third time (and runs the timers
+    // again) at the end of its pass: one clock read less per blocking poll,
+    // which a TCP ping-pong makes once per message. A pass that made nothing
+    // (a read that found EAGAIN) goes on waiting, where UV_RUN_ONCE returned
+    // empty-handed.
+    waiting_ = true;
+    uv_run(&uv_, UV_RUN_DEFAULT);
+    waiting_ = false;
     uv_timer_stop(&poll_timer_);
     take();
     // Never return before the deadline for nothing: libuv's millisecond
     // clock can run up to a millisecond ahead of uv_hrtime.
-    if (!out->empty() || !poll_timed_out_ || Now() >= deadline) return absl::OkStatus();
+    if (!out->empty() || !poll_timed_out_ || ReadClock() >= deadline) return absl::OkStatus();
   }
 }
 
 void RealPlatform::SubmitWork(uint64_t token, platform::PoolWork&& work) {
+  ForgetRead();
   Trace(kLoopThread, platform::TraceEventKind::kPoolEnqueue, token);
   pool_->Submit(token, std::move(work));
 }
 
 void RealPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
+  ForgetRead();
   auto outcome = std::make_shared<IoOutcome>();
   platform::PoolWork work;
   work.kind = platform::IsSlowIo(io) ? platform::PoolWork::Kind::kSlowIo
@@ -313,6 +335,7 @@ void RealPlatform::SubmitIo(uint64_t token, platform::PoolIo io) {
 }
 
 void RealPlatform::SubmitNet(uint64_t token, platform::NetOp&& op) {
+  ForgetRead();
   tcp_->Submit(token, std::move(op));
 }
 
@@ -327,8 +350,9 @@ void RealPlatform::CloseNetworkTimer(NetworkTimer* timer) {
 }
 
 void RealPlatform::StartNetwork(uint64_t token, platform::NetworkRoundTrip trip) {
+  ForgetRead();
   auto* t = new NetworkTimer{.token = token, .platform = this};
-  t->due = Now() + std::max(trip.nominal_latency, base::Duration::Zero());
+  t->due = ReadClock() + std::max(trip.nominal_latency, base::Duration::Zero());
   uv_timer_init(&uv_, &t->timer);
   StartNetworkTimer(t);
   network_[token] = t;
@@ -341,7 +365,7 @@ void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
       [](uv_timer_t* h) {
         auto* t = reinterpret_cast<NetworkTimer*>(h);
         RealPlatform* self = t->platform;
-        if (self->Now() < t->due) {  // libuv's millisecond clock ran ahead
+        if (self->ReadClock() < t->due) {  // libuv's millisecond clock ran ahead
           self->StartNetworkTimer(t);
           return;
         }
@@ -350,10 +374,11 @@ void RealPlatform::StartNetworkTimer(NetworkTimer* t) {
         self->PostOnLoop(t->token, absl::OkStatus());
         self->CloseNetworkTimer(t);
       },
-      CeilMillis(t->due - Now()), 0);
+      CeilMillis(t->due - ReadClock()), 0);
 }
 
 absl::Status RealPlatform::Cancel(uint64_t token) {
+  ForgetRead();
   if (absl::Status s = tcp_->Cancel(token); !absl::IsNotFound(s)) return s;
   if (auto it = network_.find(token); it != network_.end()) {
     CloseNetworkTimer(it->second);
@@ -371,8 +396,9 @@ absl::Status RealPlatform::Cancel(uint64_t token) {
 }
 
 absl::StatusOr<base::Instant> RealPlatform::ConsumeCpu(base::Duration duration) {
+  ForgetRead();
   if (duration > base::Duration::Zero()) SpinThreadCpu(duration, [] { return false; });
-  return Now();
+  return ReadClock();
 }
 
 }  // namespace platform_real

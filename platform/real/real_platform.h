@@ -1,9 +1,17 @@
 // RealPlatform: platform::Platform on the machine: libuv as the poller and
 // timer source, a thread pool of its own, and thread CPU time for CPU work.
 //
-// - Now is uv_hrtime, counted from the platform's creation.
-// - Poll runs the libuv loop once (epoll on Linux, kqueue on BSD and macOS),
-//   bounded by a libuv timer for the timeout. libuv callbacks only collect
+// - Now is uv_hrtime, counted from the platform's creation. The first Now
+//   after a Poll that stamped TCP or network-timer completions returns that
+//   stamp, the clock read as the poll returned: the loop reads the time as
+//   soon as Poll returns (uv__io_poll's update after epoll), so the two
+//   reads would be nanoseconds apart, and a TCP exchange polls once per
+//   message (a read is 16 ns on a KVM guest, 2% of a loopback round trip).
+//   Any other call in between (a submit, a cancel, ConsumeCpu) makes Now read
+//   the clock again.
+// - Poll runs the libuv loop (epoll on Linux, kqueue on BSD and macOS) until
+//   a completion is made, the Waker wakes it, or a libuv timer for the
+//   timeout runs out. libuv callbacks only collect
 //   completions; the loop core runs every user callback in its own phases,
 //   never inside a libuv callback. The loop core's phase order is libuv
 //   1.46's whatever libuv this links (Debian ships 1.44), since libuv here
@@ -11,7 +19,8 @@
 // - The Waker is uv_async_send: any thread, coalescing, and safe to use
 //   after the platform is gone (it then does nothing).
 // - Pool work runs on a ThreadPool of `pool_size` threads (1..1024, FIFO,
-//   libuv's slow-I/O cap); completions reach Poll in the order they finish.
+//   libuv's slow-I/O cap), started by the first submission as libuv's pool
+//   is; completions reach Poll in the order they finish.
 // - Pool I/O (files, dns.lookup) runs on that pool with the system calls
 //   libuv makes (platform/real/posix_io.h); its completion carries what the
 //   call gave.
@@ -95,6 +104,15 @@ class RealPlatform : public platform::Platform {
   // the TCP completions, without the lock.
   void PostOnLoop(uint64_t token, absl::Status status);
   void Trace(const std::string& thread, platform::TraceEventKind event, uint64_t token);
+  // uv_hrtime since origin_ns_. Any thread (the pool's trace hooks read it).
+  base::Instant ReadClock() const;
+  // The next Now reads the clock (see fresh_read_).
+  void ForgetRead() { fresh_read_ = base::Instant::Max(); }
+  // A completion reached loop_done_ or done_: a Poll waiting inside libuv
+  // returns after this pass (see PollOnce).
+  void StopWaiting() {
+    if (waiting_) uv_stop(&uv_);
+  }
   void StartNetworkTimer(NetworkTimer* timer);
   void CloseNetworkTimer(NetworkTimer* timer);
 
@@ -107,6 +125,12 @@ class RealPlatform : public platform::Platform {
   bool async_ready_ = false;       // initialised, so the destructor closes it
   bool poll_timer_ready_ = false;
   bool poll_timed_out_ = false;
+  bool waiting_ = false;  // inside PollOnce's waiting uv_run
+  // The clock read that stamped this Poll's loop-thread completions, and,
+  // once Poll returns, the same read until the next call takes it (Now gives
+  // it; anything else forgets it). Instant::Max(): none. Loop thread only.
+  base::Instant stamp_read_ = base::Instant::Max();
+  base::Instant fresh_read_ = base::Instant::Max();
   std::shared_ptr<AsyncWaker> waker_;
   std::mutex mu_;
   std::vector<platform::Completion> done_;  // the pool's; guarded by mu_

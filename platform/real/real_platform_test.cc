@@ -3,14 +3,15 @@
 // (a timer never fires early), never an upper bound. Runs under TSan.
 #include "platform/real/real_platform.h"
 
-#include "absl/strings/str_cat.h"
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include "absl/strings/str_cat.h"
 
 namespace platform_real {
 namespace {
@@ -98,6 +99,25 @@ TEST(RealPlatformTest, LoopThreadCompletionsKeepTheirOrder) {
   }
   EXPECT_TRUE(pool_done);
   EXPECT_THAT(loop_made, ::testing::ElementsAre(3u, 2u, 4u));
+}
+
+// The loop reads the time as soon as a poll returns: the first Now after a
+// poll that stamped completions gives that stamp; a later one, or one after
+// any other call, reads the clock.
+TEST(RealPlatformTest, TheFirstNowAfterAPollIsItsStampUnlessACallCameBetween) {
+  auto p = Make();
+  p->SubmitNet(1, {.op = platform::NetOp::Op::kWrite, .stream = 999, .data = "x"});  // EBADF
+  std::vector<Completion> got = PollFor(*p, 1);
+  EXPECT_EQ(p->Now(), got[0].time);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_GE(p->Now(), got[0].time + Duration::Millis(2)) << "only the first Now";
+
+  p->SubmitNet(2, {.op = platform::NetOp::Op::kWrite, .stream = 999, .data = "x"});
+  got = PollFor(*p, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  p->StartNetwork(3, {.nominal_latency = Duration::Millis(1000)});
+  EXPECT_GE(p->Now(), got[0].time + Duration::Millis(2)) << "a call came between";
+  EXPECT_TRUE(p->Cancel(3).ok());
 }
 
 TEST(RealPlatformTest, ANetworkRoundTripIsATimerThatNeverFiresEarly) {

@@ -70,8 +70,11 @@ bool SpinThreadCpu(base::Duration duration, absl::FunctionRef<bool()> stop) {
 
 ThreadPool::ThreadPool(int size, PoolHooks hooks) : size_(size), hooks_(std::move(hooks)) {
   ABSL_RAW_CHECK(size >= 1 && size <= 1024, "pool size out of [1, 1024]");
-  threads_.reserve(size);
-  for (int i = 0; i < size; ++i) threads_.emplace_back([this, i] { Worker(i); });
+}
+
+void ThreadPool::StartThreads() {
+  threads_.reserve(size_);
+  for (int i = 0; i < size_; ++i) threads_.emplace_back([this, i] { Worker(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -87,6 +90,10 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
+  // A worker that starts after this task is filed finds it: it looks at the
+  // inbox before it first waits.
+  if (threads_.empty()) [[unlikely]]
+    StartThreads();
   bool wake = false;
   const auto now = std::chrono::steady_clock::now();
   const uint64_t tail = inbox_tail_.load(std::memory_order_relaxed);

@@ -28,9 +28,15 @@
 // against busy workers took the lock once per task, and the loop thread and
 // four workers fighting over it were most of the batch's profile.
 //
+// The threads start on the first Submit, as libuv starts its pool on the
+// first uv_queue_work (init_once in src/threadpool.c): a process whose loops
+// never use the pool stays single-threaded, and then every system call on a
+// descriptor is cheaper (the kernel's fdget skips the file table's reference
+// count when no other thread shares it: 2-3% of a loopback TCP round trip).
+//
 // Threading: Submit from one thread at a time (the loop's: the inbox has
-// one producer); Cancel and stats from any thread; the hooks are called on
-// pool threads.
+// one producer), and destroy the pool on that thread; Cancel and stats from
+// any thread; the hooks are called on pool threads.
 #ifndef TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 #define TWINLOOP_PLATFORM_REAL_THREAD_POOL_H_
 
@@ -66,7 +72,7 @@ struct PoolHooks {
 
 class ThreadPool {
  public:
-  // Starts `size` threads (1..1024).
+  // A pool of `size` threads (1..1024), started by the first Submit.
   ThreadPool(int size, PoolHooks hooks);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -88,6 +94,7 @@ class ThreadPool {
     std::chrono::steady_clock::time_point enqueued;
   };
   static constexpr uint64_t kInboxSize = 256;  // a power of two
+  void StartThreads();
   void Worker(int index);
   // Moves what the inbox holds into queue_. Holds mu_.
   void DrainInbox();
@@ -126,7 +133,7 @@ class ThreadPool {
   alignas(64) int64_t busy_ = 0;
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;  // the submitting thread's; empty until the first Submit
   // The inbox: Submit writes inbox_[tail % kInboxSize] and then publishes
   // tail; a worker holding mu_ takes [head, tail) and then publishes head.
   alignas(64) std::atomic<uint64_t> inbox_head_{0};
