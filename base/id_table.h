@@ -83,6 +83,7 @@ class IdTable {
         slot.emplace(std::forward<Args>(args)...);
         ++in_window_;
       } else {
+        ++moves_;  // the side map may rehash
         const bool added = side_.try_emplace(id, std::forward<Args>(args)...).second;
         ABSL_RAW_CHECK(added, "IdTable::Put over a live id");
       }
@@ -128,6 +129,7 @@ class IdTable {
   // Removes the value with this id and returns it (nullopt if absent).
   std::optional<T> Take(uint64_t id) {
     if (id == detached_id_) return std::nullopt;
+    ++moves_;
     if (id >= base_ && id < next_id()) {
       std::optional<T>& slot = At(id - base_);
       if (!slot) return std::nullopt;
@@ -161,11 +163,13 @@ class IdTable {
       if (!slot) return nullptr;
       --in_window_;
       detached_id_ = id;
+      ++moves_;  // Find no longer sees it
       return &*slot;
     }
     auto it = side_.find(id);
     if (it == side_.end()) return nullptr;
     // The side map moves its values as it rehashes: this one waits outside.
+    ++moves_;
     detached_side_.emplace(std::move(it->second));
     side_.erase(it);
     detached_id_ = id;
@@ -176,6 +180,7 @@ class IdTable {
   void Release() {
     ABSL_RAW_CHECK(detached_id_ != kNone, "IdTable::Release with nothing detached");
     const uint64_t id = std::exchange(detached_id_, kNone);
+    ++moves_;
     if (detached_side_) {
       detached_side_.reset();
       return;
@@ -188,6 +193,12 @@ class IdTable {
   }
 
   size_t size() const { return in_window_ + side_.size(); }
+  // Changes whenever a live value may have moved, been destroyed or been
+  // detached (a Take, a Detach, a Release, a value moved to the side map):
+  // while it does not, a pointer from Find stays valid and Find gives it
+  // again. A caller that holds one across code that may
+  // use the table looks again only if it changed.
+  uint64_t moves() const { return moves_; }
   bool empty() const { return size() == 0; }
 
   // Every live id, in increasing order.
@@ -242,6 +253,7 @@ class IdTable {
   void SpillFront() {
     std::optional<T>& front = At(0);
     if (front) {
+      ++moves_;
       side_.emplace(base_, std::move(*front));
       --in_window_;
     }
@@ -277,6 +289,7 @@ class IdTable {
   absl::flat_hash_map<uint64_t, T> side_;
   uint64_t detached_id_ = kNone;
   std::optional<T> detached_side_;  // a detached value that was in side_
+  uint64_t moves_ = 0;
 };
 
 }  // namespace base

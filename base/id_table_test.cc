@@ -170,9 +170,19 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
   V* detached = nullptr;
   uint64_t detached_id = 0;
   std::optional<V> detached_value;
+  // A pointer from Find, held while moves() does not change.
+  uint64_t held_id = 0;
+  V* held = nullptr;
+  uint64_t held_moves = 0;
   const auto ops = *rc::gen::container<std::vector<std::pair<int, uint64_t>>>(
       rc::gen::pair(rc::gen::inRange(0, 11), rc::gen::inRange<uint64_t>(0, 1000)));
   for (const auto& [kind, pick] : ops) {
+    if (held != nullptr && t.moves() != held_moves) held = nullptr;
+    if (held == nullptr && !model.empty()) {
+      held_id = model.begin()->first;
+      held = t.Find(held_id);
+      held_moves = t.moves();
+    }
     if (kind < 5) {
       RC_ASSERT(t.Add(value(pick)) == next);
       model.emplace(next++, value(pick));
@@ -230,6 +240,10 @@ void CheckAgainstAMap(V (*value)(uint64_t)) {
       }
     }
     RC_ASSERT(t.size() == model.size());
+    if (held != nullptr && t.moves() == held_moves) {
+      RC_ASSERT(t.Find(held_id) == held);
+      RC_ASSERT(*held == model.at(held_id));
+    }
     if (detached != nullptr) {
       RC_ASSERT(*detached == *detached_value);
       RC_ASSERT(t.Find(detached_id) == nullptr);

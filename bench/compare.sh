@@ -36,8 +36,17 @@ flags=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
 # after which glibc keeps freed memory instead of returning it, and report
 # 11 M timer callbacks/s as 15 M/s.
 paired=("${flags[@]}" --benchmark_enable_random_interleaving=true)
+# Each workload of real_bench runs in a process of its own, as libuv's
+# benchmarks do: libuv's thread pool is process-wide and never stops, so once
+# any workload had used it, every later one (both sides) would run in a
+# multithreaded process, where each system call on a socket costs more (the
+# kernel's fdget takes a reference on the shared file table).
 echo "compare.sh: real platform against libuv..." >&2
-"$bin/real_bench" "${paired[@]}" --benchmark_out="$out/real.json" >/dev/null
+for w in MillionTimers LoopCount ImmediateChain QueueWorkRoundTrip QueueWorkBatch Async \
+         NextTickMicrotask PingPong; do
+  "$bin/real_bench" "${paired[@]}" --benchmark_filter="^BM_(Twinloop|Libuv)_$w(/|\$)" \
+    --benchmark_out="$out/real-$w.json" >/dev/null
+done
 echo "compare.sh: simulator..." >&2
 "$bin/sim_bench" "${flags[@]}" --benchmark_out="$out/sim.json" >/dev/null
 echo "compare.sh: loop core on the simulator against libuv..." >&2
@@ -54,8 +63,8 @@ python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 
-def medians(name):
-    runs = json.load(open(os.path.join(out, name)))["benchmarks"]
+def medians(*names):
+    runs = [r for name in names for r in json.load(open(os.path.join(out, name)))["benchmarks"]]
     got = {}
     for r in runs:
         if r.get("error_occurred"):
@@ -68,7 +77,8 @@ def medians(name):
         got[key] = r
     return got
 
-real, sim, loop = medians("real.json"), medians("sim.json"), medians("loop.json")
+real = medians(*sorted(f for f in os.listdir(out) if f.startswith("real-")))
+sim, loop = medians("sim.json"), medians("loop.json")
 node = {}
 for line in open(os.path.join(out, "node.jsonl")):
     if line.strip():

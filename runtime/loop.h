@@ -597,6 +597,9 @@ class Loop : private TimerHost {
   base::IdTable<Request> requests_;  // ids from 1
   SocketId next_socket_id_ = 1;
   absl::flat_hash_map<SocketId, std::unique_ptr<Socket>> sockets_;
+  // Counts erasures from sockets_: a Socket* held across a callback is
+  // still valid while it is unchanged (the map holds the sockets by pointer).
+  uint64_t sockets_erased_ = 0;
   absl::flat_hash_map<ServerId, std::unique_ptr<Server>> servers_;
   // Completions from Poll; [delivered_, size) are still to run. The vector is
   // reused by every poll, and what a failed callback left undelivered runs

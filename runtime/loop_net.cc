@@ -41,12 +41,14 @@ void Loop::RunSocketCallback(Socket* s, F Socket::*member, Args&&... args) {
   // Moved out while it runs: it may set a new one for its socket (OnData
   // from inside on_data), which would destroy the running one in place.
   F cb = std::move(s->*member);
+  const uint64_t erased = sockets_erased_;
   cb(std::forward<Args>(args)...);
-  // The callback may have destroyed the socket: `s` is found again.
-  auto again = sockets_.find(id);
-  if (again != sockets_.end() && !(again->second.get()->*member)) {
-    again->second.get()->*member = std::move(cb);
+  if (sockets_erased_ != erased) {  // `s` may be gone
+    auto again = sockets_.find(id);
+    if (again == sockets_.end()) return;
+    s = again->second.get();
   }
+  if (!(s->*member)) s->*member = std::move(cb);
 }
 
 RequestId Loop::SubmitNet(NetOp op, IoDone done, Request::Persist persist) {
@@ -297,8 +299,9 @@ void Loop::FinishWrite(SocketId id, int64_t n, RequestId req, absl::Status statu
   if (status.ok()) s->bytes_written += n;
   s->writes.erase(std::remove(s->writes.begin(), s->writes.end(), req), s->writes.end());
   if (done) {
+    const uint64_t erased = sockets_erased_;
     done(status);
-    if (sockets_.count(id) == 0) return;  // the callback destroyed it
+    if (sockets_erased_ != erased && sockets_.count(id) == 0) return;  // it destroyed `s`
   }
   if (!status.ok()) {
     if (!absl::IsCancelled(status)) CloseSocket(s, std::move(status));
@@ -395,6 +398,7 @@ void Loop::FinishSocket(SocketId id) {
   if (it == sockets_.end()) return;
   std::unique_ptr<Socket> s = std::move(it->second);
   sockets_.erase(it);
+  ++sockets_erased_;
   const absl::Status why =
       s->error.ok() ? absl::CancelledError("the socket closed before it connected") : s->error;
   for (auto& [bytes, done] : s->early_writes) {

@@ -146,13 +146,14 @@ void Loop::Deliver(platform::Completion& c, Phase phase) {
   if (found->persist != Request::Persist::kNo && c.status.ok() &&
       (found->persist == Request::Persist::kUntilError || !c.result.data.empty())) {
     // One more of a stream of completions: the request stays. Its callback
-    // is moved out while it runs (it may add requests, which may move it).
+    // is moved out while it runs (it may add requests, which may move it,
+    // or cancel it); it is looked up again only if the table moved anything.
     IoDone cb = std::move(found->io_done());
+    const uint64_t moves = requests_.moves();
     RunMacrotask(phase, found->name, static_cast<int64_t>(c.token),
                  [&cb, &c] { cb(absl::OkStatus(), c.result); });
-    if (Request* again = requests_.Find(c.token); again != nullptr) {
-      again->io_done() = std::move(cb);
-    }
+    Request* again = requests_.moves() == moves ? found : requests_.Find(c.token);
+    if (again != nullptr) again->io_done() = std::move(cb);
     return;
   }
   // The request leaves the table but its callback runs where it lies: the
