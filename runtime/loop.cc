@@ -116,6 +116,9 @@ bool Loop::Invoke(const char* kind, int64_t id, absl::FunctionRef<void()> cb) {
   } catch (...) {
     FailUncaught(kind);
   }
+  // Counted once it returns: a clock read inside it is then older than the
+  // program's last code.
+  ++callbacks_run_;
   if (tracing()) Trace(platform::TraceEventKind::kCallbackEnd, kind, id);
   return error_.ok();
 }
@@ -296,6 +299,8 @@ absl::StatusOr<bool> Loop::Run(RunMode mode) {
         "Loop::Run called while the loop is running (from one of its callbacks)");
   }
   running_ = true;
+  // The program ran between Run calls: the next poll reads the clock.
+  ++callbacks_run_;
   // Reset even if a platform throws through us.
   absl::Cleanup done = [this] {
     stop_ = false;

@@ -384,6 +384,7 @@ class Loop : private TimerHost {
     Instant now = platform_->Now();
     if (now < last_read_) [[unlikely]] now = ClockWentBackwards(now);
     last_read_ = now;
+    callbacks_at_read_ = callbacks_run_;
     now_ms_ = now.millis_floor();
   }
   // `now` is earlier than the last read: says so in the trace and returns
@@ -572,6 +573,11 @@ class Loop : private TimerHost {
 
   State state_ = State::kOpen;
   Instant last_read_;   // the latest time read from the platform
+  // Callbacks Invoke has returned from (and Run calls, as the program runs
+  // between them), and their number at the last read: while they are equal,
+  // no program code ran since last_read_ (PollPhase).
+  uint64_t callbacks_run_ = 0;
+  uint64_t callbacks_at_read_ = 0;
   int64_t now_ms_ = 0;  // uv_now: last_read_ at the last UpdateTime, in ms
   Phase phase_ = Phase::kMain;
   bool stop_ = false;

@@ -537,6 +537,20 @@ TEST_F(LoopTest, UnrefedHandleDoesNotKeepTheLoopAliveButIdleStillPreventsBlockin
   EXPECT_EQ(runs, 1);
 }
 
+// What the program computes between two Run calls shortens the next wait,
+// as libuv's first zero-timeout poll and time update do (UV_METRICS_IDLE_TIME):
+// a timer still fires when it is due.
+TEST_F(LoopTest, TimeSpentBetweenRunsShortensTheNextWait) {
+  std::vector<int64_t> fired_ms;
+  RunScript([&] {
+    ASSERT_TRUE(loop_->SetTimeout([&] { fired_ms.push_back(sim_->Now().millis()); }, 10).ok());
+  });
+  ASSERT_TRUE(loop_->Run(RunMode::kNoWait).ok());
+  ASSERT_TRUE(sim_->ConsumeCpu(Duration::Millis(4)).ok());  // the embedder's own work
+  ASSERT_TRUE(loop_->Run(RunMode::kOnce).ok());
+  EXPECT_THAT(fired_ms, ElementsAre(10));
+}
+
 TEST_F(LoopTest, WaitingForeverIsReportedInSimulation) {
   HandleId check = loop_->NewHandle(HandleType::kCheck).value();
   ASSERT_TRUE(loop_->StartHandle(check, [] {}).ok());
@@ -703,6 +717,85 @@ TEST_F(LoopTest, NetworkRequestsHoldNoPoolThread) {
   });
   RunAll();
   EXPECT_EQ(log_, std::vector<std::string>(100, "n@50"));
+}
+
+// The simulated platform, noting the loop's clock reads and polls in order.
+class CallLog : public platform::Platform {
+ public:
+  explicit CallLog(platform::Platform* inner) : inner_(inner) {}
+  std::string log;
+  Instant Now() override {
+    log += "n";
+    return inner_->Now();
+  }
+  absl::Status Poll(Duration timeout, std::vector<platform::Completion>* out) override {
+    log += " p ";
+    return inner_->Poll(timeout, out);
+  }
+  std::shared_ptr<platform::Waker> waker() override { return inner_->waker(); }
+  void SubmitWork(uint64_t t, platform::PoolWork&& w) override {
+    inner_->SubmitWork(t, std::move(w));
+  }
+  void SubmitIo(uint64_t t, platform::PoolIo io) override { inner_->SubmitIo(t, std::move(io)); }
+  void SubmitNet(uint64_t t, platform::NetOp&& op) override { inner_->SubmitNet(t, std::move(op)); }
+  void StartNetwork(uint64_t t, platform::NetworkRoundTrip r) override {
+    inner_->StartNetwork(t, r);
+  }
+  absl::Status Cancel(uint64_t t) override { return inner_->Cancel(t); }
+  absl::StatusOr<Instant> ConsumeCpu(Duration d) override { return inner_->ConsumeCpu(d); }
+  platform::PoolStats pool_stats() override { return inner_->pool_stats(); }
+  platform::TraceSink* trace() override { return inner_->trace(); }
+
+ private:
+  platform::Platform* inner_;
+};
+
+// Before a poll that may wait the loop reads the clock (libuv's update after
+// its first zero-timeout poll), unless no callback ran since its last read:
+// then that read stands for it. Here each round trip's callback runs in the
+// poll phase, before the timers phase's read.
+TEST_F(LoopTest, APollReadsTheClockFirstOnlyIfACallbackRanSinceTheLastRead) {
+  CallLog calls(sim_.get());
+  Loop loop(&calls);
+  std::vector<int64_t> done_ms;
+  ASSERT_TRUE(loop.RunScript([&] {
+                    for (int64_t ms : {1, 2, 3}) {
+                      ASSERT_TRUE(loop.StartNetwork(ms * kMs,
+                                                    [&](absl::Status) {
+                                                      done_ms.push_back(sim_->Now().millis());
+                                                    })
+                                      .ok());
+                    }
+                  })
+                  .ok());
+  calls.log.clear();
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_THAT(done_ms, ElementsAre(1, 2, 3));
+  // Run's first read (DEFAULT mode runs due timers first), then per
+  // iteration the poll, the read after it and the timers phase's: no
+  // callback ran between a read and the next poll.
+  EXPECT_EQ(calls.log, "n p nn p nn p nn");
+
+  // A prepare handle's callback runs just before each poll: each poll reads
+  // the clock first.
+  done_ms.clear();
+  HandleId prepare = loop.NewHandle(HandleType::kPrepare).value();
+  ASSERT_TRUE(loop.StartHandle(prepare, [] {}).ok());
+  ASSERT_TRUE(loop.UnrefHandle(prepare).ok());
+  ASSERT_TRUE(loop.RunScript([&] {
+                    for (int64_t ms : {1, 2}) {
+                      ASSERT_TRUE(loop.StartNetwork(ms * kMs,
+                                                    [&](absl::Status) {
+                                                      done_ms.push_back(sim_->Now().millis());
+                                                    })
+                                      .ok());
+                    }
+                  })
+                  .ok());
+  calls.log.clear();
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_THAT(done_ms, ElementsAre(4, 5));
+  EXPECT_EQ(calls.log, "nn p nnn p nn");
 }
 
 // A platform that completes a request the loop never made.

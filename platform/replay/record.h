@@ -33,7 +33,7 @@
 
 namespace platform_replay {
 
-inline constexpr int kRecordVersion = 1;
+inline constexpr int kRecordVersion = 2;
 // Records larger than this are refused before they are read whole.
 inline constexpr int64_t kMaxRecordBytes = int64_t{1} << 30;
 // Every time and duration in a record lies in [0, kMaxRecordedNanos] (the

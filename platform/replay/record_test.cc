@@ -123,9 +123,12 @@ TEST(RecordTest, BadRecordsGetOneLineErrors) {
   };
   EXPECT_EQ(err(""), "the record is empty");
   EXPECT_EQ(err("{\"version\": 1}"), "not a twinloop record (it does not start with \"twinloop-record\")");
-  std::string v2 = good;
-  v2[16] = 2;
-  EXPECT_EQ(err(v2), "the record has format version 2; this twinloop reads version 1");
+  std::string v1 = good;
+  v1[16] = 1;  // the core before version 2 read the clock before every waiting poll
+  EXPECT_EQ(err(v1), "the record has format version 1; this twinloop reads version 2");
+  std::string v3 = good;
+  v3[16] = 3;
+  EXPECT_EQ(err(v3), "the record has format version 3; this twinloop reads version 2");
   EXPECT_EQ(err(good.substr(0, good.size() - 20)).rfind("the record is truncated at byte ", 0), 0u);
   std::string flipped = good;
   flipped[flipped.size() - 12] ^= 0x01;
