@@ -68,7 +68,8 @@ bool SpinThreadCpu(base::Duration duration, absl::FunctionRef<bool()> stop) {
   }
 }
 
-ThreadPool::ThreadPool(int size, PoolHooks hooks) : size_(size), hooks_(std::move(hooks)) {
+ThreadPool::ThreadPool(int size, PoolHooks hooks)
+    : size_(size), hooks_(std::move(hooks)), head_chunk_(new InboxChunk), tail_chunk_(head_chunk_) {
   ABSL_RAW_CHECK(size >= 1 && size <= 1024, "pool size out of [1, 1024]");
 }
 
@@ -87,43 +88,47 @@ ThreadPool::~ThreadPool() {
   work_cv_.notify_all();
   stop_cv_.notify_all();
   for (std::thread& t : threads_) t.join();
+  // Drained: the chunks from head_chunk_ to tail_chunk_ hold nothing.
+  for (InboxChunk* c = head_chunk_; c != nullptr;) delete std::exchange(c, c->next.load());
+  delete spare_chunk_.load();
 }
 
 void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   // A worker that starts after this task is filed finds it: it looks at the
   // inbox before it first waits.
-  if (threads_.empty()) [[unlikely]]
+  if (!threads_started_) [[unlikely]] {
+    threads_started_ = true;
     StartThreads();
+  }
   bool wake = false;
   const auto now = std::chrono::steady_clock::now();
   const uint64_t tail = inbox_tail_.load(std::memory_order_relaxed);
-  if (tail - inbox_head_seen_ >= kInboxSize) {
-    inbox_head_seen_ = inbox_head_.load(std::memory_order_acquire);
-  }
-  const bool filed = tail - inbox_head_seen_ < kInboxSize;
-  if (filed) {
-    Task& slot = inbox_[tail % kInboxSize];
-    slot.token = token;
-    slot.work = std::move(work);
-    slot.enqueued = now;
-    inbox_tail_.store(tail + 1, std::memory_order_seq_cst);
-    // Every worker busy, or a woken one on its way: that one takes it from
-    // the inbox (the next drain of a worker that finishes, or of the woken
-    // one, which takes its wakeup off the count before it drains).
-    if (idle_.load(std::memory_order_seq_cst) == 0 ||
-        signaled_.load(std::memory_order_seq_cst) > 0) {
-      return;
+  if (tail % kInboxChunk == 0 && tail != 0) {
+    // The tail chunk is full: on to a spare one or a new one, linked before
+    // its first task is published (the store of inbox_tail_ below).
+    InboxChunk* next = spare_chunk_.exchange(nullptr, std::memory_order_acquire);
+    if (next == nullptr) {
+      next = new InboxChunk;
+    } else {
+      next->next.store(nullptr, std::memory_order_relaxed);
     }
+    tail_chunk_->next.store(next, std::memory_order_release);
+    tail_chunk_ = next;
+  }
+  Task& slot = tail_chunk_->tasks[tail % kInboxChunk];
+  slot.token = token;
+  slot.work = std::move(work);
+  slot.enqueued = now;
+  inbox_tail_.store(tail + 1, std::memory_order_seq_cst);
+  // Every worker busy, or a woken one on its way: that one takes it from
+  // the inbox (the next drain of a worker that finishes, or of the woken
+  // one, which takes its wakeup off the count before it drains).
+  if (idle_.load(std::memory_order_seq_cst) == 0 || signaled_.load(std::memory_order_seq_cst) > 0) {
+    return;
   }
   {
     std::unique_lock<std::mutex> lock = LockSpinning(mu_);
     DrainInbox();
-    if (!filed) {
-      // The inbox was full (the workers are far behind): into the queue,
-      // after what the inbox held.
-      queue_.push_back({token, std::move(work), now});
-      max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
-    }
     // As libuv's post() (src/threadpool.c), signal only when a worker is
     // idle (a busy one takes the task when it finishes its own); and only
     // when no signalled worker is already on its way, which takes the task
@@ -134,16 +139,26 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   if (wake) work_cv_.notify_one();
 }
 
-void ThreadPool::DrainInbox() {
+bool ThreadPool::DrainInbox() {
   // Sequentially consistent, not just acquire: a woken worker takes its
   // wakeup off signaled_ and then drains, while Submit files and then reads
   // signaled_; one of the two must see the other (a plain load on x86).
   const uint64_t tail = inbox_tail_.load(std::memory_order_seq_cst);
   uint64_t head = inbox_head_.load(std::memory_order_relaxed);
-  if (head == tail) return;
-  for (; head != tail; ++head) queue_.push_back(std::move(inbox_[head % kInboxSize]));
+  if (head == tail) return false;
+  for (; head != tail; ++head) {
+    if (head % kInboxChunk == 0 && head != 0) {
+      // The chunk is used up: on to the next (linked before task `head` was
+      // published), and the spent one back to Submit (one spare is kept).
+      InboxChunk* spent = head_chunk_;
+      head_chunk_ = spent->next.load(std::memory_order_acquire);
+      delete spare_chunk_.exchange(spent, std::memory_order_acq_rel);
+    }
+    queue_.push_back(std::move(head_chunk_->tasks[head % kInboxChunk]));
+  }
   inbox_head_.store(head, std::memory_order_release);
   max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
+  return true;
 }
 
 platform::PoolStats ThreadPool::stats() {
@@ -273,7 +288,6 @@ void ThreadPool::Worker(int index) {
     {
       std::unique_lock<std::mutex> lock = LockSpinning(mu_);
       --busy_;
-      DrainInbox();
       if (slow) {
         --slow_running_;
         // A freed slow slot may let queued slow work start: every idle
@@ -281,7 +295,13 @@ void ThreadPool::Worker(int index) {
         wake_all = idle_ > 0 && !queue_.empty();
         if (wake_all) signaled_ = 0;
       }
+      // From the queue first: the inbox holds only later work, and leaving
+      // it be while the queue lasts keeps the inbox's tail, which Submit
+      // writes on every task, out of this core's cache.
       have = !stopping_ && TakeNext(finished_at, &task, &queue_wait, &wake);
+      if (!have && !stopping_ && DrainInbox()) {
+        have = TakeNext(finished_at, &task, &queue_wait, &wake);
+      }
     }
     if (wake_all) {
       work_cv_.notify_all();

@@ -22,9 +22,13 @@
 // started), and every thread is joined. A body that is running is waited for.
 //
 // Submissions wait in an inbox that the submitting thread fills without the
-// pool's lock (a single-producer ring): a worker moves them into the queue
-// under the lock whenever it looks for work. The submitter takes the lock
-// only to wake an idle worker, or when the inbox is full. A batch of submits
+// pool's lock (a single-producer queue of chunks, which grows rather than
+// makes Submit wait): a worker moves them into the queue
+// under the lock when the queue has nothing it may take (the inbox holds only
+// later work, and a worker that reads the inbox's tail on every task pulls the
+// line Submit writes to its own core: half of Submit's time in a batch). The
+// submitter takes the lock
+// only to wake an idle worker. A batch of submits
 // against busy workers took the lock once per task, and the loop thread and
 // four workers fighting over it were most of the batch's profile.
 //
@@ -93,11 +97,22 @@ class ThreadPool {
     platform::PoolWork work;
     std::chrono::steady_clock::time_point enqueued;
   };
-  static constexpr uint64_t kInboxSize = 256;  // a power of two
+  // The inbox: a single-producer queue of chunks. Submit fills the tail
+  // chunk and links a new one when it is full, so it never waits for the
+  // workers (a bounded ring made a burst past its size take the pool's lock
+  // on every submit, against four workers); a drained chunk goes back to
+  // Submit through spare_chunk_.
+  static constexpr uint64_t kInboxChunk = 256;
+  struct InboxChunk {
+    Task tasks[kInboxChunk];
+    // The next chunk, linked (release) before its first task is published.
+    std::atomic<InboxChunk*> next{nullptr};
+  };
   void StartThreads();
   void Worker(int index);
-  // Moves what the inbox holds into queue_. Holds mu_.
-  void DrainInbox();
+  // Moves what the inbox holds into queue_; whether it held anything. Holds
+  // mu_.
+  bool DrainInbox();
   // The first queued task a free thread may take, or end(). Holds mu_.
   std::deque<Task>::iterator NextEligible();
   // Takes the next eligible task, if any, and says whether to wake another
@@ -134,17 +149,21 @@ class ThreadPool {
   int64_t max_busy_ = 0;
   int64_t max_queued_ = 0;
   std::vector<std::thread> threads_;  // the submitting thread's; empty until the first Submit
-  // The inbox: Submit writes inbox_[tail % kInboxSize] and then publishes
-  // tail; a worker holding mu_ takes [head, tail) and then publishes head.
+  // Tasks ever filed (inbox_tail_) and taken (inbox_head_): Submit fills the
+  // slot of task number `tail` and then publishes tail + 1; a worker holding
+  // mu_ takes [head, tail) and then publishes head. Task n lies in slot
+  // n % kInboxChunk of its chunk.
   alignas(64) std::atomic<uint64_t> inbox_head_{0};
-  // The line Submit writes: the tail, the slots' address (set once; beside
-  // busy_ and the maxima, which the workers write on every task, reading it
-  // missed the cache), and Submit's last reading of inbox_head_ (the loop
-  // thread's alone: every drain writes inbox_head_, so Submit reads it again
-  // only when the inbox looks full by this one).
+  InboxChunk* head_chunk_;  // the chunk of task inbox_head_ (or the one before); under mu_
+  std::atomic<InboxChunk*> spare_chunk_{nullptr};  // a drained chunk, for Submit to reuse
+  // The line Submit writes: the tail, its chunk (the loop thread's alone;
+  // beside busy_ and the maxima, which the workers write on every task,
+  // reading it missed the cache) and whether the threads started.
   alignas(64) std::atomic<uint64_t> inbox_tail_{0};
-  const std::unique_ptr<Task[]> inbox_ = std::make_unique<Task[]>(kInboxSize);
-  uint64_t inbox_head_seen_ = 0;
+  InboxChunk* tail_chunk_;
+  // Set by the first Submit, which starts the threads. Here, and not a test
+  // of threads_, whose line the workers' counters share.
+  bool threads_started_ = false;
 };
 
 // Computes on the calling thread until its CPU time has advanced by

@@ -137,10 +137,10 @@ TEST(ThreadPoolTest, ABurstOfWorkWakesEveryIdleThread) {
   EXPECT_EQ(stats.queued, 0);
 }
 
-// Submissions wait in an inbox the submitter fills without the lock. A
-// burst of more than it holds (256), against a busy pool and then an idle
-// one, must run every task exactly once, and a task still in the inbox can
-// be cancelled and counted as queued.
+// Submissions wait in an inbox the submitter fills without the lock, in
+// chunks of 256. A burst of several chunks, against a busy pool and then an
+// idle one, must run every task exactly once, and a task still in the inbox
+// can be cancelled and counted as queued.
 TEST(ThreadPoolTest, ABurstPastTheInboxRunsEveryTaskOnceAndInboxWorkCancels) {
   Recorder r;
   ThreadPool pool(2, r.Hooks());
@@ -187,6 +187,43 @@ TEST(ThreadPoolTest, ABurstPastTheInboxRunsEveryTaskOnceAndInboxWorkCancels) {
   r.WaitFor(2 * kBurst);
   EXPECT_EQ(ran.load(), 2 * kBurst - 2);
   EXPECT_EQ(pool.stats().queued, 0);
+}
+
+// The inbox grows by chunks while the only thread is held up, and gives
+// drained chunks back for reuse: order is kept across chunks, new and
+// reused.
+TEST(ThreadPoolTest, OneThreadKeepsSubmissionOrderAcrossInboxChunks) {
+  Recorder r;
+  ThreadPool pool(1, r.Hooks());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  platform::PoolWork blocker;
+  blocker.body = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+  };
+  pool.Submit(1, std::move(blocker));
+  std::vector<uint64_t> order;  // written by the pool's one thread
+  auto submit = [&](uint64_t first, int n) {
+    for (uint64_t t = first; t < first + n; ++t) {
+      platform::PoolWork w;
+      w.body = [&order, t] { order.push_back(t); };
+      pool.Submit(t, std::move(w));
+    }
+  };
+  submit(2, 3 * 256 + 10);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  r.WaitFor(1 + 3 * 256 + 10);
+  submit(2 + 3 * 256 + 10, 2 * 256);  // into chunks given back
+  r.WaitFor(1 + 5 * 256 + 10);
+  std::lock_guard<std::mutex> lock(r.mu);  // the hooks' lock orders `order` too
+  ASSERT_EQ(order.size(), 5u * 256 + 10);
+  for (size_t i = 0; i < order.size(); ++i) ASSERT_EQ(order[i], i + 2) << "at " << i;
 }
 
 TEST(ThreadPoolTest, SlowIoHoldsAtMostHalfThePool) {
