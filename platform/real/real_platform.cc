@@ -116,6 +116,8 @@ absl::Status RealPlatform::Init() {
   poll_timer_.data = this;
   waker_ = std::make_shared<AsyncWaker>(&async_);
   for (int i = 0; i < config_.pool_size; ++i) pool_thread_names_.push_back(absl::StrCat("pool-", i));
+  pool_done_ = std::make_unique<PoolDone[]>(config_.pool_size);
+  taken_.resize(config_.pool_size);
   pool_ = std::make_unique<ThreadPool>(
       config_.pool_size,
       PoolHooks{.on_start =
@@ -133,7 +135,7 @@ absl::Status RealPlatform::Init() {
                       const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                              finished.time_since_epoch())
                                              .count();
-                      Post(token, std::move(status), queue_wait,
+                      Post(thread, token, std::move(status), queue_wait,
                            base::Instant::FromNanos(ns - static_cast<int64_t>(origin_ns_)));
                     }});
   return absl::OkStatus();
@@ -188,18 +190,34 @@ void RealPlatform::PostOnLoop(uint64_t token, absl::Status status) {
   StopWaiting();
 }
 
-void RealPlatform::Post(uint64_t token, absl::Status status, base::Duration queue_wait,
+void RealPlatform::Post(int thread, uint64_t token, absl::Status status, base::Duration queue_wait,
                         base::Instant at) {
+  PoolDone& mine = pool_done_[thread];
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    platform::Completion& c = done_.emplace_back();
+    std::lock_guard<std::mutex> lock(mine.mu);
+    platform::Completion& c = mine.done.emplace_back();
     c.token = token;
     c.status = std::move(status);
     c.time = at;
     c.queue_wait = queue_wait;
-    done_waiting_.store(true, std::memory_order_release);
   }
+  // After the append: a Poll that clears the flags then takes the list.
+  mine.waiting.store(true, std::memory_order_release);
+  done_waiting_.store(true, std::memory_order_release);
   uv_async_send(&async_);
+}
+
+void RealPlatform::TakePoolDone(std::vector<platform::Completion>* out) {
+  // Cleared before the lists are read: a completion posted meanwhile is
+  // either taken now or sets the flag again for the next poll.
+  if (!done_waiting_.exchange(false, std::memory_order_acq_rel)) return;
+  for (int t = 0; t < config_.pool_size; ++t) {
+    PoolDone& d = pool_done_[t];
+    if (!d.waiting.exchange(false, std::memory_order_acq_rel)) continue;
+    std::lock_guard<std::mutex> lock(d.mu);
+    taken_[t].swap(d.done);
+  }
+  finish_order_.Merge(taken_, out);
 }
 
 absl::Status RealPlatform::Poll(base::Duration timeout, std::vector<platform::Completion>* out) {
@@ -235,16 +253,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // network timers, cancellations) in the order it happened: libuv's
     // order between the two is epoll's, where its async handle is one
     // descriptor among the sockets.
-    if (done_waiting_.load(std::memory_order_acquire)) {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_waiting_.store(false, std::memory_order_relaxed);
-      if (out->empty()) {
-        out->swap(done_);
-      } else {
-        for (platform::Completion& c : done_) out->push_back(std::move(c));
-        done_.clear();
-      }
-    }
+    if (done_waiting_.load(std::memory_order_acquire)) TakePoolDone(out);
     if (!loop_done_.empty()) {
       base::Instant now = kUnstamped;
       for (platform::Completion& c : loop_done_) {

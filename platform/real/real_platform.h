@@ -58,6 +58,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "platform/platform.h"
+#include "platform/real/finish_order.h"
 #include "platform/real/posix_io.h"
 #include "platform/real/tcp_streams.h"
 #include "platform/real/thread_pool.h"
@@ -97,9 +98,13 @@ class RealPlatform : public platform::Platform {
   absl::Status Init();
   // Poll's wait; Poll then fills in what pool I/O gave.
   absl::Status PollOnce(base::Duration timeout, std::vector<platform::Completion>* out);
-  // From a pool thread: a finished task, at `at` (the worker read the
-  // clock), in finish order; wakes the loop.
-  void Post(uint64_t token, absl::Status status, base::Duration queue_wait, base::Instant at);
+  // From pool thread `thread`: a finished task, at `at` (the worker read the
+  // clock), in its finish order; wakes the loop.
+  void Post(int thread, uint64_t token, absl::Status status, base::Duration queue_wait,
+            base::Instant at);
+  // Moves the pool's finished work to `out`, in finish order (ties by
+  // thread). Loop thread.
+  void TakePoolDone(std::vector<platform::Completion>* out);
   // From the loop's thread (a network timer, a cancellation): in order with
   // the TCP completions, without the lock.
   void PostOnLoop(uint64_t token, absl::Status status);
@@ -132,9 +137,20 @@ class RealPlatform : public platform::Platform {
   base::Instant stamp_read_ = base::Instant::Max();
   base::Instant fresh_read_ = base::Instant::Max();
   std::shared_ptr<AsyncWaker> waker_;
-  std::mutex mu_;
-  std::vector<platform::Completion> done_;  // the pool's; guarded by mu_
-  std::atomic<bool> done_waiting_{false};   // done_ may be non-empty (written under mu_)
+  // Finished pool work, a list per pool thread, each under its own lock: a
+  // worker appends to its own, so workers finishing at once do not queue on
+  // one lock (a sixth of their time in a batch of 10,000 when they did).
+  // Poll merges the lists by finish time.
+  struct alignas(64) PoolDone {
+    std::mutex mu;
+    std::vector<platform::Completion> done;
+    std::atomic<bool> waiting{false};  // done may be non-empty: Poll locks only these
+  };
+  std::unique_ptr<PoolDone[]> pool_done_;
+  std::atomic<bool> done_waiting_{false};  // some list may be non-empty
+  // Poll's buffers for the lists it takes (loop thread only).
+  std::vector<std::vector<platform::Completion>> taken_;
+  FinishOrder finish_order_;
   // TCP completions. They are made on the loop's thread only (in libuv's
   // callbacks, or a submit), so they take no lock; Poll stamps them with
   // one clock read when it takes them.
@@ -142,8 +158,8 @@ class RealPlatform : public platform::Platform {
   absl::flat_hash_map<uint64_t, NetworkTimer*> network_;  // loop thread only
   int64_t closing_network_timers_ = 0;
   // Pool I/O in flight: its body writes the outcome on a pool thread before
-  // the completion is posted under mu_, and Poll reads it after taking the
-  // completion under mu_. Loop thread only.
+  // the completion is posted under its thread's PoolDone lock, and Poll reads
+  // it after taking the completion under that lock. Loop thread only.
   absl::flat_hash_map<uint64_t, std::shared_ptr<IoOutcome>> io_;  // closed, close callback not yet run
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<TcpStreams> tcp_;
