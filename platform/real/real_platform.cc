@@ -318,7 +318,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     waiting_ = true;
     uv_run(&uv_, UV_RUN_DEFAULT);
     waiting_ = false;
-    uv_timer_stop(&poll_timer_);
+    if (!forever) uv_timer_stop(&poll_timer_);
     take();
     // Never return before the deadline for nothing: libuv's millisecond
     // clock can run up to a millisecond ahead of uv_hrtime.
