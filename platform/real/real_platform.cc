@@ -282,6 +282,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // the loop without entering the kernel (libuv makes the call on every
     // iteration, as its loop always watches its own async descriptor).
     if (!network_.empty() || closing_network_timers_ > 0 || tcp_->active()) {
+      stamp_read_ = kUnstamped;  // time passes in libuv: a stamp before it is stale
       uv_run(&uv_, UV_RUN_NOWAIT);
       take();
     }
@@ -316,6 +317,7 @@ absl::Status RealPlatform::PollOnce(base::Duration timeout,
     // (a read that found EAGAIN) goes on waiting, where UV_RUN_ONCE returned
     // empty-handed.
     waiting_ = true;
+    stamp_read_ = kUnstamped;
     uv_run(&uv_, UV_RUN_DEFAULT);
     waiting_ = false;
     if (!forever) uv_timer_stop(&poll_timer_);

@@ -131,9 +131,10 @@ class RealPlatform : public platform::Platform {
   bool poll_timer_ready_ = false;
   bool poll_timed_out_ = false;
   bool waiting_ = false;  // inside PollOnce's waiting uv_run
-  // The clock read that stamped this Poll's loop-thread completions, and,
-  // once Poll returns, the same read until the next call takes it (Now gives
-  // it; anything else forgets it). Instant::Max(): none. Loop thread only.
+  // The clock read that stamped this Poll's loop-thread completions, if
+  // nothing ran in libuv after it, and, once Poll returns, the same read
+  // until the next call takes it (Now gives it; anything else forgets it).
+  // Instant::Max(): none. Loop thread only.
   base::Instant stamp_read_ = base::Instant::Max();
   base::Instant fresh_read_ = base::Instant::Max();
   std::shared_ptr<AsyncWaker> waker_;
