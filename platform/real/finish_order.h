@@ -3,9 +3,11 @@
 //
 // Each pool thread appends its completions to a list of its own (so threads
 // finishing at once do not queue on one lock); each list is therefore in
-// that thread's finish order. Poll hands the loop one list in the order the
-// work finished, as libuv's uv__work_done takes its one queue: this merges
-// by completion time, ties going to the lower-numbered thread.
+// that thread's finish order. Poll hands the loop what it takes in the order
+// the work finished: this merges by completion time, ties going to the
+// lower-numbered thread. (Only within one poll: work that finished earlier but
+// was posted after the poll took the lists comes in the next, as in libuv's
+// one queue, where a later post is a later completion.)
 //
 // Threading: one thread; it keeps scratch space between calls.
 #ifndef TWINLOOP_PLATFORM_REAL_FINISH_ORDER_H_

@@ -102,8 +102,8 @@ class RealPlatform : public platform::Platform {
   // clock), in its finish order; wakes the loop.
   void Post(int thread, uint64_t token, absl::Status status, base::Duration queue_wait,
             base::Instant at);
-  // Moves the pool's finished work to `out`, in finish order (ties by
-  // thread). Loop thread.
+  // Moves the pool's finished work posted so far to `out`, in finish order
+  // (ties by thread). Loop thread.
   void TakePoolDone(std::vector<platform::Completion>* out);
   // From the loop's thread (a network timer, a cancellation): in order with
   // the TCP completions, without the lock.

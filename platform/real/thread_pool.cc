@@ -120,6 +120,18 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   slot.work = std::move(work);
   slot.enqueued = now;
   inbox_tail_.store(tail + 1, std::memory_order_seq_cst);
+  // The peak of waiting tasks. left_seen_ only lags left_, so tail + 1 -
+  // left_seen_ bounds the count from above, and left_ is read only when that
+  // bound could set a new peak: in a burst against busy workers, once per
+  // take at most, not once per submit. (Takes that race this submit, between
+  // its store and its read, are counted before it: the peak is then short by
+  // them, a count that lasted only those few nanoseconds.)
+  const int64_t peak = max_queued_.load(std::memory_order_relaxed);
+  if (static_cast<int64_t>(tail + 1 - left_seen_) > peak) {
+    left_seen_ = left_.load(std::memory_order_relaxed);
+    const int64_t waiting = static_cast<int64_t>(tail + 1 - left_seen_);
+    if (waiting > peak) max_queued_.store(waiting, std::memory_order_relaxed);
+  }
   // Every worker busy, or a woken one on its way: that one takes it from
   // the inbox (the next drain of a worker that finishes, or of the woken
   // one, which takes its wakeup off the count before it drains).
@@ -157,7 +169,6 @@ bool ThreadPool::DrainInbox() {
     queue_.push_back(std::move(head_chunk_->tasks[head % kInboxChunk]));
   }
   inbox_head_.store(head, std::memory_order_release);
-  max_queued_ = std::max<int64_t>(max_queued_, static_cast<int64_t>(queue_.size()));
   return true;
 }
 
@@ -166,7 +177,7 @@ platform::PoolStats ThreadPool::stats() {
   DrainInbox();
   return {.queued = static_cast<int64_t>(queue_.size()),
           .busy = busy_,
-          .max_queued = max_queued_,
+          .max_queued = max_queued_.load(std::memory_order_relaxed),
           .max_busy = max_busy_};
 }
 
@@ -176,6 +187,7 @@ absl::Status ThreadPool::Cancel(uint64_t token) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->token == token) {
       queue_.erase(it);
+      left_.store(left_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       return absl::OkStatus();
     }
   }
@@ -211,6 +223,7 @@ bool ThreadPool::TakeNext(std::chrono::steady_clock::time_point now, Task* task,
   } else {
     queue_.erase(next);
   }
+  left_.store(left_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (task->work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
   max_busy_ = std::max(max_busy_, ++busy_);
   // `now` may have been read before `enqueued` (a worker reads the clock

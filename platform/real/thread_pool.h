@@ -147,7 +147,10 @@ class ThreadPool {
   std::atomic<int> signaled_{0};
   alignas(64) int64_t busy_ = 0;
   int64_t max_busy_ = 0;
-  int64_t max_queued_ = 0;
+  // Tasks taken by a worker or cancelled: inbox_tail_ less this is how many
+  // wait. Changed under mu_; Submit reads it without the lock. A line of its
+  // own: only a take or a cancel invalidates Submit's copy.
+  alignas(64) std::atomic<uint64_t> left_{0};
   std::vector<std::thread> threads_;  // the submitting thread's; empty until the first Submit
   // Tasks ever filed (inbox_tail_) and taken (inbox_head_): Submit fills the
   // slot of task number `tail` and then publishes tail + 1; a worker holding
@@ -161,6 +164,11 @@ class ThreadPool {
   // reading it missed the cache) and whether the threads started.
   alignas(64) std::atomic<uint64_t> inbox_tail_{0};
   InboxChunk* tail_chunk_;
+  // The most tasks ever waiting at once, kept by Submit (the count rises only
+  // there, so every peak is right after a submit); stats() reads it. And the
+  // value of left_ Submit last read, which lags left_: see Submit.
+  std::atomic<int64_t> max_queued_{0};
+  uint64_t left_seen_ = 0;
   // Set by the first Submit, which starts the threads. Here, and not a test
   // of threads_, whose line the workers' counters share.
   bool threads_started_ = false;

@@ -2,6 +2,10 @@
 // the pool's rules fix, never wall-clock times. Runs under TSan.
 #include "platform/real/thread_pool.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -9,9 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace platform_real {
 namespace {
@@ -70,6 +71,59 @@ TEST(ThreadPoolTest, OneThreadRunsWorkInSubmissionOrder) {
   EXPECT_GE(stats.max_queued, 4);
   EXPECT_LE(stats.max_queued, 5);
   EXPECT_EQ(stats.queued, 0);
+}
+
+// Work whose body holds its thread until the test opens the gate.
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  platform::PoolWork Held() {
+    platform::PoolWork w;
+    w.body = [this] {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [this] { return open; });
+    };
+    return w;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+    cv.notify_all();
+  }
+};
+
+TEST(ThreadPoolTest, ThePeakCountsWorkWaitingInTheQueueAndTheInboxAlike) {
+  // One thread. While 1 runs, 2 and 3 wait; 2 starts and 3 is left in the
+  // pool's queue; 4 and 5 come while 2 runs, so 3, 4 and 5 wait at once,
+  // though 4 and 5 are not moved into the queue until it is empty.
+  Recorder r;
+  ThreadPool pool(1, r.Hooks());
+  Gate first, second;
+  auto started = [&r](const std::string& event) {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(r.mu);
+        if (std::find(r.events.begin(), r.events.end(), event) != r.events.end()) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  pool.Submit(1, first.Held());
+  started("start 1");
+  pool.Submit(2, second.Held());
+  pool.Submit(3, platform::PoolWork{});
+  EXPECT_EQ(pool.stats().max_queued, 2);
+  first.Open();
+  started("start 2");
+  pool.Submit(4, platform::PoolWork{});
+  pool.Submit(5, platform::PoolWork{});
+  second.Open();
+  r.WaitFor(5);
+  const platform::PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.max_queued, 3);
+  EXPECT_EQ(stats.queued, 0);
+  EXPECT_EQ(stats.max_busy, 1);
 }
 
 TEST(ThreadPoolTest, BodiesRunOnPoolThreadsAfterTheirSegments) {
