@@ -4,6 +4,7 @@
 
 #include "absl/base/config.h"
 #include "absl/base/internal/raw_logging.h"
+#include "base/chunk_cache.h"
 
 // A free block is poisoned under AddressSanitizer (all but its first 8
 // bytes, the free-list link), so touching a freed Timeout is reported until
@@ -35,7 +36,7 @@ BlockPool::BlockPool(size_t block_bytes, size_t block_align)
 BlockPool::~BlockPool() {
   for (void* chunk : chunks_) {
     TWINLOOP_UNPOISON(chunk, chunk_bytes());
-    ::operator delete (chunk, std::align_val_t{block_align_});
+    FreeChunk(chunk, chunk_bytes(), block_align_);
   }
 }
 
@@ -43,7 +44,7 @@ void BlockPool::AddChunk() {
   // Room first, so that a throw (out of memory) leaves no chunk and no
   // null entry behind; push_back can't throw after it.
   if (chunks_.size() == chunks_.capacity()) chunks_.reserve(2 * chunks_.size() + 1);
-  char* chunk = static_cast<char*>(::operator new (chunk_bytes(), std::align_val_t{block_align_}));
+  char* chunk = static_cast<char*>(AllocateChunk(chunk_bytes(), block_align_));
   chunks_.push_back(chunk);
   TWINLOOP_POISON(chunk, chunk_bytes());
   bump_ = chunk;

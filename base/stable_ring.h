@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
+#include "base/chunk_cache.h"
 #include "base/ring.h"
 
 namespace base {
@@ -93,7 +94,7 @@ class StableRing {
   size_t capacity() const { return capacity_ + (spare_ ? kChunkSlots : 0); }
 
  private:
-  using Chunk = std::unique_ptr<T[]>;
+  using Chunk = ChunkPtr<T, kChunkSlots>;
 
   // The element at offset j from the first chunk's start.
   T& Slot(size_t j) { return chunks_[j / kChunkSlots][j % kChunkSlots]; }
@@ -103,7 +104,7 @@ class StableRing {
     if (spare_) {
       chunks_.push_back(std::move(spare_));
     } else {
-      chunks_.push_back(std::make_unique<T[]>(kChunkSlots));
+      chunks_.push_back(MakeChunk<T, kChunkSlots>());
     }
     capacity_ += kChunkSlots;
   }

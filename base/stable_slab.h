@@ -16,6 +16,8 @@
 #include <memory>
 #include <vector>
 
+#include "base/chunk_cache.h"
+
 namespace base {
 
 template <typename T, size_t kChunk = 256>
@@ -29,12 +31,12 @@ class StableSlab {
   const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
   // Appends a default-constructed T (it already exists in its chunk).
   T& emplace_back() {
-    if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    if (size_ % kChunk == 0) chunks_.push_back(MakeChunk<T, kChunk>());
     return (*this)[size_++];
   }
 
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::vector<ChunkPtr<T, kChunk>> chunks_;
   size_t size_ = 0;
 };
 

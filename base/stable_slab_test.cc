@@ -25,5 +25,22 @@ TEST(StableSlabTest, ElementsKeepTheirAddressesAsTheSlabGrows) {
   }
 }
 
+TEST(StableSlabTest, ASlabMadeAfterAnotherIsGoneTakesItsChunksFreshlyBuilt) {
+  ReleaseCachedChunks();
+  const std::string* first = nullptr;
+  {
+    StableSlab<std::string, 4> gone;
+    for (int i = 0; i < 8; ++i) gone.emplace_back() = "kept from before";
+    first = &gone[4];  // the last chunk freed is the first handed out
+  }
+  EXPECT_EQ(CachedChunkBytes(), 2 * 4 * sizeof(std::string));
+  StableSlab<std::string, 4> slab;
+  std::string& s = slab.emplace_back();
+  EXPECT_EQ(&s, first);
+  EXPECT_TRUE(s.empty());
+  EXPECT_EQ(CachedChunkBytes(), 4 * sizeof(std::string));
+  ReleaseCachedChunks();
+}
+
 }  // namespace
 }  // namespace base
