@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "base/chunk_cache.h"
+
 namespace bench {
 
 bool Ok(benchmark::State& state, const absl::Status& s) {
@@ -69,7 +71,8 @@ double ThreadCpuSeconds() { return Seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 int64_t HeapBytes() {
   const struct mallinfo2 m = mallinfo2();
-  return static_cast<int64_t>(m.uordblks + m.hblkhd);
+  return static_cast<int64_t>(m.uordblks + m.hblkhd) -
+         static_cast<int64_t>(base::CachedChunkBytes());
 }
 
 }  // namespace bench

@@ -70,8 +70,10 @@ double ProcessCpuSeconds();
 // CPU time of the calling thread, in seconds.
 double ThreadCpuSeconds();
 // Bytes the program holds from malloc now (glibc's mallinfo2: arena bytes
-// in use plus mmapped blocks). Unlike resident memory, it does not miss
-// memory that an earlier repetition freed and this one reuses.
+// in use plus mmapped blocks), less the free chunks this thread's chunk
+// cache keeps for its next loop (base/chunk_cache.h). Unlike resident
+// memory, it does not miss memory that an earlier repetition freed and this
+// one reuses.
 int64_t HeapBytes();
 
 }  // namespace bench
