@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <type_traits>
 
 namespace base {
 
@@ -50,7 +51,12 @@ void SetChunkCacheLimit(size_t bytes);
 size_t CachedChunkBytes();
 void ReleaseCachedChunks();
 
-// An array of N value-initialized T in a chunk, for containers of chunks.
+// An array of N T in a chunk, for containers of chunks: each built by its
+// default constructor, or zeroed if T has none that does anything (an int
+// is 0, not what the chunk held before). Not value-initialised otherwise: a
+// class with an implicit constructor would be zeroed first, and for the
+// simulated pool's 96-byte tasks that was a `rep stos` per task, half of
+// the time it took to queue one.
 template <typename T, size_t N>
 struct ChunkDeleter {
   void operator()(T* chunk) const noexcept {
@@ -65,7 +71,11 @@ template <typename T, size_t N>
 ChunkPtr<T, N> MakeChunk() {
   T* chunk = static_cast<T*>(AllocateChunk(sizeof(T) * N, alignof(T)));
   try {
-    std::uninitialized_value_construct_n(chunk, N);
+    if constexpr (std::is_trivially_default_constructible_v<T>) {
+      std::uninitialized_value_construct_n(chunk, N);
+    } else {
+      std::uninitialized_default_construct_n(chunk, N);
+    }
   } catch (...) {
     FreeChunk(chunk, sizeof(T) * N, alignof(T));
     throw;

@@ -106,12 +106,12 @@ TEST_F(ChunkCacheTest, AChunkFreedOnAnotherThreadJoinsThatThreadsCache) {
 
 struct Counted {
   static inline int live = 0;
-  int value = 0;
+  int value = 7;
   Counted() { ++live; }
   ~Counted() { --live; }
 };
 
-TEST_F(ChunkCacheTest, MakeChunkValueInitialisesEvenAReusedChunkAndItsDeleterDestroys) {
+TEST_F(ChunkCacheTest, MakeChunkBuildsEveryElementEvenInAReusedChunkAndItsDeleterDestroys) {
   int* first = nullptr;
   {
     ChunkPtr<int, 64> ints = MakeChunk<int, 64>();
@@ -124,6 +124,11 @@ TEST_F(ChunkCacheTest, MakeChunkValueInitialisesEvenAReusedChunkAndItsDeleterDes
   {
     ChunkPtr<Counted, 16> counted = MakeChunk<Counted, 16>();
     EXPECT_EQ(Counted::live, 16);
+    for (int i = 0; i < 16; ++i) counted[i].value = -1;
+  }
+  {
+    ChunkPtr<Counted, 16> counted = MakeChunk<Counted, 16>();
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(counted[i].value, 7) << i;
   }
   EXPECT_EQ(Counted::live, 0);
 }

@@ -11,15 +11,14 @@
 
 namespace platform_sim {
 
-SimulatedPool::SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu,
-                             int size, platform::TraceSink* trace,
-                             OnComplete on_complete, OnFault on_fault)
+SimulatedPool::SimulatedPool(fakeclock::EventQueue* events, SimulatedCpu* cpu, int size,
+                             platform::TraceSink* trace, OnComplete on_complete, OnFault on_fault)
     : events_(events),
       cpu_(cpu),
       trace_(trace),
       on_complete_(std::move(on_complete)),
       on_fault_(std::move(on_fault)),
-      threads_(size, kIdle) {}
+      threads_(size) {}
 
 void SimulatedPool::Record(int thread, platform::TraceEventKind event, uint64_t token) {
   trace_->Record({.t_ns = events_->Now().nanos(),
@@ -42,10 +41,9 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
   Task& task = tasks_[slot];
   task.token = token;
   task.work = std::move(work);
-  task.has_start = start != nullptr && *start;
-  if (task.has_start) starts_[slot] = std::move(*start);
+  const bool has_start = start != nullptr && *start;
+  if (has_start) starts_[slot] = std::move(*start);
   task.enqueued = events_->Now();
-  task.queue_wait = base::Duration::Zero();
   if (queue_.empty() && busy_ < size() && !dispatching_ &&
       platform::MayStartWork(task.work.kind, slow_running_, size())) {
     // What Dispatch would do with this task alone in the queue, without the
@@ -54,12 +52,12 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
     // no cost finishes inside StartOn, and its body may submit more: that
     // work is queued, not started recursively).
     int thread = 0;
-    while (threads_[thread] != kIdle) ++thread;
+    while (threads_[thread].task != kIdle) ++thread;
     dispatching_ = true;
-    StartOn(thread, slot);
+    StartOn(thread, slot, has_start);
     DispatchFrom(thread + 1);
   } else {
-    queue_.push_back({slot, task.work.kind});
+    queue_.push_back({slot, task.work.kind, has_start});
     Dispatch();
   }
   // After Dispatch: work a free thread takes at once never waited.
@@ -70,10 +68,11 @@ absl::Status SimulatedPool::Cancel(uint64_t token) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (tasks_[it->task].token == token) {
       const uint32_t slot = it->task;
+      const bool has_start = it->has_start;
       queue_.erase(it);
       // Freed before the callback runs, which may submit more work.
       platform::PoolWork dropped = std::move(tasks_[slot].work);
-      Starter dropped_start = TakeStarter(slot);
+      Starter dropped_start = has_start ? TakeStarter(slot) : nullptr;
       free_tasks_.Put(slot);
       Trace(-1, platform::TraceEventKind::kPoolCancel, token);
       on_complete_(token, absl::CancelledError("work cancelled before it started"),
@@ -105,31 +104,31 @@ void SimulatedPool::DispatchFrom(int first) {
 bool SimulatedPool::PassFrom(int first) {
   bool started = false;
   for (int t = first; t < size() && !queue_.empty(); ++t) {
-    if (threads_[t] != kIdle) continue;
+    if (threads_[t].task != kIdle) continue;
     auto next = platform::NextEligibleWork(queue_, slow_running_, size(),
                                            [](const Queued& q) { return q.kind; });
     if (next == queue_.end()) break;
     const uint32_t slot = next->task;
+    const bool has_start = next->has_start;
     if (next == queue_.begin()) {
       queue_.pop_front();
     } else {
       queue_.erase(next);
     }
-    StartOn(t, slot);
+    StartOn(t, slot, has_start);
     started = true;
   }
   return started;
 }
 
-void SimulatedPool::StartOn(int thread, uint32_t slot) {
-  threads_[thread] = slot;
+void SimulatedPool::StartOn(int thread, uint32_t slot, bool has_start) {
   Task& task = tasks_[slot];
+  threads_[thread] = {.task = slot, .queue_wait = events_->Now() - task.enqueued};
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) ++slow_running_;
   ++busy_;
   max_busy_ = std::max<int64_t>(max_busy_, busy_);
-  task.queue_wait = events_->Now() - task.enqueued;
   Trace(thread, platform::TraceEventKind::kPoolStart, task.token);
-  if (task.has_start) {
+  if (has_start) {
     Starter start = TakeStarter(slot);
     const base::Duration wait = start();
     tasks_[slot].work.segments.push_back({platform::Segment::Kind::kWait, wait});
@@ -138,15 +137,12 @@ void SimulatedPool::StartOn(int thread, uint32_t slot) {
 }
 
 SimulatedPool::Starter SimulatedPool::TakeStarter(uint32_t slot) {
-  Task& task = tasks_[slot];
-  if (!task.has_start) return nullptr;
-  task.has_start = false;
   return std::move(starts_.extract(slot).mapped());
 }
 
 void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
-  ABSL_RAW_CHECK(threads_[thread] != kIdle, "segment event for an idle pool thread");
-  const uint32_t slot = threads_[thread];
+  ABSL_RAW_CHECK(threads_[thread].task != kIdle, "segment event for an idle pool thread");
+  const uint32_t slot = threads_[thread].task;
   const platform::Segments& segments = tasks_[slot].work.segments;
   while (index < segments.size() && segments[index].duration <= base::Duration::Zero()) ++index;
   if (index == segments.size()) {
@@ -166,12 +162,12 @@ void SimulatedPool::RunSegments(uint32_t thread, uint32_t index) {
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedPool::Finish(int thread) {
-  const uint32_t slot = threads_[thread];
-  threads_[thread] = kIdle;
+  const uint32_t slot = threads_[thread].task;
+  const base::Duration queue_wait = threads_[thread].queue_wait;
+  threads_[thread].task = kIdle;
   --busy_;
   Task& task = tasks_[slot];
   const uint64_t token = task.token;
-  const base::Duration queue_wait = task.queue_wait;
   if (task.work.kind == platform::PoolWork::Kind::kSlowIo) --slow_running_;
   // Out of the slab before it runs: the body may reach code that submits.
   absl::AnyInvocable<void()> body = std::move(task.work.body);
