@@ -1,6 +1,7 @@
 // StableRing: a FIFO sequence with indexed access whose elements never move.
 //
-// For base::IdTable's window of a loop's requests: a request's callback runs
+// For base::IdTable's window of a loop's requests (and the simulated pool's
+// queue, whose chunks the chunk cache keeps between loops): a request's callback runs
 // where the request lies while the callback adds more requests, so the
 // window must grow without moving what it holds. base::Ring doubled one
 // buffer and moved every element into it (for 100,000 queued pool tasks,
@@ -20,6 +21,7 @@
 #define TWINLOOP_BASE_STABLE_RING_H_
 
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -88,6 +90,47 @@ class StableRing {
 
   void clear() {
     while (size_ != 0) pop_front();
+  }
+
+  // Forward iteration from the front.
+  class iterator {
+   public:
+    using value_type = T;
+    using reference = T&;
+    using pointer = T*;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::forward_iterator_tag;
+    iterator() = default;
+    T& operator*() const { return (*ring_)[i_]; }
+    T* operator->() const { return &(*ring_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return i_ == other.i_; }
+    bool operator!=(const iterator& other) const { return i_ != other.i_; }
+
+   private:
+    friend class StableRing;
+    iterator(StableRing* ring, size_t i) : ring_(ring), i_(i) {}
+    StableRing* ring_ = nullptr;
+    size_t i_ = 0;
+  };
+  iterator begin() { return iterator(this, 0); }
+  iterator end() { return iterator(this, size_); }
+  // Removes the element at `it` and returns the position after it, which
+  // now holds the next element. Past the front, the elements behind it move
+  // up one place (their slots then hold others): O(size), for rare removals
+  // from the middle, such as a cancelled task in a queue.
+  iterator erase(iterator it) {
+    ABSL_RAW_CHECK(it.i_ < size_, "StableRing::erase past the end");
+    if (it.i_ == 0) {
+      pop_front();
+      return begin();
+    }
+    for (size_t i = it.i_; i + 1 < size_; ++i) (*this)[i] = std::move((*this)[i + 1]);
+    pop_back();
+    return it;
   }
 
   // Slots allocated, in use or not (for tests: memory stays bounded).

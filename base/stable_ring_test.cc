@@ -97,6 +97,27 @@ TEST(StableRingTest, AMovedFromRingIsEmptyAndUsable) {
 
 // Against std::deque: any mix of pushes and pops at both ends leaves the
 // same sequence, and an element's address holds until it is popped.
+TEST(StableRingTest, IteratesFromTheFrontAndErasesAnywhere) {
+  StableRing<std::string, 4> r;
+  for (int i = 0; i < 10; ++i) r.emplace_back() = std::to_string(i);
+  r.pop_front();  // the front is not at a chunk's start
+  std::vector<std::string> seen(r.begin(), r.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9"}));
+  auto it = r.begin();
+  for (int i = 0; i < 4; ++i) ++it;  // "5", across a chunk boundary
+  it = r.erase(it);
+  EXPECT_EQ(*it, "6");
+  it = r.erase(r.begin());
+  EXPECT_EQ(*it, "2");
+  auto last = r.begin();
+  for (size_t i = 0; i + 1 < r.size(); ++i) ++last;
+  const auto after_last = r.erase(last);
+  EXPECT_EQ(after_last, r.end());
+  seen.assign(r.begin(), r.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"2", "3", "4", "6", "7", "8"}));
+  EXPECT_EQ(r.size(), 6u);
+}
+
 RC_GTEST_PROP(StableRingProperty, BehavesAsADequeWithStableElements, ()) {
   StableRing<std::string, 4> r;
   std::deque<std::pair<std::string, std::string*>> model;

@@ -57,7 +57,7 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
     StartOn(thread, slot, has_start);
     DispatchFrom(thread + 1);
   } else {
-    queue_.push_back({slot, task.work.kind, has_start});
+    queue_.emplace_back() = {slot, task.work.kind, has_start};
     Dispatch();
   }
   // After Dispatch: work a free thread takes at once never waited.
