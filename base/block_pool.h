@@ -8,7 +8,8 @@
 // path; issue #12). Here a block comes off the owner's free list, or else off
 // a chunk of kChunkBlocks by a bump pointer; a freed block goes on a
 // lock-free stack that the owner takes whole when its own list runs dry.
-// Chunks go back to malloc only when the pool itself goes, so a loop keeps
+// Chunks are given back (to the freeing thread's chunk cache,
+// base/chunk_cache.h) only when the pool itself goes, so a loop keeps
 // its peak timer memory until it ends (as a libuv program keeps the
 // uv_timer_t structs it made).
 //

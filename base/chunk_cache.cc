@@ -32,8 +32,7 @@ thread_local ThreadChunks chunks;
 
 void Poison(void* chunk, size_t bytes) {
 #ifdef ABSL_HAVE_ADDRESS_SANITIZER
-  ASAN_POISON_MEMORY_REGION(static_cast<char*>(chunk) + sizeof(FreeChunkLink),
-                            bytes - sizeof(FreeChunkLink));
+  ASAN_POISON_MEMORY_REGION(chunk, bytes);
 #else
   (void)chunk, (void)bytes;
 #endif
@@ -62,20 +61,26 @@ void Delete(void* chunk, size_t align) noexcept {
   }
 }
 
+// Takes the first chunk off a class's list (a cached chunk is poisoned
+// whole, its link too, so it is unpoisoned to be read).
+FreeChunkLink* Pop(SizeClass& c) {
+  FreeChunkLink* chunk = c.head;
+  Unpoison(chunk, c.bytes);
+  c.head = chunk->next;
+  chunks.cached_bytes -= c.bytes;
+  return chunk;
+}
+
 // Frees cached chunks until at most `keep` bytes are cached.
 void Trim(size_t keep) {
   for (SizeClass& c : chunks.classes) {
-    while (chunks.cached_bytes > keep && c.head != nullptr) {
-      FreeChunkLink* chunk = c.head;
-      c.head = chunk->next;
-      chunks.cached_bytes -= c.bytes;
-      Unpoison(chunk, c.bytes);
-      Delete(chunk, c.align);
-    }
+    while (chunks.cached_bytes > keep && c.head != nullptr) Delete(Pop(c), c.align);
   }
 }
 
-// Frees the thread's cache when it exits; made on the first chunk cached.
+// Frees the thread's cache when it exits; registered by the thread's first
+// chunk allocated or cached, so that chunks freed by later exit-time
+// destructors (static ones on the main thread) go to operator delete.
 struct ReleaseAtExit {
   bool armed = false;
   ~ReleaseAtExit() {
@@ -95,21 +100,18 @@ SizeClass* Find(size_t bytes, size_t align) {
 }  // namespace
 
 void* AllocateChunk(size_t bytes, size_t align) {
-  ABSL_RAW_CHECK(bytes >= sizeof(FreeChunkLink), "a chunk must hold a pointer");
+  ABSL_RAW_CHECK(bytes > 0, "a chunk of no bytes");
   ABSL_RAW_CHECK(align > 0 && (align & (align - 1)) == 0, "alignment must be a power of two");
-  if (SizeClass* c = Find(bytes, align); c != nullptr && c->head != nullptr) {
-    FreeChunkLink* chunk = c->head;
-    c->head = chunk->next;
-    chunks.cached_bytes -= bytes;
-    Unpoison(chunk, bytes);
-    return chunk;
-  }
+  if (SizeClass* c = Find(bytes, align); c != nullptr && c->head != nullptr) return Pop(*c);
+  if (!release_at_exit.armed) release_at_exit.armed = true;  // registers its destructor
   return New(bytes, align);
 }
 
 void FreeChunk(void* chunk, size_t bytes, size_t align) noexcept {
   if (chunk == nullptr) return;
-  if (chunks.exited || chunks.cached_bytes + bytes > chunks.limit) {
+  // Too small to hold the list's link (never a container's chunk): not kept.
+  if (bytes < sizeof(FreeChunkLink) || chunks.exited ||
+      chunks.cached_bytes + bytes > chunks.limit) {
     Delete(chunk, align);
     return;
   }
@@ -129,7 +131,7 @@ void FreeChunk(void* chunk, size_t bytes, size_t align) noexcept {
     c->bytes = bytes;
     c->align = align;
   }
-  if (chunks.cached_bytes == 0) release_at_exit.armed = true;  // registers its destructor
+  if (!release_at_exit.armed) release_at_exit.armed = true;  // registers its destructor
   auto* link = static_cast<FreeChunkLink*>(chunk);
   link->next = c->head;
   c->head = link;

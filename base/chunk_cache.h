@@ -19,9 +19,14 @@
 // SetChunkCacheLimit(0) turns a thread's cache off; ReleaseCachedChunks()
 // frees what it holds. A thread's cache is freed when the thread exits.
 //
-// Under AddressSanitizer a cached chunk is poisoned but for its first 8
-// bytes (the list's link), so touching a freed container's memory is still
-// reported until the chunk is handed out again.
+// Under AddressSanitizer a cached chunk is poisoned whole, so touching a
+// freed container's memory is still reported until the chunk is handed out
+// again (to a later loop: a pointer kept across loops is then no longer
+// caught). Chunks of fewer than 8 bytes are never kept.
+//
+// A thread that frees chunks but never allocates any (one that drops the
+// last Timer of a gone loop) keeps them too, up to its limit, until it
+// exits or calls ReleaseCachedChunks().
 //
 // Threading: every function acts on the calling thread's cache. A chunk
 // may be freed on another thread than the one that allocated it: it joins

@@ -46,6 +46,12 @@ TEST_F(ChunkCacheTest, AFreedChunkComesBackForTheSameSizeAndAlignmentOnly) {
   EXPECT_EQ(CachedChunkBytes(), 4096u + 2048u + 4096u);
 }
 
+TEST_F(ChunkCacheTest, AChunkTooSmallForTheLinkIsNotKept) {
+  void* tiny = AllocateChunk(4, 4);
+  FreeChunk(tiny, 4, 4);
+  EXPECT_EQ(CachedChunkBytes(), 0u);
+}
+
 TEST_F(ChunkCacheTest, ChunksComeBackLastFreedFirst) {
   void* a = AllocateChunk(512, 16);
   void* b = AllocateChunk(512, 16);
@@ -134,10 +140,10 @@ TEST_F(ChunkCacheTest, MakeChunkBuildsEveryElementEvenInAReusedChunkAndItsDelete
 }
 
 #ifdef ABSL_HAVE_ADDRESS_SANITIZER
-TEST_F(ChunkCacheTest, ACachedChunkIsPoisonedButForItsLink) {
+TEST_F(ChunkCacheTest, ACachedChunkIsPoisonedWhole) {
   char* a = static_cast<char*>(AllocateChunk(256, 16));
   FreeChunk(a, 256, 16);
-  EXPECT_FALSE(__asan_address_is_poisoned(a));
+  EXPECT_TRUE(__asan_address_is_poisoned(a));
   EXPECT_TRUE(__asan_address_is_poisoned(a + 8));
   EXPECT_TRUE(__asan_address_is_poisoned(a + 255));
   EXPECT_EQ(AllocateChunk(256, 16), a);

@@ -63,7 +63,11 @@ class StableRing {
   T& front() { return (*this)[0]; }
   T& back() { return (*this)[size_ - 1]; }
 
-  // Appends a T() and returns it.
+  // Appends an element and returns it: T() if T is trivially destructible
+  // (what a popped slot held is overwritten), else a default-constructed T
+  // (a slot of a new chunk) or one reset to T() when it was popped. So a T
+  // with a constructor must initialise every member it relies on: a chunk
+  // from the chunk cache holds what an earlier ring left there.
   T& emplace_back() {
     const size_t j = head_ + size_;
     if (j == capacity_) AddChunk();
@@ -107,6 +111,11 @@ class StableRing {
       ++i_;
       return *this;
     }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++i_;
+      return before;
+    }
     bool operator==(const iterator& other) const { return i_ == other.i_; }
     bool operator!=(const iterator& other) const { return i_ != other.i_; }
 
@@ -119,18 +128,21 @@ class StableRing {
   iterator begin() { return iterator(this, 0); }
   iterator end() { return iterator(this, size_); }
   // Removes the element at `it` and returns the position after it, which
-  // now holds the next element. Past the front, the elements behind it move
-  // up one place (their slots then hold others): O(size), for rare removals
-  // from the middle, such as a cancelled task in a queue.
+  // now holds the next element. The elements on the shorter side of it move
+  // one place towards it (their slots then hold others, the one exception
+  // to "elements never move"), as std::deque::erase does: the simulated
+  // pool takes work from just behind a held-back head, and cancels.
   iterator erase(iterator it) {
     ABSL_RAW_CHECK(it.i_ < size_, "StableRing::erase past the end");
-    if (it.i_ == 0) {
+    const size_t at = it.i_;
+    if (at < size_ / 2) {
+      for (size_t i = at; i > 0; --i) (*this)[i] = std::move((*this)[i - 1]);
       pop_front();
-      return begin();
+    } else {
+      for (size_t i = at; i + 1 < size_; ++i) (*this)[i] = std::move((*this)[i + 1]);
+      pop_back();
     }
-    for (size_t i = it.i_; i + 1 < size_; ++i) (*this)[i] = std::move((*this)[i + 1]);
-    pop_back();
-    return it;
+    return iterator(this, at);
   }
 
   // Slots allocated, in use or not (for tests: memory stays bounded).

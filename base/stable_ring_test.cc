@@ -1,14 +1,15 @@
 #include "base/stable_ring.h"
 
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
 
 namespace base {
 namespace {
@@ -95,8 +96,6 @@ TEST(StableRingTest, AMovedFromRingIsEmptyAndUsable) {
   EXPECT_EQ(c[8], "9");
 }
 
-// Against std::deque: any mix of pushes and pops at both ends leaves the
-// same sequence, and an element's address holds until it is popped.
 TEST(StableRingTest, IteratesFromTheFrontAndErasesAnywhere) {
   StableRing<std::string, 4> r;
   for (int i = 0; i < 10; ++i) r.emplace_back() = std::to_string(i);
@@ -118,6 +117,8 @@ TEST(StableRingTest, IteratesFromTheFrontAndErasesAnywhere) {
   EXPECT_EQ(r.size(), 6u);
 }
 
+// Against std::deque: any mix of pushes and pops at both ends leaves the
+// same sequence, and an element's address holds until it is popped.
 RC_GTEST_PROP(StableRingProperty, BehavesAsADequeWithStableElements, ()) {
   StableRing<std::string, 4> r;
   std::deque<std::pair<std::string, std::string*>> model;
@@ -142,6 +143,34 @@ RC_GTEST_PROP(StableRingProperty, BehavesAsADequeWithStableElements, ()) {
   for (size_t i = 0; i < model.size(); ++i) {
     RC_ASSERT(r[i] == model[i].first);
     RC_ASSERT(&r[i] == model[i].second);
+  }
+}
+
+// Against std::deque again, with erase anywhere (which moves elements but
+// must keep the order), including at the front when it retires a chunk.
+RC_GTEST_PROP(StableRingProperty, EraseKeepsTheOrderOfTheRest, ()) {
+  StableRing<std::string, 4> r;
+  std::deque<std::string> model;
+  const auto ops = *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 100));
+  int next = 0;
+  for (int op : ops) {
+    if (op < 50 || model.empty()) {
+      r.emplace_back() = std::to_string(next);
+      model.push_back(std::to_string(next++));
+    } else if (op < 70) {
+      r.pop_front();
+      model.pop_front();
+    } else {
+      const size_t at = static_cast<size_t>(op) % model.size();
+      auto it = r.begin();
+      for (size_t i = 0; i < at; ++i) it++;
+      it = r.erase(it);
+      auto after = model.erase(model.begin() + static_cast<std::ptrdiff_t>(at));
+      RC_ASSERT((it == r.end()) == (after == model.end()));
+      if (after != model.end()) RC_ASSERT(*it == *after);
+    }
+    RC_ASSERT(r.size() == model.size());
+    RC_ASSERT(std::equal(r.begin(), r.end(), model.begin(), model.end()));
   }
 }
 

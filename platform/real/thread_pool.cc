@@ -122,10 +122,12 @@ void ThreadPool::Submit(uint64_t token, platform::PoolWork&& work) {
   inbox_tail_.store(tail + 1, std::memory_order_seq_cst);
   // The peak of waiting tasks. left_seen_ only lags left_, so tail + 1 -
   // left_seen_ bounds the count from above, and left_ is read only when that
-  // bound could set a new peak: in a burst against busy workers, once per
-  // take at most, not once per submit. (Takes that race this submit, between
-  // its store and its read, are counted before it: the peak is then short by
-  // them, a count that lasted only those few nanoseconds.)
+  // bound could set a new peak (while the queue grows, on every submit; the
+  // read misses the cache at most once per take, when a worker wrote it).
+  // Takes that race this submit, between its store and its read, are
+  // counted before it: the peak is then short by them, a count that lasted
+  // only those few nanoseconds. A take whose write this read does not see
+  // yet counts as waiting: over by one for as long.
   const int64_t peak = max_queued_.load(std::memory_order_relaxed);
   if (static_cast<int64_t>(tail + 1 - left_seen_) > peak) {
     left_seen_ = left_.load(std::memory_order_relaxed);
@@ -177,7 +179,10 @@ platform::PoolStats ThreadPool::stats() {
   DrainInbox();
   return {.queued = static_cast<int64_t>(queue_.size()),
           .busy = busy_,
-          .max_queued = max_queued_.load(std::memory_order_relaxed),
+          // Submit files a task before it counts the peak: a stats() on
+          // another thread between the two sees the task queued.
+          .max_queued = std::max(max_queued_.load(std::memory_order_relaxed),
+                                 static_cast<int64_t>(queue_.size())),
           .max_busy = max_busy_};
 }
 

@@ -31,6 +31,7 @@ struct Recorder {
                 [this](int, uint64_t token) {
                   std::lock_guard<std::mutex> lock(mu);
                   events.push_back("start " + std::to_string(token));
+                  cv.notify_all();
                 },
             .on_done =
                 [this](int, uint64_t token, absl::Status s, base::Duration,
@@ -41,6 +42,14 @@ struct Recorder {
                   ++done;
                   cv.notify_all();
                 }};
+  }
+  // Waits (up to 10 s, then fails the test) until `event` was recorded.
+  void WaitForEvent(const std::string& event) {
+    std::unique_lock<std::mutex> lock(mu);
+    const bool seen = cv.wait_for(lock, std::chrono::seconds(10), [&] {
+      return std::find(events.begin(), events.end(), event) != events.end();
+    });
+    if (!seen) ADD_FAILURE() << "no \"" << event << "\" within 10 s";
   }
   void WaitFor(int n) {
     std::unique_lock<std::mutex> lock(mu);
@@ -100,15 +109,7 @@ TEST(ThreadPoolTest, ThePeakCountsWorkWaitingInTheQueueAndTheInboxAlike) {
   Recorder r;
   ThreadPool pool(1, r.Hooks());
   Gate first, second;
-  auto started = [&r](const std::string& event) {
-    for (;;) {
-      {
-        std::lock_guard<std::mutex> lock(r.mu);
-        if (std::find(r.events.begin(), r.events.end(), event) != r.events.end()) return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  };
+  auto started = [&r](const std::string& event) { r.WaitForEvent(event); };
   pool.Submit(1, first.Held());
   started("start 1");
   pool.Submit(2, second.Held());
@@ -124,6 +125,25 @@ TEST(ThreadPoolTest, ThePeakCountsWorkWaitingInTheQueueAndTheInboxAlike) {
   EXPECT_EQ(stats.max_queued, 3);
   EXPECT_EQ(stats.queued, 0);
   EXPECT_EQ(stats.max_busy, 1);
+}
+
+TEST(ThreadPoolTest, ACancelledTaskNoLongerCountsAsWaiting) {
+  // One thread, held by 1: 2 and 3 wait; 3 is cancelled; 4 comes. Two wait
+  // at most, never three.
+  Recorder r;
+  ThreadPool pool(1, r.Hooks());
+  Gate gate;
+  pool.Submit(1, gate.Held());
+  r.WaitForEvent("start 1");
+  pool.Submit(2, platform::PoolWork{});
+  pool.Submit(3, platform::PoolWork{});
+  EXPECT_TRUE(pool.Cancel(3).ok());
+  pool.Submit(4, platform::PoolWork{});
+  gate.Open();
+  r.WaitFor(3);
+  const platform::PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.max_queued, 2);
+  EXPECT_EQ(stats.queued, 0);
 }
 
 TEST(ThreadPoolTest, BodiesRunOnPoolThreadsAfterTheirSegments) {

@@ -57,7 +57,7 @@ void SimulatedPool::Add(uint64_t token, platform::PoolWork&& work, Starter* star
     StartOn(thread, slot, has_start);
     DispatchFrom(thread + 1);
   } else {
-    queue_.emplace_back() = {slot, task.work.kind, has_start};
+    queue_.emplace_back() = {slot, static_cast<uint8_t>(task.work.kind), has_start};
     Dispatch();
   }
   // After Dispatch: work a free thread takes at once never waited.
@@ -106,7 +106,7 @@ bool SimulatedPool::PassFrom(int first) {
   for (int t = first; t < size() && !queue_.empty(); ++t) {
     if (threads_[t].task != kIdle) continue;
     auto next = platform::NextEligibleWork(queue_, slow_running_, size(),
-                                           [](const Queued& q) { return q.kind; });
+                                           [](const Queued& q) { return q.work_kind(); });
     if (next == queue_.end()) break;
     const uint32_t slot = next->task;
     const bool has_start = next->has_start;

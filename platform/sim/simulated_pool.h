@@ -80,11 +80,16 @@ class SimulatedPool : private SimulatedCpu::Client, private fakeclock::EventQueu
     base::Instant enqueued;
   };
   static_assert(sizeof(Task) == sizeof(platform::PoolWork) + 16, "a Task has padding");
+  // 8 bytes: the kind in one.
   struct Queued {
     uint32_t task;
-    platform::PoolWork::Kind kind;  // what the slow-I/O cap reads
-    bool has_start;                 // its Starter waits in starts_
+    uint8_t kind;    // a PoolWork::Kind, what the slow-I/O cap reads
+    bool has_start;  // its Starter waits in starts_
+    platform::PoolWork::Kind work_kind() const {
+      return static_cast<platform::PoolWork::Kind>(kind);
+    }
   };
+  static_assert(sizeof(Queued) == 8);
   // What a pool thread runs: a task's slot, or kIdle.
   struct Running {
     uint32_t task = kIdle;
