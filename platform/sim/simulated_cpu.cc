@@ -38,12 +38,9 @@ absl::Status SimulatedCpu::Start(Duration work, Client* client, uint64_t tag) {
   Settle();
   jobs_.push_back({std::max<int64_t>(work.nanos(), 0), client, tag});
   absl::Status s = Reschedule();
-  if (!s.ok()) {
-    // Take the job back; the others keep the finish they had.
-    jobs_.pop_back();
-    const absl::Status again = Reschedule();
-    ABSL_RAW_CHECK(again.ok(), "the CPU's previous schedule no longer fits the time limit");
-  }
+  // Take the job back; the others keep the finish they had (none, after a
+  // fault).
+  if (!s.ok()) jobs_.pop_back();
   return s;
 }
 
@@ -69,11 +66,15 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status SimulatedCpu::Reschedule() {
   least = std::max<int64_t>(least, 0);
   const int64_t n = static_cast<int64_t>(jobs_.size());
   // Time for the least job to finish at rate cores/n, rounded up to whole ns,
-  // capped: a delay past the time limit is refused below.
+  // capped: a delay past the time limit is refused before anything moves.
   const int64_t wide = n <= cores_ ? least : MulDivCeil(least, n, cores_);
-  const auto delay =
+  const Instant at =  // saturating
+      events_->Now() +
       Duration::Nanos(std::min<int64_t>(wide, fakeclock::kMaxVirtualTime.nanos() + 1));
-  const Instant at = events_->Now() + delay;  // saturating
+  if (at > fakeclock::kMaxVirtualTime) {
+    return fakeclock::TimeLimitError(
+        absl::StrCat("CPU work shared by ", jobs_.size(), " threads on ", cores_, " cores"));
+  }
   // The pending finish moves rather than being cancelled and scheduled
   // anew: the same order of events, without the churn (this runs on every
   // start and finish of simulated CPU work).
@@ -81,10 +82,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status SimulatedCpu::Reschedule() {
   if (finish_event_) events_->Cancel(*finish_event_);
   finish_event_.reset();
   absl::StatusOr<fakeclock::EventId> id = events_->ScheduleAt(at, this, 0);
-  if (!id.ok()) {
-    return fakeclock::TimeLimitError(
-        absl::StrCat("CPU work shared by ", jobs_.size(), " threads on ", cores_, " cores"));
-  }
+  ABSL_RAW_CHECK(id.ok(), "the CPU's finish event could not be scheduled in time");
   finish_event_ = *id;
   return absl::OkStatus();
 }
@@ -107,6 +105,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void SimulatedCpu::OnFinish() {
   }
   ABSL_RAW_CHECK(!finished.empty(), "a CPU finish event fired but no job was done");
   jobs_.erase(keep, jobs_.end());
+  // On a fault no finish is scheduled: the simulation cannot go on.
   absl::Status s = Reschedule();
   if (!s.ok()) on_fault_(std::move(s));
   for (const Job& job : finished) job.client->OnCpuDone(job.tag);

@@ -70,7 +70,9 @@ class SimulatedCpu : private fakeclock::EventQueue::Target {
   // (Declared inline: defined in simulated_cpu.cc and inlined there.)
   // Credits every job with the progress made since last_update_.
   inline void Settle();
-  // Replaces the pending finish event with one for the earliest finisher.
+  // Moves the finish event to the earliest finisher's finish (or cancels
+  // it if no job runs). OUT_OF_RANGE, and the event stays as it was, if
+  // that is past the time limit.
   inline absl::Status Reschedule();
   // The finish event (the queue's Target): the earliest jobs are done.
   void OnEvent(uint64_t) override;

@@ -156,3 +156,42 @@ TEST(SimulatedCpuTest, HugeWorkSharedByManyJobsDoesNotOverflow) {
 
 }  // namespace
 }  // namespace platform_sim
+
+namespace platform_sim {
+namespace {
+
+// Starts more work from its OnCpuDone, as a pool thread starts its task's
+// next segment.
+struct StartsMore : SimulatedCpu::Client {
+  void OnCpuDone(uint64_t tag) override {
+    done.push_back(tag);
+    if (tag == 1) next = cpu->Start(Duration::Max(), this, 2);
+  }
+  SimulatedCpu* cpu = nullptr;
+  std::vector<uint64_t> done;
+  absl::Status next;
+};
+
+TEST(SimulatedCpuTest, WorkStartedAfterAFaultIsRefusedAndNothingBreaks) {
+  // A 1 ns job and a huge one share one core. When the small one is done
+  // (at 2 ns), the huge one's finish is past the limit: a fault. Its client
+  // then starts another huge job, which is refused: the CPU has no finish
+  // it could schedule, before or after.
+  Fixture f;
+  SimulatedCpu cpu(&f.events, 1, f.on_fault());
+  StartsMore client;
+  client.cpu = &cpu;
+  ASSERT_TRUE(cpu.Start(Duration::Nanos(1), &client, 1).ok());
+  ASSERT_TRUE(cpu.Start(Duration::Max(), &f, 100).ok());
+  ASSERT_TRUE(f.events.RunUntilIdle().ok());
+  EXPECT_EQ(client.done, std::vector<uint64_t>{1});
+  EXPECT_EQ(client.next.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(f.clock.Now().nanos(), 2);
+  ASSERT_EQ(f.faults.size(), 1u);
+  EXPECT_EQ(f.faults[0].code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(cpu.runnable(), 1u);
+  EXPECT_TRUE(f.done.empty());
+}
+
+}  // namespace
+}  // namespace platform_sim
