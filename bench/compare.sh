@@ -31,10 +31,11 @@ flags=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
 # order, so a pair's two sides meet the same spells of machine noise. Run
 # one after the other, twinloop's five pool round trips could all land in a
 # slow spell (20-25k/s) and libuv's in a fast one (35-40k/s), or the
-# reverse. The simulator's rows are not pairs and run in order: interleaved,
-# its small runs would follow the virtual hour's and the million timers',
-# after which glibc keeps freed memory instead of returning it, and report
-# 11 M timer callbacks/s as 15 M/s.
+# reverse. The simulator's rows are not pairs and run in order. Each makes a
+# fresh loop per iteration on one thread, so from the second iteration on
+# its chunks come from the per-thread chunk cache, as the later simulations
+# of a test process or a seed sweep do; bench/RESULTS.md gives the cold
+# numbers too (a single simulation per process).
 paired=("${flags[@]}" --benchmark_enable_random_interleaving=true)
 # Each workload of real_bench runs in a process of its own, as libuv's
 # benchmarks do: libuv's thread pool is process-wide and never stops, so once

@@ -38,6 +38,9 @@ constexpr int64_t kN = 100'000;
 
 // N callbacks of one kind on a fresh simulated loop per iteration: `queue`
 // queues the i-th from the main script; its callback counts into `ran`.
+// From the second iteration on, the loop's chunks come from this thread's
+// chunk cache (base/chunk_cache.h), as a seed sweep's later runs do.
+// bench/RESULTS.md gives the cold numbers as well.
 template <typename Queue>
 void RunCallbacks(benchmark::State& state, Queue queue) {
   for (auto _ : state) {
