@@ -54,15 +54,22 @@ struct LoopOn {
   std::unique_ptr<runtime::Loop> loop;
 };
 
-// The loop on a freshly created platform, or nullopt after skipping the
-// benchmark with the platform's error.
+// A loop on a freshly created platform, or the platform's error.
 template <typename P>
-std::optional<LoopOn> NewLoopOn(benchmark::State& state,
-                                absl::StatusOr<std::unique_ptr<P>> platform) {
-  if (!Ok(state, platform.status())) return std::nullopt;
+absl::StatusOr<LoopOn> MakeLoopOn(absl::StatusOr<std::unique_ptr<P>> platform) {
+  if (!platform.ok()) return platform.status();
   LoopOn t{std::move(*platform), nullptr};
   t.loop = std::make_unique<runtime::Loop>(t.platform.get());
   return t;
+}
+
+// The same, or nullopt after skipping the benchmark with the error.
+template <typename P>
+std::optional<LoopOn> NewLoopOn(benchmark::State& state,
+                                absl::StatusOr<std::unique_ptr<P>> platform) {
+  absl::StatusOr<LoopOn> t = MakeLoopOn(std::move(platform));
+  if (!Ok(state, t.status())) return std::nullopt;
+  return std::move(*t);
 }
 
 // CPU time of the whole process (every thread), in seconds.

@@ -270,18 +270,12 @@ double NowUs() {
 // starts its pool once per process (init_once in src/threadpool.c) and its
 // threads live on between repetitions; a platform made per repetition
 // started four threads inside every repetition's timing, on cores the
-// scheduler had no wakeup history for. Pool round trips read 0.58-0.91x
+// scheduler had no wakeup history for. Pool round trips read 0.57-0.92x
 // that way, and 1.05-1.13x in the same alternation with the loop kept (15
-// interleaved repetitions, three processes each).
+// interleaved repetitions per process; bench/RESULTS.md).
 runtime::Loop* ProcessWidePoolLoop(benchmark::State& state) {
-  static absl::StatusOr<bench::LoopOn> kept = []() -> absl::StatusOr<bench::LoopOn> {
-    absl::StatusOr<std::unique_ptr<platform_real::RealPlatform>> p =
-        platform_real::RealPlatform::Create({.pool_size = kPoolSize});
-    if (!p.ok()) return p.status();
-    bench::LoopOn twin{std::move(*p), nullptr};
-    twin.loop = std::make_unique<runtime::Loop>(twin.platform.get());
-    return twin;
-  }();
+  static absl::StatusOr<bench::LoopOn> kept =
+      bench::MakeLoopOn(platform_real::RealPlatform::Create({.pool_size = kPoolSize}));
   if (!Ok(state, kept.status())) return nullptr;
   return kept->loop.get();
 }

@@ -154,12 +154,6 @@ TEST(SimulatedCpuTest, HugeWorkSharedByManyJobsDoesNotOverflow) {
   EXPECT_EQ(f.faults[0].code(), absl::StatusCode::kOutOfRange);
 }
 
-}  // namespace
-}  // namespace platform_sim
-
-namespace platform_sim {
-namespace {
-
 // Starts more work from its OnCpuDone, as a pool thread starts its task's
 // next segment.
 struct StartsMore : SimulatedCpu::Client {
